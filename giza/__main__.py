@@ -1,0 +1,3 @@
+from giza.cli import main
+
+raise SystemExit(main())

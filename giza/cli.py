@@ -1,0 +1,100 @@
+"""The ``giza`` command: global options, then one command from giza.commands."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from collections.abc import Sequence
+
+import argh
+from argh.assembling import NameMappingPolicy
+
+from giza import __version__
+from giza.commands import COMMANDS
+from giza.errors import GizaError, UsageError
+from giza.options import EXECUTORS, LEVELS, Options, use
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, not '{text}'")
+    return value
+
+
+def make_parser() -> argh.ArghParser:
+    parser = argh.ArghParser(
+        prog="giza",
+        description="Build every edition, language and format of a Sphinx documentation "
+                    "project, in parallel, and publish it.")
+    parser.add_argument("--version", action="version", version=f"giza {__version__}")
+    parser.add_argument("--level", choices=LEVELS, default="info",
+                        help="how much to print (default: info)")
+    parser.add_argument("--jobs", "-j", type=_positive_int, default=0,
+                        help="parallel jobs (default: one per core)")
+    parser.add_argument("--executor", choices=EXECUTORS, default="process",
+                        help="how tasks run (default: process)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDR",
+                        help="dask scheduler address, e.g. tcp://host:8786 (implies "
+                             "--executor dask)")
+    parser.add_argument("--force", "-f", action="store_true",
+                        help="rebuild everything, ignoring what is up to date")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat config warnings (e.g. unknown keys) as errors")
+    parser.add_argument("--conf", default=None, metavar="PATH",
+                        help="the build_conf.yaml to use (default: found from the cwd)")
+    argh.add_commands(parser, COMMANDS, name_mapping_policy=NameMappingPolicy.BY_NAME_IF_KWONLY)
+    return parser
+
+
+def _call(function, namespace) -> int:
+    kwargs = {}
+    args: list = []
+    for name, param in inspect.signature(function).parameters.items():
+        value = getattr(namespace, name, param.default)
+        if param.kind is param.VAR_POSITIONAL:
+            args.extend(value or [])
+        elif param.kind is param.POSITIONAL_OR_KEYWORD:
+            args.append(value)
+        else:
+            kwargs[name] = value
+    result = function(*args, **kwargs)
+    return int(result or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        function, namespace = argh.parse_and_resolve(parser, list(argv) if argv is not None
+                                                     else sys.argv[1:])
+    except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
+        return int(exc.code or 0)
+    if function is None:
+        parser.print_help()
+        return 2
+    use(Options(
+        level=namespace.level,
+        jobs=namespace.jobs,
+        executor="dask" if namespace.scheduler else namespace.executor,
+        scheduler=namespace.scheduler,
+        force=namespace.force,
+        strict=namespace.strict,
+        conf=namespace.conf,
+    ))
+    try:
+        return _call(function, namespace)
+    except GizaError as exc:
+        print(f"giza: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("giza: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+__all__ = ["main", "make_parser", "UsageError"]

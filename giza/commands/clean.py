@@ -1,0 +1,17 @@
+"""giza clean [-b BUILDER...] [--all]"""
+
+from __future__ import annotations
+
+import argh
+
+
+@argh.arg("-b", "--builder", nargs="+", help="remove only these builders' output and doctrees")
+def clean(*, builder: list[str] | None = None, all: bool = False, dry_run: bool = False) -> int:
+    """Remove build output for the current branch (or one builder's, or all of build/)."""
+    from giza.clean import clean as run_clean
+    from giza.commands import load_config
+
+    for path in run_clean(load_config(), builders=builder or (), everything=all,
+                          dry_run=dry_run):
+        print(("would remove " if dry_run else "removed ") + str(path))
+    return 0

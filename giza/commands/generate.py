@@ -1,0 +1,19 @@
+"""giza generate KIND... | all [-e EDITION...]"""
+
+from __future__ import annotations
+
+import argh
+
+
+@argh.arg("kinds", nargs="+", help="content kinds to generate, or 'all'")
+@argh.arg("-e", "--edition", nargs="+", help="editions (default: all)")
+@argh.arg("-l", "--language", nargs="+", help="languages (default: the source language)")
+def generate(*kinds: str, edition: list[str] | None = None,
+             language: list[str] | None = None) -> int:
+    """Generate rST from YAML content into the proxy tree(s), without running Sphinx."""
+    from giza.build import generate_content
+    from giza.commands import load_config
+
+    for line in generate_content(load_config(), list(kinds), edition or (), language or ()):
+        print(line)
+    return 0

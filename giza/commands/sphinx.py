@@ -1,0 +1,22 @@
+"""giza sphinx -b BUILDER... [-e EDITION...] [-l LANG...]"""
+
+from __future__ import annotations
+
+import argh
+
+
+@argh.arg("-b", "--builder", nargs="+", help="builders, or 'publish' (default: html)")
+@argh.arg("-e", "--edition", nargs="+", help="editions or 'all' (default: all)")
+@argh.arg("-l", "--language", nargs="+", help="languages or 'all' (default: source language)")
+@argh.arg("--report", metavar="FILE.json", help="also write a machine-readable report")
+def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None,
+           language: list[str] | None = None, dry_run: bool = False,
+           fail_on_warning: bool = False, report: str | None = None) -> int:
+    """Generate content and run sphinx-build for every requested variant."""
+    from giza.build import BuildRequest, build
+    from giza.commands import load_config
+
+    request = BuildRequest(builders=tuple(builder or ("html",)), editions=tuple(edition or ()),
+                           languages=tuple(language or ()), dry_run=dry_run,
+                           fail_on_warning=fail_on_warning, report=report)
+    return build(load_config(), request)

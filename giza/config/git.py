@@ -1,0 +1,39 @@
+"""What git says about the project: the branch that names build/<branch>, the commit."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+DEFAULT_BRANCH = "main"
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch; None when detached, not a repository, or git is missing."""
+    # symbolic-ref also works in a new repository without commits, unlike rev-parse.
+    return _git(root, "symbolic-ref", "--short", "-q", "HEAD")
+
+
+def current_commit(root: Path) -> str | None:
+    return _git(root, "rev-parse", "--verify", "-q", "HEAD")
+
+
+def resolve_branch(root: Path, version_branch: str) -> tuple[str, str]:
+    """(branch, how it was found) following SPEC §2: git, then version.branch, then main."""
+    branch = current_branch(root)
+    if branch:
+        return branch, "git"
+    if version_branch:
+        return version_branch, "version.branch"
+    return DEFAULT_BRANCH, "default"

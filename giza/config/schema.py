@@ -1,0 +1,228 @@
+"""The declared shape of build_conf.yaml, validated with file, line and dotted key.
+
+One declaration drives validation, defaults and the config reference in docs.
+A schema is a ``dict`` of key -> :class:`Field` (or a nested dict for a section).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from giza.errors import ConfigError, shown
+from giza.yamlfile import Node, NodeList
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # "str" | "bool" | "int" | "list[str]" | "list" | "dict" | "any" | "section"
+    default: Any = None
+    doc: str = ""
+    required: bool = False
+    items: Mapping[str, Field] | None = None  # schema for "section" or "list[section]"
+    check: Callable[[Any], str | None] | None = None  # extra check -> error text
+
+
+def section(doc: str = "", **fields: Field) -> Field:
+    return Field("section", doc=doc, items=fields)
+
+
+def list_of(doc: str = "", **fields: Field) -> Field:
+    return Field("list[section]", default=(), doc=doc, items=fields)
+
+
+_KIND_TEXT = {
+    "str": "a string",
+    "bool": "true or false",
+    "int": "an integer",
+    "list[str]": "a list of strings",
+    "list": "a list",
+    "dict": "a mapping",
+    "section": "a mapping",
+    "list[section]": "a list of mappings",
+}
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+@dataclass
+class Validation:
+    """Collects warnings while a document is checked; errors raise at once."""
+
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def _coerce_str(value: Any) -> Any:
+    # YAML reads `release: 3.0` as a float; a version is text.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def validate(data: Any, schema: Mapping[str, Field], state: Validation, prefix: str = "",
+             line: int = 0) -> dict[str, Any]:
+    """Check ``data`` against ``schema``; return a plain dict with defaults filled in."""
+    if data is None:
+        data = Node()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{shown(state.path)}:{line or getattr(data, 'line', 0) or 1}: "
+                          f"'{prefix.rstrip('.') or '(top level)'}' must be a mapping, "
+                          f"not {type_name(data)}")
+    out: dict[str, Any] = {}
+    lines = data.key_lines if isinstance(data, Node) else {}
+    own_line = data.line if isinstance(data, Node) else line
+    for key, value in data.items():
+        key_line = lines.get(key, own_line)
+        dotted = f"{prefix}{key}"
+        spec = schema.get(key) if isinstance(key, str) else None
+        if spec is None:
+            valid = ", ".join(sorted(schema))
+            state.warnings.append(f"{shown(state.path)}:{key_line}: unknown key '{dotted}'; "
+                                  f"valid keys: {valid}")
+            continue
+        out[key] = check_value(value, spec, state, dotted, key_line)
+    for key, spec in schema.items():
+        if key in out:
+            continue
+        if spec.required:
+            raise ConfigError(f"{shown(state.path)}:{own_line or 1}: missing required key "
+                              f"'{prefix}{key}'")
+        if spec.kind == "section":
+            out[key] = validate(None, spec.items or {}, state, f"{prefix}{key}.", own_line)
+        else:
+            out[key] = spec.default
+    return out
+
+
+def check_value(value: Any, spec: Field, state: Validation, dotted: str, line: int) -> Any:
+    def fail(expected: str) -> ConfigError:
+        return ConfigError(f"{shown(state.path)}:{line}: '{dotted}' must be {expected}, "
+                           f"not {type_name(value)}")
+
+    kind = spec.kind
+    if value is None and kind not in ("section",):
+        return spec.default
+    if kind == "str":
+        value = _coerce_str(value)
+        if not isinstance(value, str):
+            raise fail("a string")
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            raise fail("true or false")
+    elif kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail("an integer")
+    elif kind == "list[str]":
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise fail("a list of strings")
+        items = []
+        for i, item in enumerate(value):
+            item = _coerce_str(item)
+            if not isinstance(item, str):
+                item_line = value.item_lines[i] if isinstance(value, NodeList) else line
+                raise ConfigError(f"{shown(state.path)}:{item_line}: '{dotted}[{i}]' must be a "
+                                  f"string, not {type_name(item)}")
+            items.append(item)
+        value = tuple(items)
+    elif kind == "list":
+        if not isinstance(value, list):
+            raise fail("a list")
+    elif kind == "dict":
+        if not isinstance(value, dict):
+            raise fail("a mapping")
+    elif kind == "section":
+        value = validate(value, spec.items or {}, state, f"{dotted}.", line)
+    elif kind == "list[section]":
+        if not isinstance(value, list):
+            raise fail("a list of mappings")
+        result = []
+        for i, item in enumerate(value):
+            item_line = value.item_lines[i] if isinstance(value, NodeList) else line
+            result.append(validate(item, spec.items or {}, state, f"{dotted}[{i}].", item_line))
+        value = tuple(result)
+    if spec.check is not None:
+        problem = spec.check(value)
+        if problem:
+            raise ConfigError(f"{shown(state.path)}:{line}: '{dotted}' {problem}")
+    return value
+
+
+def _relative_path(value: str) -> str | None:
+    return None if value else "must not be empty"
+
+
+BUILD_CONF: dict[str, Field] = {
+    "project": section(
+        "What is being documented.",
+        name=Field("str", required=True, doc="Short project name, used in file names."),
+        tag=Field("str", doc="URL path component of the site (defaults to name)."),
+        title=Field("str", doc="Human title (defaults to name)."),
+        url=Field("str", "", doc="Base URL of the published site."),
+        branched=Field("bool", False, doc="Publish each branch under its own directory."),
+        siteroot=Field("bool", False, doc="The site lives at the root of its host."),
+        basepath=Field("str", "", doc="Extra URL path before the branch."),
+        error_prefix=Field("str", doc="Legacy; accepted and ignored."),
+        editions=list_of(
+            "Editions built from the one source tree.",
+            name=Field("str", required=True, doc="Edition name: -e NAME, sphinx tag."),
+            tag=Field("str", doc="URL path component (defaults to name)."),
+            url=Field("str", doc="Base URL (defaults to project.url)."),
+            branched=Field("bool", doc="Overrides project.branched."),
+            title=Field("str", doc="Human title (defaults to project.title)."),
+        ),
+    ),
+    "version": section(
+        "The release being documented.",
+        release=Field("str", "", doc="Full release string, e.g. 3.2.1 (Sphinx `release`)."),
+        branch=Field("str", "", doc="Release series, e.g. 3.2 (Sphinx `version`); also the "
+                     "branch name used when git cannot tell one."),
+    ),
+    "paths": section(
+        "Where things are, relative to the project root.",
+        output=Field("str", "build", doc="Everything giza writes.", check=_relative_path),
+        source=Field("str", "source", doc="The rST pages.", check=_relative_path),
+        includes=Field("str", "source/includes", doc="Generator YAML files."),
+        images=Field("str", "source/images", doc="Images and image metadata."),
+        locale=Field("str", "locale", doc="Translations: <locale>/<lang>/LC_MESSAGES/*.po."),
+        builddata=Field("str", "config", doc="Directory of the side config files."),
+        ignore=Field("list[str]", (), doc="More names to skip when mirroring source/ "
+                     "(globs relative to source/, or /regex/)."),
+        projectroot=Field("str", doc="Legacy; the root is the parent of config/."),
+        tools=Field("str", doc="Legacy; accepted and ignored."),
+        buildsystem=Field("str", doc="Legacy; accepted and ignored."),
+    ),
+    "system": section(
+        "The side-file registry.",
+        files=Field("list", (), doc="Side files: `name.yaml` or `{name: file or [files]}`."),
+        make=Field("any", doc="Legacy; accepted and ignored."),
+        runstate=Field("any", doc="Legacy; accepted and ignored."),
+    ),
+    "git": section(
+        "Git settings.",
+        remote=Field("dict", None, doc="Remote names, e.g. {upstream: org/repo}."),
+        branches=Field("dict", None, doc="Legacy; published branches live in "
+                       "published_branches.yaml."),
+    ),
+    "assets": Field("list", (), doc="Legacy embedded repositories; accepted, not cloned."),
+}

@@ -1,0 +1,52 @@
+"""Exceptions that reach the user. Each carries the exit code the CLI returns."""
+
+from __future__ import annotations
+
+import os
+
+
+class GizaError(Exception):
+    """Base of every error giza reports to a person; ``str()`` is the message."""
+
+    exit_code = 1
+
+
+class UsageError(GizaError):
+    """A bad command line: unknown builder, edition, target, option."""
+
+    exit_code = 2
+
+
+class ConfigError(GizaError):
+    """A config file cannot be read or does not match its schema."""
+
+    exit_code = 2
+
+
+class ContentError(GizaError):
+    """A content YAML file (steps, extracts, ...) cannot be turned into rST."""
+
+    exit_code = 2
+
+
+class BuildError(GizaError):
+    """A build or deploy step failed."""
+
+    exit_code = 1
+
+
+def shown(path: object) -> str:
+    """A path as messages print it: relative to the working directory when under it."""
+    text = str(path)
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return text
+    if os.path.isabs(text) and (text == cwd or text.startswith(cwd.rstrip(os.sep) + os.sep)):
+        return os.path.relpath(text, cwd)
+    return text
+
+
+def where(path: object, line: int | None = None) -> str:
+    """``file:line`` (or just ``file``) for messages."""
+    return f"{shown(path)}:{line}" if line else shown(path)

@@ -1,0 +1,145 @@
+"""Mirror source/ into a proxy tree: copy what changed, keep mtimes, drop what vanished.
+
+Sphinx decides what to re-read from mtimes, so a file whose size and mtime match
+the source is left alone, and a copied file keeps the source's mtime. Directories
+that generators own (``protect``) are never pruned.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_IGNORE = (".git*", ".hg*", ".svn", ".DS_Store", "Thumbs.db", "*~", "#*#", ".#*")
+
+
+@dataclass
+class MirrorResult:
+    copied: list[str] = field(default_factory=list)  # relative paths
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class Ignore:
+    """Name globs (default list), plus user globs on the relative path or ``/regex/``."""
+
+    def __init__(self, patterns: Sequence[str] = ()) -> None:
+        self.names = list(DEFAULT_IGNORE)
+        self.globs: list[str] = []
+        self.regexes: list[re.Pattern[str]] = []
+        for pattern in patterns:
+            if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
+                self.regexes.append(re.compile(pattern[1:-1]))
+            elif "/" in pattern:
+                self.globs.append(pattern.lstrip("/"))
+            else:
+                self.names.append(pattern)
+
+    def __call__(self, rel: str, name: str) -> bool:
+        if any(fnmatch.fnmatchcase(name, p) for p in self.names):
+            return True
+        if any(fnmatch.fnmatchcase(rel, p) for p in self.globs):
+            return True
+        return any(r.search(rel) for r in self.regexes)
+
+
+def _normalise(paths: Sequence[str]) -> list[str]:
+    return [p.strip("/") for p in paths if p.strip("/")]
+
+
+def _under(rel: str, prefixes: Sequence[str]) -> bool:
+    return any(rel == p or rel.startswith(p + "/") for p in prefixes)
+
+
+def _excluded(rel: str, excludes: Sequence[str]) -> bool:
+    # sphinx.yaml excluded entries may name a page with or without its suffix.
+    if _under(rel, excludes):
+        return True
+    stem = os.path.splitext(rel)[0]
+    return stem in excludes
+
+
+def _copy(src: str, dst: str) -> None:
+    # Copy beside the target, then rename: a reader never sees half a file.
+    tmp = f"{dst}.giza-tmp"
+    shutil.copyfile(src, tmp)
+    shutil.copystat(src, tmp)
+    os.replace(tmp, dst)
+
+
+def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Sequence[str] = (),
+           exclude: Sequence[str] = ()) -> MirrorResult:
+    """Make ``proxy`` hold the files of ``source`` (minus ignored and excluded ones)."""
+    if not source.is_dir():
+        raise FileNotFoundError(f"source directory {source} does not exist")
+    skip = Ignore(ignore)
+    protected = _normalise(protect)
+    excludes = _normalise(exclude)
+    result = MirrorResult()
+    wanted: set[str] = set()
+    proxy.mkdir(parents=True, exist_ok=True)
+
+    def walk(rel_dir: str) -> None:
+        src_dir = os.path.join(source, rel_dir) if rel_dir else str(source)
+        dst_dir = os.path.join(proxy, rel_dir) if rel_dir else str(proxy)
+        try:
+            entries = sorted(os.scandir(src_dir), key=lambda e: e.name)
+        except OSError:
+            return
+        made = False
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if skip(rel, entry.name) or _excluded(rel, excludes):
+                continue
+            if entry.is_dir():
+                wanted.add(rel)
+                walk(rel)
+                continue
+            if not entry.is_file():
+                continue
+            wanted.add(rel)
+            if not made:
+                os.makedirs(dst_dir, exist_ok=True)
+                made = True
+            dst = os.path.join(dst_dir, entry.name)
+            st = entry.stat()
+            try:
+                dt = os.stat(dst)
+                same = dt.st_size == st.st_size and dt.st_mtime_ns == st.st_mtime_ns
+            except FileNotFoundError:
+                same = False
+            if same:
+                result.unchanged += 1
+                continue
+            if os.path.isdir(dst):
+                shutil.rmtree(dst)
+            _copy(entry.path, dst)
+            result.copied.append(rel)
+
+    walk("")
+    _prune(proxy, "", wanted, protected, skip, result)
+    return result
+
+
+def _prune(proxy: Path, rel_dir: str, wanted: set[str], protected: list[str], skip: Ignore,
+           result: MirrorResult) -> None:
+    base = os.path.join(proxy, rel_dir) if rel_dir else str(proxy)
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        # Like rsync --delete: what is ignored is neither copied nor deleted.
+        if _under(rel, protected) or skip(rel, entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if any(p.startswith(rel + "/") for p in protected) or rel in wanted:
+                _prune(proxy, rel, wanted, protected, skip, result)
+                continue
+            shutil.rmtree(entry.path)
+            result.removed.append(rel + "/")
+        elif rel not in wanted:
+            os.unlink(entry.path)
+            result.removed.append(rel)

@@ -1,0 +1,63 @@
+"""Sphinx extension: hands giza's resolved build context to a project's conf.py settings.
+
+giza writes a JSON file per sphinx-build and names it in the ``GIZA_BUILD_CONTEXT``
+environment variable. A conf.py that lists ``giza.sphinxext`` in ``extensions``
+gets ``project``, ``version``, ``release``, replacement substitutions in
+``rst_epilog``, and ``html_context['giza']`` without importing giza itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+ENV_VAR = "GIZA_BUILD_CONTEXT"
+logger = logging.getLogger(__name__)
+
+
+def load_context() -> dict[str, Any] | None:
+    path = os.environ.get(ENV_VAR)
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def substitutions(replacements: dict[str, str]) -> str:
+    lines = []
+    for key in sorted(replacements):
+        value = str(replacements[key]).replace("\n", " ")
+        lines.append(f".. |{key}| replace:: {value}")
+    return "\n".join(lines)
+
+
+def _config_inited(app: Sphinx, config: Config) -> None:
+    context = load_context()
+    if context is None:
+        logger.warning("giza.sphinxext: not running under giza (no %s); "
+                       "the giza build context is not applied", ENV_VAR)
+        return
+    overridden = set(context.get("conf_overrides", ()))
+    for key in ("project", "version", "release"):
+        value = context.get(key)
+        if value and key not in overridden:
+            setattr(config, key, value)
+    epilog = substitutions(context.get("replacements") or {})
+    if epilog:
+        config.rst_epilog = "\n".join(filter(None, [config.rst_epilog or "", epilog]))
+    html_context = dict(config.html_context or {})
+    html_context["giza"] = context
+    config.html_context = html_context
+    locale_dir = context.get("locale_dir")
+    if locale_dir and context.get("language"):
+        config.locale_dirs = [locale_dir, *list(config.locale_dirs or [])]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _config_inited, priority=400)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,136 @@
+"""YAML loading that remembers where every mapping and key came from.
+
+Every error giza prints names a file and a line, so config and content files
+are loaded into :class:`Node` dicts that carry their line and the lines of their
+keys. They behave as plain dicts everywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from giza.errors import ConfigError, shown
+
+
+class Node(dict):
+    """A mapping from YAML with ``line`` (1-based) and ``key_lines``."""
+
+    __slots__ = ("line", "key_lines")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line: int = 0
+        self.key_lines: dict[Any, int] = {}
+
+    def line_of(self, key: Any) -> int:
+        """Line of ``key`` when known, else the mapping's own line."""
+        return self.key_lines.get(key, self.line)
+
+
+class NodeList(list):
+    """A sequence from YAML with ``line`` and per-item ``item_lines``."""
+
+    __slots__ = ("line", "item_lines")
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.line: int = 0
+        self.item_lines: list[int] = []
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
+    result = Node()
+    result.line = node.start_mark.line + 1
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError as exc:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                "found an unhashable key", key_node.start_mark) from exc
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> NodeList:
+    result = NodeList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class Document:
+    """One document of a (multi-document) YAML file."""
+
+    __slots__ = ("path", "index", "line", "data")
+
+    def __init__(self, path: Path, index: int, line: int, data: Any) -> None:
+        self.path = path
+        self.index = index  # 0-based position in the file
+        self.line = line  # 1-based line where the document starts
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"Document({self.path}:{self.line} #{self.index})"
+
+
+def syntax_error(path: Path | str, exc: yaml.YAMLError, error: type[Exception] = ConfigError
+                 ) -> Exception:
+    """Turn a PyYAML error into a one-line ``file:line: ...`` giza error."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = f":{mark.line + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    detail = f"{context}, {problem}" if context else problem
+    return error(f"{shown(path)}{line}: YAML syntax error: {detail}")
+
+
+def iter_documents(path: Path, text: str | None = None,
+                   error: type[Exception] = ConfigError) -> Iterator[Document]:
+    """Yield each document of ``path`` with its index and start line."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise error(f"{shown(path)}: cannot read: {exc.strerror}") from exc
+    loader = _Loader(text)
+    try:
+        index = 0
+        while loader.check_node():
+            node = loader.get_node()
+            line = node.start_mark.line + 1 if node is not None else 1
+            data = loader.construct_document(node) if node is not None else None
+            yield Document(path, index, line, data)
+            index += 1
+    except yaml.YAMLError as exc:
+        raise syntax_error(path, exc, error) from exc
+    finally:
+        loader.dispose()
+
+
+def load_documents(path: Path, error: type[Exception] = ConfigError) -> list[Document]:
+    """All documents of a YAML file, in order."""
+    return list(iter_documents(path, error=error))
+
+
+def load_one(path: Path, error: type[Exception] = ConfigError) -> Any:
+    """A single-document YAML file (``None`` when empty)."""
+    docs = load_documents(path, error)
+    if len(docs) > 1:
+        raise error(f"{shown(path)}:{docs[1].line}: expected one YAML document, found {len(docs)}")
+    return docs[0].data if docs else None

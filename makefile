@@ -1,0 +1,39 @@
+# giza's own makefile. Quick start on a fresh machine:
+#   make docs   - set everything up and build giza's documentation with giza
+#   make test   - set everything up and run the test suite
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+GIZA   := $(VENV)/bin/giza
+
+.PHONY: docs test lint venv system-deps bench
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# rsync is what deploy runs (and what its tests use); install it when we can.
+system-deps:
+	@command -v rsync >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing rsync"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync) >/dev/null; \
+	  else echo "warning: rsync is not installed; deploy tests will be skipped" >&2; fi; }
+
+docs: venv
+	$(GIZA) sphinx -b html
+	@echo "giza docs: build/$$($(GIZA) config git.branch)/html/index.html"
+
+lint: venv
+	$(VENV)/bin/ruff check giza tests bench
+
+test: venv system-deps lint
+	$(VENV)/bin/pytest
+
+bench: venv
+	$(PY) bench/generate.py
+	$(PY) bench/parallel.py

@@ -1,0 +1,15 @@
+"""Helpers tests import by name (tests/ is on sys.path through pyproject)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` under ``root`` (text is dedented)."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root

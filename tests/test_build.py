@@ -1,0 +1,145 @@
+"""End-to-end: real sphinx-build runs on tiny projects in tests/projects/."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from helpers import write_tree
+
+from giza.build import core_share, trees
+from giza.config import load
+from giza.variants import Variant
+
+
+def test_html_build_of_basic_project(copy_project, giza):
+    root = copy_project("basic")
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.out + result.err
+    index = root / "build/2.1/html/index.html"
+    assert "Release 2.1.0." in index.read_text()
+    assert (root / "build/2.1/source/install.txt").is_file()
+    assert (root / "build/2.1/doctrees-html").is_dir()
+    lines = result.out.splitlines()
+    assert lines[0].startswith("[1/2] ok      prepare:source (")
+    assert lines[1].startswith("[2/2] ok      sphinx:html (")
+    assert any(line.split()[:4] == ["html", "ok", "0", "0"] for line in lines)
+
+
+def test_second_build_copies_nothing(copy_project, giza):
+    root = copy_project("basic")
+    assert giza("--executor", "serial", "sphinx", "-b", "html").code == 0
+    proxy = root / "build/2.1/source/index.txt"
+    before = proxy.stat().st_mtime_ns
+    assert giza("--executor", "serial", "sphinx", "-b", "html").code == 0
+    assert proxy.stat().st_mtime_ns == before
+
+
+def test_failed_variant_does_not_stop_the_other(copy_project, giza):
+    root = copy_project("basic")
+    conf = root / "conf.py"
+    conf.write_text(conf.read_text() + "\nif tags.has('dirhtml'):\n    raise RuntimeError('no')\n")
+    result = giza("--jobs", "2", "sphinx", "-b", "html", "dirhtml")
+    assert result.code == 1
+    assert (root / "build/2.1/html/index.html").is_file()
+    assert not (root / "build/2.1/dirhtml/index.html").exists()
+    summary = {line.split()[0]: line.split()[1] for line in result.out.splitlines()
+               if line.startswith(("html ", "dirhtml "))}
+    assert summary == {"html": "ok", "dirhtml": "failed"}
+
+
+def test_editions_build_separate_trees(project, giza):
+    root = project({
+        "config/build_conf.yaml": """
+            project:
+              name: ed
+              editions: [{name: saas}, {name: onprem}]
+            """,
+        "source/index.txt": """
+            Title
+            =====
+
+            .. only:: saas
+
+               Hosted only.
+
+            .. only:: onprem
+
+               Self-managed only.
+            """,
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.out + result.err
+    saas = (root / "build/main/html-saas/index.html").read_text()
+    onprem = (root / "build/main/html-onprem/index.html").read_text()
+    assert "Hosted only." in saas and "Self-managed only." not in saas
+    assert "Self-managed only." in onprem and "Hosted only." not in onprem
+    assert (root / "build/main/source-saas/index.txt").is_file()
+    assert (root / "build/main/source-onprem/index.txt").is_file()
+
+
+def test_per_builder_exclusions_get_their_own_tree(project):
+    project({
+        "config/build_conf.yaml": "project: {name: d}\n",
+        "config/sphinx.yaml": """
+            web-base: {excluded: [/print]}
+            html: {inherit: web-base}
+            dirhtml: {inherit: web-base}
+            latex: {tags: [offset]}
+            """,
+        "source/index.txt": "T\n=\n",
+    })
+    config = load()
+    variants = [Variant("html"), Variant("dirhtml"), Variant("latex")]
+    found, tree_of = trees(config, variants)
+    assert {n: t.excluded for n, t in found.items()} == {"source": ("/print",),
+                                                         "source-latex": ()}
+    assert [tree_of[v] for v in variants] == ["source", "source", "source-latex"]
+
+
+def test_excluded_page_is_not_built(project, giza):
+    root = project({
+        "config/build_conf.yaml": "project: {name: d}\n",
+        "config/sphinx.yaml": "html: {excluded: [/print-only]}\ndirhtml: {}\n",
+        "source/index.txt": "T\n=\n\n.. toctree::\n   :glob:\n\n   *\n",
+        "source/print-only.txt": "Print\n=====\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "dirhtml")
+    assert result.code == 0, result.out + result.err
+    assert not (root / "build/main/html/print-only.html").exists()
+    assert (root / "build/main/dirhtml/print-only/index.html").exists()
+    assert not (root / "build/main/source/print-only.txt").exists()
+    assert (root / "build/main/source-dirhtml/print-only.txt").exists()
+
+
+def test_dry_run_prints_the_plan(copy_project, giza):
+    root = copy_project("basic")
+    result = giza("--jobs", "4", "sphinx", "-b", "html", "dirhtml", "--dry-run")
+    assert result.code == 0
+    assert "sphinx-build -b html -j 2 build/2.1/source -> build/2.1/html" in result.out
+    assert not (root / "build").exists()
+
+
+def test_core_share():
+    assert [core_share(n, 4) for n in (1, 2, 3, 4, 8)] == [4, 2, 1, 1, 1]
+    assert core_share(1, 1) == 1
+
+
+def test_quickstart_project_builds_without_warnings(tmp_path: Path, giza, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert giza("quickstart", "q").code == 0
+    monkeypatch.chdir(tmp_path / "q")
+    subprocess.run(["git", "init", "-q", "-b", "trunk"], check=True)
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
+    assert result.code == 0, result.out + result.err
+    assert "WARNING" not in result.out + result.err
+    assert (tmp_path / "q/build/trunk/html/index.html").is_file()
+
+
+def test_project_without_conf_py_uses_defaults(project, giza):
+    root = project({"config/build_conf.yaml": "project: {name: bare, title: Bare Docs}\n",
+                    "source/index.txt": "Home\n====\n"})
+    write_tree(root, {"source/includes/fragment.rst": "Included text.\n"})
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
+    assert result.code == 0, result.out + result.err
+    assert "Bare Docs" in (root / "build/main/html/index.html").read_text()

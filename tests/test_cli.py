@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import yaml
+
+from giza import __version__
+
+PROJECT = {
+    "config/build_conf.yaml": """
+        project:
+          name: demo
+          editions: [{name: saas, tag: cloud}]
+        version: {release: 1.2.3, branch: "1.2"}
+        """,
+    "source/index.txt": "Title\n=====\n",
+}
+
+
+def test_config_prints_resolved_yaml(project, giza):
+    root = project(PROJECT)
+    result = giza("config")
+    assert result.code == 0
+    data = yaml.safe_load(result.out)
+    assert data["project"]["name"] == "demo"
+    assert data["project"]["editions"] == [
+        {"name": "saas", "tag": "cloud", "url": "", "branched": False, "title": "demo"}]
+    assert data["paths"]["source"] == str(root / "source")
+    assert data["paths"]["branch_output"] == str(root / "build" / "1.2")
+    assert data["git"] == {"branch": "1.2", "branch_from": "version.branch", "commit": None,
+                           "remote": {}}
+
+
+def test_config_key(project, giza):
+    project(PROJECT)
+    assert giza("config", "project.name").out == "demo\n"
+    assert giza("config", "project.editions.0.tag").out == "cloud\n"
+    assert giza("config", "version").out == "release: 1.2.3\nbranch: '1.2'\n"
+
+
+def test_config_unknown_key(project, giza):
+    project(PROJECT)
+    result = giza("config", "project.nmae")
+    assert result.code == 2
+    assert result.err == ("giza: error: no config key 'project.nmae': 'nmae' is not under "
+                          "project; valid keys there: basepath, branched, editions, name, "
+                          "siteroot, tag, title, url\n")
+
+
+def test_config_error_exit_code_and_message(project, giza):
+    project({"config/build_conf.yaml": "project:\n  name: d\n  branched: maybe\n"})
+    result = giza("config")
+    assert result.code == 2
+    assert result.err == ("giza: error: config/build_conf.yaml:3: 'project.branched' must be "
+                          "true or false, not a string\n")
+
+
+def test_unknown_key_warning_then_strict_error(project, giza):
+    project({"config/build_conf.yaml": "project:\n  name: d\n  colour: red\n"})
+    result = giza("config", "project.name")
+    assert (result.code, result.out) == (0, "d\n")
+    assert result.err == ("giza: warning: config/build_conf.yaml:3: unknown key "
+                          "'project.colour'; valid keys: basepath, branched, editions, "
+                          "error_prefix, name, siteroot, tag, title, url\n")
+    strict = giza("--strict", "config")
+    assert strict.code == 2
+    assert strict.err.startswith("giza: error: config/build_conf.yaml:3: unknown key")
+
+
+def test_conf_option(project, giza, tmp_path):
+    root = project(PROJECT)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    import os
+    os.chdir(elsewhere)
+    assert giza("--conf", str(root / "config/build_conf.yaml"), "config", "project.name"
+                ).out == "demo\n"
+
+
+def test_unknown_builder_exit_2(project, giza):
+    project(PROJECT)
+    result = giza("sphinx", "-b", "htlm")
+    assert result.code == 2
+    assert result.err.startswith("giza: error: unknown builder 'htlm'; valid builders: ")
+
+
+def test_unknown_edition_exit_2(project, giza):
+    project(PROJECT)
+    result = giza("sphinx", "-b", "html", "-e", "cloud")
+    assert result.code == 2
+    assert result.err == "giza: error: unknown edition 'cloud'; valid editions: saas\n"
+
+
+def test_usage_errors_exit_2(giza):
+    assert giza("--jobs", "0", "config").code == 2
+    assert giza("nosuchcommand").code == 2
+    assert giza().code == 2
+
+
+def test_version_and_module_entry_point():
+    done = subprocess.run([sys.executable, "-m", "giza", "--version"], capture_output=True,
+                          text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, f"giza {__version__}\n")
