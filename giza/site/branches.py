@@ -1,0 +1,177 @@
+"""Published branches and the version list (``config/published_branches.yaml``).
+
+The file is optional and local to the project::
+
+    git:
+      branches:
+        manual: v6.0
+        published: [master, v6.3, v6.0]        # newest first
+    version:
+      published: ['7.0 (Upcoming)', '6.3', '6.0']
+      active: ['6.3', '6.0']
+      stable: '6.0'
+      upcoming: '7.0'
+
+Unlike the original giza there is no rule that ``master`` comes first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from giza.errors import ConfigError
+from giza.site._files import yaml_kind
+from giza.yamlfile import Node, NodeList, load_documents
+
+
+@dataclass(frozen=True)
+class PublishedBranches:
+    """What ``published_branches.yaml`` says; empty defaults when it is missing."""
+
+    published: tuple[str, ...] = ()
+    manual: str | None = None
+    version_published: tuple[str, ...] = ()
+    version_active: tuple[str, ...] = ()
+    stable: str | None = None
+    upcoming: str | None = None
+
+
+def _line(node: Any, key: str) -> int:
+    return node.line_of(key) if isinstance(node, Node) else 0
+
+
+def _mapping(node: Any, key: str, path: Path, dotted: str) -> Node | None:
+    value = node.get(key) if isinstance(node, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}:{_line(node, key)}: {dotted}: expected a mapping, "
+                          f"got {yaml_kind(value)}")
+    return value  # type: ignore[return-value]
+
+
+def _string(node: Node | None, key: str, path: Path, dotted: str) -> str | None:
+    if node is None or node.get(key) is None:
+        return None
+    value = node[key]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # `stable: 6.0` parses as a float; keep what the author meant
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}:{_line(node, key)}: {dotted}: expected a string, "
+                          f"got {yaml_kind(value)}")
+    return value
+
+
+def _strings(node: Node | None, key: str, path: Path, dotted: str) -> tuple[str, ...]:
+    if node is None or node.get(key) is None:
+        return ()
+    value = node[key]
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}:{_line(node, key)}: {dotted}: expected a list of strings, "
+                          f"got {yaml_kind(value)}")
+    result = []
+    for index, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item:
+            line = value.item_lines[index] if isinstance(value, NodeList) else _line(node, key)
+            raise ConfigError(f"{path}:{line}: {dotted}[{index}]: expected a non-empty "
+                              f"string, got {item!r}")
+        result.append(item)
+    return tuple(result)
+
+
+def load_published_branches(path: Path) -> PublishedBranches:
+    """Read ``published_branches.yaml``; a missing or empty file gives the defaults."""
+    if not path.is_file():
+        return PublishedBranches()
+    documents = [doc for doc in load_documents(path) if doc.data is not None]
+    if not documents:
+        return PublishedBranches()
+    if len(documents) > 1:
+        raise ConfigError(f"{path}:{documents[1].line}: expected one YAML document, "
+                          f"found {len(documents)}")
+    data = documents[0].data
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:{documents[0].line}: expected a mapping with 'git' and "
+                          f"'version', got {yaml_kind(data)}")
+    git = _mapping(data, "git", path, "git")
+    branches = _mapping(git, "branches", path, "git.branches") if git else None
+    version = _mapping(data, "version", path, "version")
+    published = _strings(branches, "published", path, "git.branches.published")
+    if len(set(published)) != len(published):
+        dup = next(b for b in published if published.count(b) > 1)
+        line = _line(branches, "published")
+        raise ConfigError(f"{path}:{line}: git.branches.published: branch {dup!r} is listed "
+                          "twice")
+    return PublishedBranches(
+        published=published,
+        manual=_string(branches, "manual", path, "git.branches.manual"),
+        version_published=_strings(version, "published", path, "version.published"),
+        version_active=_strings(version, "active", path, "version.active"),
+        stable=_string(version, "stable", path, "version.stable"),
+        upcoming=_string(version, "upcoming", path, "version.upcoming"),
+    )
+
+
+def _version_number(label: str) -> str:
+    """'7.0 (Upcoming)' -> '7.0': the comparable part of a version label."""
+    return label.split(" ", 1)[0]
+
+
+def branch_label(pb: PublishedBranches, branch: str) -> str:
+    """The human label of ``branch``.
+
+    When ``version.published`` lists as many labels as there are published
+    branches, they pair up by position (both lists are newest first). Otherwise a
+    ``v``-prefixed branch name loses its ``v`` (``v6.0`` -> ``6.0``) and any other
+    name (``master``, ``main``) is labelled with ``version.upcoming`` when there is
+    one, else with the branch name itself.
+    """
+    if branch in pb.published and len(pb.version_published) == len(pb.published):
+        return pb.version_published[pb.published.index(branch)]
+    if len(branch) > 1 and branch[0] == "v" and branch[1].isdigit():
+        return branch[1:]
+    if pb.upcoming:
+        return f"{pb.upcoming} (Upcoming)"
+    return branch
+
+
+def versions(pb: PublishedBranches, project_url: str,
+             current_branch: str | None) -> list[dict[str, Any]]:
+    """The version switcher entries, newest first (see :func:`versions_json`)."""
+    base = project_url.rstrip("/")
+    active = {_version_number(label) for label in pb.version_active}
+    entries: list[dict[str, Any]] = []
+    for branch in pb.published:
+        label = branch_label(pb, branch)
+        number = _version_number(label)
+        entries.append({
+            "branch": branch,
+            "version": label,
+            "url": f"{base}/{branch}/",
+            "current": branch == current_branch,
+            "stable": pb.stable is not None and number == _version_number(pb.stable),
+            # without a version.active list every published branch counts as active
+            "active": number in active if active else True,
+            "manual": branch == pb.manual,
+        })
+    return entries
+
+
+def versions_json(pb: PublishedBranches, project_url: str, current_branch: str | None) -> str:
+    """Content of ``versions.json``: a JSON list, newest first, one object per branch.
+
+    Each object has ``branch`` (git branch, also the URL path segment),
+    ``version`` (label, see :func:`branch_label`), ``url``
+    (``<project_url>/<branch>/``), and the booleans ``current`` (the branch being
+    built), ``stable`` (its version equals ``version.stable``), ``active`` (its
+    version is in ``version.active``; true for all when that list is empty) and
+    ``manual`` (it is ``git.branches.manual``). The text ends with a newline and is
+    stable for identical inputs, so writing it only when it changes works.
+    """
+    return json.dumps(versions(pb, project_url, current_branch), indent=2) + "\n"
+

@@ -1,0 +1,256 @@
+"""Figures from an image ``metadata.yaml``.
+
+A unit::
+
+    name: sharding-overview          # images/<name>.svg must exist
+    alt: Diagram of a sharded cluster
+    outputs:
+      - {type: web, width: 600}       # type: web (default) | print | offset | target
+      - {type: print, tag: print, dpi: 300, width: 600}
+      - {type: offset, tag: offset}
+    edition: saas                    # optional filter (string or list)
+
+For each image giza writes ``<proxy images>/<name>.rst`` holding one figure per
+output, each behind an ``.. only::`` guard: ``web`` for every builder except
+LaTeX, ``print`` for LaTeX without the ``offset`` tag, ``offset`` for LaTeX with
+it; ``target`` outputs only render a file (the build copies it to ``_images``).
+With cairosvg installed (``pip install giza[images]``) outputs render to
+``<name>[-<tag>].png`` (``.pdf`` for ``offset``) at ``width`` CSS pixels times
+``dpi``/96; without it every figure points at the SVG itself.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from giza.errors import ConfigError
+from giza.site._files import edition_matches, write_if_changed, yaml_kind
+from giza.yamlfile import Node, NodeList, iter_documents
+
+OUTPUT_TYPES = ("web", "print", "offset", "target")
+_GUARDS = {"web": "not latex", "print": "latex and not offset", "offset": "latex and offset"}
+NO_RENDERER_NOTICE = ("images: cairosvg is not installed, so figures use the SVG files "
+                      "themselves; install giza[images] to render PNG and PDF")
+
+
+@dataclass(frozen=True)
+class ImageOutput:
+    type: str = "web"
+    tag: str | None = None
+    dpi: int = 96
+    width: int | None = None
+    scale: float | None = None
+
+    def filename(self, name: str, rendered: bool) -> str:
+        if not rendered:
+            return f"{name}.svg"
+        suffix = ".pdf" if self.type == "offset" else ".png"
+        return f"{name}-{self.tag}{suffix}" if self.tag else f"{name}{suffix}"
+
+
+@dataclass(frozen=True)
+class ImageUnit:
+    name: str
+    alt: str
+    outputs: tuple[ImageOutput, ...]
+    line: int
+
+
+@dataclass
+class ImagesResult:
+    """Files written (rST and renders), notices to print once, ``target`` renders."""
+
+    written: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    targets: list[Path] = field(default_factory=list)
+
+
+def _renderer_available() -> bool:
+    try:
+        import cairosvg  # noqa: F401
+    except (ImportError, OSError):  # OSError: the cairo C library is missing
+        return False
+    return True
+
+
+def _positive_int(output: Node, key: str, where: str, default: int | None) -> int | None:
+    value = output.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where}:{output.line_of(key)}: {key}: expected a positive "
+                          f"integer, got {value!r}")
+    return value
+
+
+def _parse_output(item: Any, where: str, index: int, line: int) -> ImageOutput:
+    if not isinstance(item, Node):
+        raise ConfigError(f"{where}:{line}: outputs[{index}]: expected a mapping, got {item!r}")
+    kind = item.get("type", "web")
+    if kind not in OUTPUT_TYPES:
+        raise ConfigError(f"{where}:{item.line_of('type')}: outputs[{index}].type: unknown "
+                          f"output type {kind!r}; valid types: {', '.join(OUTPUT_TYPES)}")
+    tag = item.get("tag")
+    if tag is not None and (not isinstance(tag, (str, int)) or "/" in str(tag)):
+        raise ConfigError(f"{where}:{item.line_of('tag')}: outputs[{index}].tag: expected a "
+                          f"file name suffix, got {tag!r}")
+    scale = item.get("scale")
+    if scale is not None and (isinstance(scale, bool) or not isinstance(scale, (int, float))
+                              or not 0 < scale <= 100):
+        raise ConfigError(f"{where}:{item.line_of('scale')}: outputs[{index}].scale: expected "
+                          f"a percentage between 0 and 100, got {scale!r}")
+    return ImageOutput(type=kind, tag=str(tag) if tag is not None else None,
+                       dpi=_positive_int(item, "dpi", where, 96) or 96,
+                       width=_positive_int(item, "width", where, None), scale=scale)
+
+
+def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
+    """Validated units of ``metadata`` that apply to ``edition``."""
+    units: list[ImageUnit] = []
+    seen: dict[str, int] = {}
+    for doc in iter_documents(metadata):
+        data = doc.data
+        if data is None:
+            continue
+        if not isinstance(data, Node):
+            raise ConfigError(f"{metadata}:{doc.line}: expected a mapping with 'name', got "
+                              f"{yaml_kind(data)}")
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip() or ".." in name.split("/"):
+            problem = "required key is missing" if name is None else \
+                f"expected an image name, got {name!r}"
+            raise ConfigError(f"{metadata}:{data.line_of('name')}: name: {problem}")
+        if not edition_matches(data.get("edition"), edition):
+            continue
+        if name in seen:
+            raise ConfigError(f"{metadata}:{data.line}: name: image {name!r} is already "
+                              f"defined at line {seen[name]}")
+        seen[name] = data.line
+        alt = data.get("alt", name)
+        if not isinstance(alt, str):
+            raise ConfigError(f"{metadata}:{data.line_of('alt')}: alt: expected a string, got "
+                              f"{alt!r}")
+        raw = data.get("outputs") or [Node()]
+        if not isinstance(raw, list):
+            raise ConfigError(f"{metadata}:{data.line_of('outputs')}: outputs: expected a list, "
+                              f"got {yaml_kind(raw)}")
+        outputs = []
+        files: dict[str, ImageOutput] = {}
+        for index, item in enumerate(raw):
+            line = raw.item_lines[index] if isinstance(raw, NodeList) else data.line
+            output = _parse_output(item, str(metadata), index, line)
+            # two outputs rendering the same file with different settings would race
+            filename = output.filename(name, rendered=True)
+            if filename in files and files[filename] != output:
+                raise ConfigError(f"{metadata}:{line}: outputs[{index}]: writes {filename} "
+                                  "like an earlier output with other settings; give it a tag")
+            files[filename] = output
+            outputs.append(output)
+        # an option value is one line in rST
+        units.append(ImageUnit(name.strip(), " ".join(alt.split()), tuple(outputs), data.line))
+    return units
+
+
+def _png_width(payload: bytes) -> int:
+    return struct.unpack(">I", payload[16:20])[0]  # IHDR width
+
+
+def _display_width(output: ImageOutput, rendered: Path | None) -> int | None:
+    if output.width is not None:
+        return output.width
+    if rendered is not None and rendered.suffix == ".png":
+        # no width given: show the render at its natural size, not dpi/96 times larger
+        with rendered.open("rb") as handle:
+            return round(_png_width(handle.read(24)) * 96 / output.dpi)
+    return None
+
+
+def render_image_rst(unit: ImageUnit, uri_prefix: str, rendered: bool,
+                     widths: dict[ImageOutput, int | None] | None = None) -> str:
+    """The ``images/<name>.rst`` text for one unit."""
+    widths = widths or {}
+    lines = [f".. generated by giza from the image metadata for {unit.name!r}", ""]
+    for output in unit.outputs:
+        if output.type == "target":
+            continue
+        uri = f"{uri_prefix.rstrip('/')}/{output.filename(unit.name, rendered)}"
+        lines += [f".. only:: {_GUARDS[output.type]}", "", f"   .. figure:: {uri}"]
+        if unit.alt:
+            lines.append(f"      :alt: {unit.alt}")
+        width = widths.get(output, output.width)
+        if width:
+            lines.append(f"      :width: {width}px")
+        if output.scale is not None:
+            lines.append(f"      :scale: {output.scale:g}%")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _render(svg: Path, output: ImageOutput, target: Path, stamp: float) -> bool:
+    """Render ``svg`` to ``target`` unless it is newer than its inputs (True if written)."""
+    try:
+        if target.stat().st_mtime >= stamp:
+            return False
+    except OSError:
+        pass
+    import cairosvg
+
+    options: dict[str, Any] = {"url": str(svg), "dpi": output.dpi}
+    if output.width is not None:
+        options["output_width"] = round(output.width * output.dpi / 96)
+    else:
+        options["scale"] = output.dpi / 96
+    if output.type == "offset":
+        payload = cairosvg.svg2pdf(**options)
+    else:
+        payload = cairosvg.svg2png(**options)
+    if write_if_changed(target, payload):
+        return True
+    os.utime(target)  # same bytes: mark it fresh so the next run skips rendering
+    return False
+
+
+def generate_images(metadata: Path, source_images_dir: Path, proxy_images_dir: Path,
+                    edition: str | None, *, uri_prefix: str = "/images",
+                    render: bool | None = None) -> ImagesResult:
+    """Write ``<name>.rst`` (and renders) into ``proxy_images_dir`` for every unit.
+
+    ``uri_prefix`` is the proxy images directory as a source-absolute path, as
+    figures must use (relative image paths resolve against the including page).
+    ``render`` forces rendering on or off; None renders when cairosvg imports.
+    Files are written only when their bytes change.
+    """
+    result = ImagesResult()
+    renderer = _renderer_available() if render is None else render
+    if render is None and not renderer:
+        result.notices.append(NO_RENDERER_NOTICE)
+    stamp = metadata.stat().st_mtime
+    for unit in load_image_units(metadata, edition):
+        svg = source_images_dir / f"{unit.name}.svg"
+        if not svg.is_file():
+            result.notices.append(f"{metadata}:{unit.line}: image {unit.name!r} has no SVG "
+                                  f"at {svg}; skipped")
+            continue
+        widths: dict[ImageOutput, int | None] = {}
+        for output in unit.outputs:
+            target = proxy_images_dir / output.filename(unit.name, rendered=True)
+            if renderer:
+                try:
+                    if _render(svg, output, target, max(stamp, svg.stat().st_mtime)):
+                        result.written.append(target)
+                except Exception as exc:  # cairosvg raises many kinds on bad SVG
+                    raise ConfigError(f"{metadata}:{unit.line}: image {unit.name!r}: cannot "
+                                      f"render {svg.name}: {exc}") from exc
+                widths[output] = _display_width(output, target)
+                if output.type == "target":
+                    result.targets.append(target)
+            elif output.type == "target":
+                result.targets.append(svg)
+        rst = proxy_images_dir / f"{unit.name}.rst"
+        if write_if_changed(rst, render_image_rst(unit, uri_prefix, renderer, widths)):
+            result.written.append(rst)
+    return result

@@ -1,0 +1,222 @@
+"""File migrations (``migrations.yaml``): copy, cut and rewrite files into the proxy tree.
+
+A unit::
+
+    source: tutorial/install.txt      # or sources: [a.txt, b.txt]
+    source_dir: ../manual/source      # optional; where to look first
+    target: auto                      # default: the source's own relative path
+    truncate: {start-after: '.. start-here', end-before: 42}   # markers or line numbers
+    transform: [{regex: 'mongod\\b', replace: 'mongos'}]
+    append: "Extra text."
+    edition: saas
+
+Unlike the original giza, results go into the proxy source tree, never into
+``source/``, and are written only when their bytes change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from giza.errors import ConfigError
+from giza.site._files import edition_matches, write_if_changed, yaml_kind
+from giza.yamlfile import Node, NodeList, iter_documents
+
+
+@dataclass(frozen=True)
+class _Context:
+    file: Path
+    unit: Node
+
+    def at(self, key: str | None = None) -> str:
+        line = self.unit.line_of(key) if key else self.unit.line
+        return f"{self.file}:{line}"
+
+
+def _search_dirs(project_root: Path, source_dir: str | None) -> list[Path]:
+    dirs = [project_root / source_dir] if source_dir else []
+    # the lookup order of the original tool: the project, its parent, a sibling
+    # checkout's source/, our own source/, build/
+    dirs += [project_root, project_root.parent, project_root.parent / "source",
+             project_root / "source", project_root / "build"]
+    return list(dict.fromkeys(dirs))
+
+
+def _find_source(name: str, dirs: list[Path], ctx: _Context, key: str) -> Path:
+    candidate = Path(name)
+    if candidate.is_absolute():
+        if candidate.is_file():
+            return candidate
+        raise ConfigError(f"{ctx.at(key)}: {key}: no file {name}")
+    for directory in dirs:
+        if (directory / name).is_file():
+            return directory / name
+    tried = ", ".join(str(d) for d in dirs)
+    raise ConfigError(f"{ctx.at(key)}: {key}: cannot find {name!r}; looked in {tried}")
+
+
+def _target(value: Any, source_name: str, several: bool, project_root: Path,
+            proxy_source: Path, ctx: _Context) -> Path:
+    rel_source = source_name.lstrip("/")
+    if rel_source.startswith("source/"):
+        rel_source = rel_source[len("source/"):]  # 'auto' means: same place under source/
+    if value in (None, "auto"):
+        rel = rel_source
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        if "{root}" in text:
+            # '{root}/source/x.txt' named a file of the real source tree; map it to the proxy
+            real = Path(text.replace("{root}", str(project_root))).resolve()
+            try:
+                text = str(real.relative_to((project_root / "source").resolve()))
+            except ValueError:
+                raise ConfigError(f"{ctx.at('target')}: target: {value!r} is not inside "
+                                  f"{project_root / 'source'}") from None
+        rel = text.lstrip("/")
+        if several or text.endswith("/"):
+            rel = f"{rel.rstrip('/')}/{Path(rel_source).name}"
+    else:
+        raise ConfigError(f"{ctx.at('target')}: target: expected a path or 'auto', got "
+                          f"{value!r}")
+    target = (proxy_source / rel).resolve()
+    root = proxy_source.resolve()
+    if target != root and root not in target.parents:
+        raise ConfigError(f"{ctx.at('target')}: target: {rel!r} leaves the source tree")
+    return target
+
+
+def _marker_index(lines: list[str], marker: Any, start: int, ctx: _Context, key: str,
+                  source: Path) -> int:
+    """Index of the line a truncate key points at (line numbers are 1-based)."""
+    if isinstance(marker, bool):
+        raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string "
+                          f"or a line number, got {marker!r}")
+    if isinstance(marker, int):
+        if not 1 <= marker <= len(lines):
+            raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: line {marker} is outside "
+                              f"{source} ({len(lines)} lines)")
+        return marker - 1
+    if isinstance(marker, str) and marker:
+        for index in range(start, len(lines)):
+            if marker in lines[index]:
+                return index
+        raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: marker {marker!r} not found "
+                          f"in {source}")
+    raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string or a "
+                      f"line number, got {marker!r}")
+
+
+def _truncate(text: str, spec: Any, ctx: _Context, source: Path) -> str:
+    if not isinstance(spec, dict) or not spec or set(spec) - {"start-after", "end-before"}:
+        raise ConfigError(f"{ctx.at('truncate')}: truncate: expected a mapping with "
+                          f"'start-after' and/or 'end-before', got {spec!r}")
+    lines = text.splitlines(keepends=True)
+    first, end = 0, len(lines)
+    if spec.get("start-after") is not None:
+        first = _marker_index(lines, spec["start-after"], 0, ctx, "start-after", source) + 1
+    if spec.get("end-before") is not None:
+        end = _marker_index(lines, spec["end-before"], first, ctx, "end-before", source)
+        if end < first:
+            raise ConfigError(f"{ctx.at('truncate')}: truncate: end-before comes before "
+                              f"start-after in {source}")
+    return "".join(lines[first:end])
+
+
+def _transforms(spec: Any, ctx: _Context) -> list[tuple[re.Pattern[str], str]]:
+    if not isinstance(spec, list):
+        raise ConfigError(f"{ctx.at('transform')}: transform: expected a list of "
+                          f"{{regex, replace}}, got {spec!r}")
+    result = []
+    for index, item in enumerate(spec):
+        line = spec.item_lines[index] if isinstance(spec, NodeList) else ctx.unit.line
+        where = f"{ctx.file}:{line}: transform[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("regex"), str) \
+                or not isinstance(item.get("replace", ""), str):
+            raise ConfigError(f"{where}: expected {{regex: <pattern>, replace: <text>}}, got "
+                              f"{item!r}")
+        try:
+            pattern = re.compile(item["regex"], re.MULTILINE)
+        except re.error as exc:
+            raise ConfigError(f"{where}.regex: invalid regular expression "
+                              f"{item['regex']!r}: {exc}") from None
+        result.append((pattern, item.get("replace", "")))
+    return result
+
+
+def _migrate(ctx: _Context, project_root: Path, proxy_source: Path) -> list[Path]:
+    unit = ctx.unit
+    if "sources" in unit:
+        key, names = "sources", unit["sources"]
+        if not isinstance(names, list) or not names or \
+                not all(isinstance(n, str) and n for n in names):
+            raise ConfigError(f"{ctx.at(key)}: sources: expected a list of file names, got "
+                              f"{names!r}")
+    elif "source" in unit:
+        key, names = "source", [unit["source"]]
+        if not isinstance(unit["source"], str) or not unit["source"]:
+            raise ConfigError(f"{ctx.at(key)}: source: expected a file name, got "
+                              f"{unit['source']!r}")
+    else:
+        raise ConfigError(f"{ctx.at()}: source: required key is missing (or give 'sources')")
+    source_dir = unit.get("source_dir")
+    if source_dir is not None and not isinstance(source_dir, str):
+        raise ConfigError(f"{ctx.at('source_dir')}: source_dir: expected a directory, got "
+                          f"{source_dir!r}")
+    transforms = _transforms(unit["transform"], ctx) if unit.get("transform") else []
+    append = unit.get("append")
+    if append is not None and not isinstance(append, str):
+        raise ConfigError(f"{ctx.at('append')}: append: expected text, got {append!r}")
+    dirs = _search_dirs(project_root, source_dir)
+    written = []
+    for name in names:
+        source = _find_source(name, dirs, ctx, key)
+        target = _target(unit.get("target"), name, len(names) > 1, project_root,
+                         proxy_source, ctx)
+        edits = bool(unit.get("truncate") or transforms or append)
+        if not edits:
+            payload: str | bytes = source.read_bytes()  # plain copy: any file type
+        else:
+            try:
+                text = source.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise ConfigError(f"{ctx.at(key)}: {key}: {source} is not UTF-8 text, so it "
+                                  "cannot be truncated or transformed") from None
+            if unit.get("truncate"):
+                text = _truncate(text, unit["truncate"], ctx, source)
+            for pattern, replace in transforms:
+                try:
+                    text = pattern.sub(replace, text)
+                except (re.error, IndexError) as exc:
+                    raise ConfigError(f"{ctx.at('transform')}: transform: bad replacement "
+                                      f"{replace!r}: {exc}") from None
+            if append:
+                if text and not text.endswith("\n"):
+                    text += "\n"
+                text += append if append.endswith("\n") else append + "\n"
+            payload = text
+        if write_if_changed(target, payload):
+            written.append(target)
+    return written
+
+
+def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
+                     edition: str | None) -> list[Path]:
+    """Apply every unit of ``migrations`` for ``edition``; return the files written.
+
+    Sources are looked up in ``source_dir`` (relative to ``project_root``), then
+    the project root, its parent, the parent's ``source/``, ``source/`` and
+    ``build/``. Targets are relative to ``proxy_source``.
+    """
+    written: list[Path] = []
+    for doc in iter_documents(migrations):
+        if doc.data is None:
+            continue
+        if not isinstance(doc.data, Node):
+            raise ConfigError(f"{migrations}:{doc.line}: expected a mapping with 'source', got "
+                              f"{yaml_kind(doc.data)}")
+        if edition_matches(doc.data.get("edition"), edition):
+            written += _migrate(_Context(migrations, doc.data), project_root, proxy_source)
+    return written

@@ -1,0 +1,265 @@
+"""Redirects from ``htaccess*.yaml`` units.
+
+A unit::
+
+    from: /old/path            # site path; gets a leading '/', loses a trailing '/'
+    to: /new/path              # site path or an absolute http(s) URL
+    code: 301                  # 301|302|303|307|308, default 303
+    outputs: [all, before-v3.0, after-v3.2, v2.6, {manual: v3.0}, {after-v3.0: manual}]
+    edition: saas              # optional filter (string or list)
+
+``outputs`` expands against the published branches (newest first) into pairs of
+prefixes, the left one for ``from`` and the right one for ``to``:
+
+* ``all``: every published branch, on both sides;
+* ``before-<b>``: ``<b>`` and every older branch; ``after-<b>``: every newer one;
+* a plain string: that prefix on both sides (``''`` means no prefix);
+* ``{left: right}``: different prefixes; when ``left`` is ``all``/``before-<b>``/
+  ``after-<b>`` it is expanded and every branch redirects to ``right``.
+
+Without ``outputs`` the redirect applies once, without a prefix. The resolved list
+renders as Apache ``.htaccess`` lines, nginx ``location`` rules or HTML
+meta-refresh stub pages.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from giza.errors import ConfigError
+from giza.site._files import edition_matches, yaml_kind
+from giza.yamlfile import Node, iter_documents
+
+VALID_CODES = (301, 302, 303, 307, 308)
+DEFAULT_CODE = 303
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """One resolved redirect: ``source`` is a site path, ``target`` a path or URL."""
+
+    code: int
+    source: str
+    target: str
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def _norm_path(value: str) -> str:
+    """Leading '/', no trailing '/', no doubled slashes ('' for the site root)."""
+    parts = [part for part in value.split("/") if part]
+    return "/" + "/".join(parts) if parts else ""
+
+
+def _join(prefix: str, path: str) -> str:
+    return _norm_path(f"{prefix}/{path}") or "/"
+
+
+def _branch_set(expr: str, published: Sequence[str], where: str) -> list[str] | None:
+    """Expand ``all``/``before-<b>``/``after-<b>``; None for a plain prefix."""
+    if expr == "all":
+        return list(published)
+    for kind in ("before-", "after-"):
+        if expr.startswith(kind):
+            branch = expr[len(kind):]
+            if branch not in published:
+                known = ", ".join(published) if published else "(none)"
+                raise ConfigError(f"{where}: outputs: unknown branch {branch!r} in {expr!r}; "
+                                  f"published branches: {known}")
+            index = list(published).index(branch)
+            # newest first: "before" is this branch and everything after it in the list
+            return list(published[index:]) if kind == "before-" else list(published[:index])
+    return None
+
+
+def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, str],
+                    where: str) -> list[tuple[str, str]]:
+    if outputs is None:
+        return [("", "")]
+    if isinstance(outputs, str):
+        outputs = [outputs]
+    if not isinstance(outputs, list):
+        raise ConfigError(f"{where}: outputs: expected a list, got {yaml_kind(outputs)}")
+    pairs: list[tuple[str, str]] = []
+    for index, item in enumerate(outputs):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if isinstance(item, str):
+            branches = _branch_set(item, published, where)
+            if branches is None:
+                pairs.append((item, item))
+            else:
+                pairs.extend((b, b) for b in branches)
+        elif isinstance(item, dict) and len(item) == 1:
+            left, right = next(iter(item.items()))
+            if not isinstance(left, str) or not isinstance(right, str):
+                raise ConfigError(f"{where}: outputs[{index}]: expected {{left: right}} with "
+                                  f"string prefixes, got {dict(item)!r}")
+            branches = _branch_set(left, published, where)
+            if branches is None:
+                pairs.append((left, right))
+            else:
+                pairs.extend((b, right) for b in branches)
+        else:
+            raise ConfigError(f"{where}: outputs[{index}]: expected a string or a one-key "
+                              f"mapping, got {item!r}")
+    # links ("manual" -> "v3.0") shadow a branch: its alias gets the same redirect
+    for alias, branch in links.items():
+        if any(left == branch for left, _ in pairs):
+            pairs.append((alias, alias))
+    return list(dict.fromkeys(pairs))  # drop duplicates, keep order
+
+
+def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
+                    links: Mapping[str, str]) -> list[Redirect]:
+    file = str(doc_path)
+    where = f"{file}:{unit.line}"
+    for key in ("from", "to"):
+        value = unit.get(key)
+        if not isinstance(value, str) or not value.strip():
+            at = f"{file}:{unit.line_of(key)}"
+            problem = "required key is missing" if value is None else \
+                f"expected a non-empty string, got {value!r}"
+            raise ConfigError(f"{at}: {key}: {problem}")
+    code_value = unit.get("code", DEFAULT_CODE)
+    # 301 or "301"; not 301.5 or true
+    valid_type = (isinstance(code_value, int) and not isinstance(code_value, bool)) or \
+        (isinstance(code_value, str) and code_value.strip().isdigit())
+    code = int(code_value) if valid_type else -1
+    if code not in VALID_CODES:
+        valid = ", ".join(str(c) for c in VALID_CODES)
+        raise ConfigError(f"{file}:{unit.line_of('code')}: code: invalid redirect code "
+                          f"{code_value!r}; valid codes: {valid}")
+    source = unit["from"].strip()
+    target = unit["to"].strip()
+    for key, value in (("from", source), ("to", target)):
+        if any(ch.isspace() for ch in value):
+            # one redirect is one whitespace-separated server directive
+            raise ConfigError(f"{file}:{unit.line_of(key)}: {key}: {value!r} contains "
+                              "whitespace; encode it as %20")
+    if _is_url(source):
+        raise ConfigError(f"{file}:{unit.line_of('from')}: from: expected a site path, "
+                          f"got the URL {source!r}")
+    outputs_where = f"{file}:{unit.line_of('outputs')}"
+    result = []
+    for left, right in _expand_outputs(unit.get("outputs"), published, links, outputs_where):
+        src = _join(left, source)
+        dst = target if _is_url(target) else _join(right, target)
+        if src == dst:
+            raise ConfigError(f"{where}: from: redirect of {src!r} onto itself")
+        result.append(Redirect(code, src, dst, file, unit.line))
+    return result
+
+
+def load_redirects(paths: Iterable[Path], published: Sequence[str],
+                   edition: str | None = None,
+                   links: Mapping[str, str] | None = None) -> list[Redirect]:
+    """Read and resolve the redirect units of every ``htaccess*`` file.
+
+    Raises :class:`ConfigError` (``<file>:<line>: <key>: ...``) for a bad unit, an
+    invalid code, an unknown branch, a redirect onto itself, one ``from`` sent to
+    two places, and a redirect loop. The result is sorted by source path.
+    """
+    by_source: dict[str, Redirect] = {}
+    for path in paths:
+        for doc in iter_documents(path):
+            if doc.data is None:
+                continue  # a trailing '---' is harmless
+            if not isinstance(doc.data, Node):
+                raise ConfigError(f"{path}:{doc.line}: expected a mapping with 'from' and "
+                                  f"'to', got {yaml_kind(doc.data)}")
+            if not edition_matches(doc.data.get("edition"), edition):
+                continue
+            for redirect in _unit_redirects(path, doc.data, published, links or {}):
+                previous = by_source.get(redirect.source)
+                if previous is None:
+                    by_source[redirect.source] = redirect
+                elif (previous.target, previous.code) != (redirect.target, redirect.code):
+                    raise ConfigError(
+                        f"{redirect.where}: from: {redirect.source!r} is already redirected "
+                        f"to {previous.target!r} by {previous.where}")
+    _check_loops(by_source)
+    return [by_source[key] for key in sorted(by_source)]
+
+
+def _check_loops(by_source: Mapping[str, Redirect]) -> None:
+    """Follow every chain of site-path redirects; a repeated path is a loop."""
+    done: set[str] = set()
+    for start in sorted(by_source):
+        chain: list[Redirect] = []
+        position: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current in by_source and current not in done:
+            if current in position:
+                hops = chain[position[current]:]
+                text = " -> ".join(f"{r.source} ({r.where})" for r in hops)
+                raise ConfigError(f"{hops[0].where}: redirect loop: {text} -> {current}")
+            position[current] = len(chain)
+            redirect = by_source[current]
+            chain.append(redirect)
+            current = None if _is_url(redirect.target) else redirect.target
+        done.update(position)
+
+
+def target_url(redirect: Redirect, project_url: str) -> str:
+    """Absolute URL of the redirect target (site paths are joined to ``project_url``)."""
+    if _is_url(redirect.target):
+        return redirect.target
+    return project_url.rstrip("/") + redirect.target
+
+
+def render_htaccess(redirects: Iterable[Redirect], project_url: str) -> str:
+    """Apache ``Redirect <code> <from> <url>`` lines, sorted, newline-terminated."""
+    lines = sorted(f"Redirect {r.code} {r.source} {target_url(r, project_url)}"
+                   for r in redirects)
+    return "".join(line + "\n" for line in lines)
+
+
+def render_nginx(redirects: Iterable[Redirect], project_url: str) -> str:
+    """nginx ``location = <from> { return <code> <url>; }`` rules, sorted."""
+    lines = sorted(f"location = {r.source} {{ return {r.code} {target_url(r, project_url)}; }}"
+                   for r in redirects)
+    return "".join(line + "\n" for line in lines)
+
+
+_STUB = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Redirecting to {url}</title>
+<link rel="canonical" href="{url}">
+<meta http-equiv="refresh" content="0; url={url}">
+<meta name="robots" content="noindex">
+</head>
+<body>
+<p>This page has moved to <a href="{url}">{url}</a>.</p>
+</body>
+</html>
+"""
+
+
+def stub_path(source: str) -> str:
+    """Relative path of the stub page for a site path ('/a/b' -> 'a/b/index.html')."""
+    rel = source.strip("/")
+    if rel.endswith((".html", ".htm")):
+        return rel  # an old page URL: the stub takes its exact place
+    return f"{rel}/index.html" if rel else "index.html"
+
+
+def render_stubs(redirects: Iterable[Redirect], project_url: str) -> dict[str, str]:
+    """HTML meta-refresh pages for hosts without server redirects: ``{relpath: html}``."""
+    return {stub_path(r.source): _STUB.format(url=html.escape(target_url(r, project_url)))
+            for r in redirects}
+

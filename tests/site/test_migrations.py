@@ -1,0 +1,130 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from giza.errors import ConfigError
+from giza.site.migrations import apply_migrations
+
+PAGE = """\
+title
+=====
+
+.. start-here
+
+Run mongod now.
+Then mongod again.
+
+.. end-here
+
+footer
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "project"
+    (root / "source" / "tutorial").mkdir(parents=True)
+    (root / "config").mkdir()
+    (tmp_path / "manual" / "source" / "tutorial").mkdir(parents=True)
+    (tmp_path / "manual" / "source" / "tutorial" / "install.txt").write_text(PAGE)
+    (root / "source" / "tutorial" / "local.txt").write_text("local\n")
+    proxy = root / "build" / "main" / "source"
+    proxy.mkdir(parents=True)
+    return root, proxy
+
+
+def write(root: Path, text: str) -> Path:
+    path = root / "config" / "migrations.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_copy_truncate_transform_append(project):
+    root, proxy = project
+    path = write(root, """\
+source: tutorial/install.txt
+source_dir: ../manual/source
+truncate: {start-after: '.. start-here', end-before: '.. end-here'}
+transform:
+  - {regex: 'mongod\\b', replace: 'mongos'}
+  - {regex: '^(Then)', replace: '\\1,'}
+append: See also the manual.
+""")
+    written = apply_migrations(path, root, proxy, None)
+    target = proxy / "tutorial" / "install.txt"
+    assert written == [target.resolve()]
+    assert target.read_text() == "\nRun mongos now.\nThen, mongos again.\n\nSee also the manual.\n"
+    assert not (root / "source" / "tutorial" / "install.txt").exists()  # never into source/
+    os.utime(target, (1_000_000, 1_000_000))
+    assert apply_migrations(path, root, proxy, None) == []
+    assert target.stat().st_mtime == 1_000_000
+
+
+def test_line_numbers_sources_target_dir_and_root(project):
+    root, proxy = project
+    path = write(root, """\
+source: source/tutorial/local.txt
+target: '{root}/source/moved/local.txt'
+---
+sources: [tutorial/install.txt, source/tutorial/local.txt]
+source_dir: ../manual/source
+target: gathered
+---
+source: tutorial/install.txt
+source_dir: ../manual/source
+target: /cut.txt
+truncate: {start-after: 5, end-before: 7}
+---
+source: source/tutorial/local.txt
+target: skipped.txt
+edition: saas
+---
+source: source/tutorial/local.txt
+edition: [hosted]
+""")
+    written = apply_migrations(path, root, proxy, "hosted")
+    assert [p.relative_to(proxy.resolve()).as_posix() for p in written] == [
+        "moved/local.txt", "gathered/install.txt", "gathered/local.txt", "cut.txt",
+        "tutorial/local.txt"]
+    assert (proxy / "cut.txt").read_text() == "Run mongod now.\n"
+    assert (proxy / "gathered" / "local.txt").read_text() == "local\n"
+    assert not (proxy / "skipped.txt").exists()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("target: x.txt\n", "1: source: required key is missing (or give 'sources')"),
+    ("source: nope.txt\n", "1: source: cannot find 'nope.txt'; looked in "),
+    ("sources: a.txt\n", "1: sources: expected a list of file names, got 'a.txt'"),
+    ("source: source/tutorial/local.txt\ntarget: ../../escape.txt\n",
+     "2: target: '../../escape.txt' leaves the source tree"),
+    ("source: source/tutorial/local.txt\ntarget: '{root}/config/x.txt'\n",
+     "2: target: '{root}/config/x.txt' is not inside "),
+    ("source: source/tutorial/local.txt\ntruncate: {start-after: 'zzz'}\n",
+     "2: truncate.start-after: marker 'zzz' not found in "),
+    ("source: source/tutorial/local.txt\ntruncate: {end-before: 9}\n",
+     "2: truncate.end-before: line 9 is outside "),
+    ("source: source/tutorial/local.txt\ntruncate: {middle: 1}\n",
+     "2: truncate: expected a mapping with 'start-after' and/or 'end-before', got "),
+    ("source: source/tutorial/local.txt\ntransform:\n  - {regex: '(', replace: x}\n",
+     "3: transform[0].regex: invalid regular expression '(': missing ), unterminated "
+     "subpattern at position 0"),
+    ("source: source/tutorial/local.txt\ntransform: {regex: a}\n",
+     "2: transform: expected a list of {regex, replace}, got "),
+    ("source: source/tutorial/local.txt\nappend: [x]\n", "2: append: expected text, got ['x']"),
+    ("- a\n", "1: expected a mapping with 'source', got a list"),
+])
+def test_errors_name_file_and_line(project, text, message):
+    root, proxy = project
+    path = write(root, text)
+    with pytest.raises(ConfigError) as exc:
+        apply_migrations(path, root, proxy, None)
+    assert str(exc.value).startswith(f"{path}:{message}")
+
+
+def test_binary_copy_without_edits(project):
+    root, proxy = project
+    (root / "source" / "logo.bin").write_bytes(b"\x00\xff\x10")
+    path = write(root, "source: source/logo.bin\ntarget: static/logo.bin\n")
+    apply_migrations(path, root, proxy, None)
+    assert (proxy / "static" / "logo.bin").read_bytes() == b"\x00\xff\x10"

@@ -1,0 +1,183 @@
+from pathlib import Path
+
+import pytest
+
+from giza.errors import ConfigError
+from giza.site.redirects import (
+    Redirect,
+    load_redirects,
+    render_htaccess,
+    render_nginx,
+    render_stubs,
+    stub_path,
+)
+
+PUBLISHED = ["master", "v3.2", "v3.0", "v2.6"]
+URL = "https://docs.example.com"
+
+
+def write(tmp_path: Path, text: str, name: str = "htaccess.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def sources(redirects: list[Redirect]) -> list[tuple[int, str, str]]:
+    return [(r.code, r.source, r.target) for r in redirects]
+
+
+def test_outputs_expansion(tmp_path):
+    path = write(tmp_path, """\
+from: /old/
+to: new
+outputs: [before-v3.0, after-v3.2, docs, {manual: v3.0}]
+---
+from: /a
+to: https://elsewhere.org/b/
+code: 301
+---
+""")
+    redirects = load_redirects([path], PUBLISHED)
+    assert sources(redirects) == [
+        (301, "/a", "https://elsewhere.org/b/"),
+        (303, "/docs/old", "/docs/new"),
+        (303, "/manual/old", "/v3.0/new"),
+        (303, "/master/old", "/master/new"),
+        (303, "/v2.6/old", "/v2.6/new"),
+        (303, "/v3.0/old", "/v3.0/new"),
+    ]
+    assert redirects[0].file == str(path) and redirects[0].line == 5
+
+
+def test_all_links_and_edition_filter(tmp_path):
+    path = write(tmp_path, """\
+from: /x
+to: /y
+outputs: [all]
+edition: saas
+---
+from: /p
+to: /q
+outputs: [{after-v3.0: current}]
+edition: [hosted, other]
+""")
+    saas = load_redirects([path], ["v2", "v1"], edition="saas", links={"manual": "v1"})
+    assert sources(saas) == [(303, "/manual/x", "/manual/y"), (303, "/v1/x", "/v1/y"),
+                             (303, "/v2/x", "/v2/y")]
+    hosted = load_redirects([path], PUBLISHED, edition="hosted")
+    assert sources(hosted) == [(303, "/master/p", "/current/q"), (303, "/v3.2/p", "/current/q")]
+    assert len(load_redirects([path], PUBLISHED)) == 6  # no edition: every unit
+
+
+def test_render_formats(tmp_path):
+    path = write(tmp_path, "from: /b\nto: /c/\ncode: 308\n---\nfrom: /a.html\nto: /z\n")
+    redirects = load_redirects([path], [])
+    assert render_htaccess(redirects, URL + "/") == (
+        "Redirect 303 /a.html https://docs.example.com/z\n"
+        "Redirect 308 /b https://docs.example.com/c\n")
+    assert render_nginx(redirects, URL) == (
+        "location = /a.html { return 303 https://docs.example.com/z; }\n"
+        "location = /b { return 308 https://docs.example.com/c; }\n")
+    stubs = render_stubs(redirects, URL)
+    assert sorted(stubs) == ["a.html", "b/index.html"]
+    assert '<meta http-equiv="refresh" content="0; url=https://docs.example.com/c">' \
+        in stubs["b/index.html"]
+    assert stub_path("/") == "index.html"
+
+
+def test_stub_escapes_url():
+    r = Redirect(301, "/s", 'https://x.org/?a=1&b="2"', "f", 1)
+    assert 'url=https://x.org/?a=1&amp;b=&quot;2&quot;"' in render_stubs([r], URL)["s/index.html"]
+
+
+@pytest.mark.parametrize("code", ["301.5", "true", "'abc'"])
+def test_invalid_code_types(tmp_path, code):
+    path = write(tmp_path, f"from: /a\nto: /b\ncode: {code}\n")
+    with pytest.raises(ConfigError, match=r":3: code: invalid redirect code "):
+        load_redirects([path], PUBLISHED)
+
+
+def test_code_as_string(tmp_path):
+    path = write(tmp_path, "from: /a\nto: /b\ncode: '307'\n")
+    assert sources(load_redirects([path], PUBLISHED)) == [(307, "/a", "/b")]
+
+
+def test_invalid_code(tmp_path):
+    path = write(tmp_path, "from: /a\nto: /b\ncode: 304\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], PUBLISHED)
+    assert str(exc.value) == (f"{path}:3: code: invalid redirect code 304; "
+                              "valid codes: 301, 302, 303, 307, 308")
+
+
+def test_missing_to(tmp_path):
+    path = write(tmp_path, "---\nfrom: /a\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], PUBLISHED)
+    assert str(exc.value) == f"{path}:2: to: required key is missing"
+
+
+def test_not_a_mapping(tmp_path):
+    path = write(tmp_path, "- a\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], PUBLISHED)
+    assert str(exc.value) == f"{path}:1: expected a mapping with 'from' and 'to', got a list"
+
+
+def test_redirect_onto_itself(tmp_path):
+    path = write(tmp_path, "from: /a/\nto: /a\noutputs: [v3.0]\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], PUBLISHED)
+    assert str(exc.value) == f"{path}:1: from: redirect of '/v3.0/a' onto itself"
+
+
+def test_unknown_branch_lists_published(tmp_path):
+    path = write(tmp_path, "from: /a\nto: /b\noutputs:\n  - before-v9.9\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], PUBLISHED)
+    assert str(exc.value) == (f"{path}:3: outputs: unknown branch 'v9.9' in 'before-v9.9'; "
+                              "published branches: master, v3.2, v3.0, v2.6")
+    with pytest.raises(ConfigError, match=r"published branches: \(none\)$"):
+        load_redirects([path], [])
+
+
+def test_bad_output_item(tmp_path):
+    path = write(tmp_path, "from: /a\nto: /b\noutputs: [[x]]\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], PUBLISHED)
+    assert str(exc.value) == (f"{path}:3: outputs[0]: expected a string or a one-key mapping, "
+                              "got ['x']")
+
+
+def test_loop_names_every_hop_across_files(tmp_path):
+    one = write(tmp_path, "from: /a\nto: /b\n---\nfrom: /b\nto: /c\n", "htaccess.yaml")
+    two = write(tmp_path, "from: /c\nto: /a\n", "htaccess-more.yaml")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([one, two], [])
+    assert str(exc.value) == (f"{one}:1: redirect loop: /a ({one}:1) -> /b ({one}:4) -> "
+                              f"/c ({two}:1) -> /a")
+
+
+def test_chain_without_loop_is_fine(tmp_path):
+    path = write(tmp_path, "from: /a\nto: /b\n---\nfrom: /b\nto: /c\n")
+    assert sources(load_redirects([path], [])) == [(303, "/a", "/b"), (303, "/b", "/c")]
+
+
+def test_conflicting_targets(tmp_path):
+    path = write(tmp_path, "from: /a\nto: /b\n---\nfrom: /a\nto: /c\n---\nfrom: /a\nto: /b\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], [])
+    assert str(exc.value) == f"{path}:4: from: '/a' is already redirected to '/b' by {path}:1"
+
+
+def test_from_must_be_a_path(tmp_path):
+    path = write(tmp_path, "from: https://x.org/a\nto: /b\n")
+    with pytest.raises(ConfigError, match=r":1: from: expected a site path, got the URL "):
+        load_redirects([path], [])
+
+
+def test_whitespace_in_paths(tmp_path):
+    path = write(tmp_path, "from: /a b\nto: /c\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], [])
+    assert str(exc.value) == f"{path}:1: from: '/a b' contains whitespace; encode it as %20"
