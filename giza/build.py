@@ -96,10 +96,22 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
             kind="prepare",
             label=f"mirror {config.paths.locale.name}/ into build/{config.branch}/locale",
         ))
+    if config.side_documents("intersphinx"):
+        graph.add(Task(
+            name="intersphinx",
+            func=stages.fetch_intersphinx,
+            kwargs={"config": config},
+            kind="prepare",
+            label="refresh intersphinx inventories (at most once a day)",
+        ))
     share = core_share(len(variants), cores)
     for variant in variants:
         name = tree_of[variant]
-        deps = (f"prepare:{name}", "locale") if variant.language else (f"prepare:{name}",)
+        deps = (f"prepare:{name}",)
+        if variant.language:
+            deps += ("locale",)
+        if "intersphinx" in graph:
+            deps += ("intersphinx",)
         graph.add(Task(
             name=f"sphinx:{variant.name}",
             func=stages.run_variant,
@@ -159,6 +171,12 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
         if isinstance(value, dict) and value.get("output"):
             per_variant[variant.name] = parse_output(value["output"], mapper)
             warnings += value.get("warnings", 0)
+    notes: list[str] = []
+    for outcome in outcomes.values():
+        if outcome.ok and isinstance(outcome.value, dict):
+            notes.extend(n for n in outcome.value.get("notes", ()) if n not in notes)
+    for note in notes:
+        out.write(f"giza: note: {note}\n")
     for line in format_messages(merge_messages(per_variant)):
         out.write(line + "\n")
     for outcome in outcomes.values():

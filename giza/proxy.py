@@ -11,7 +11,7 @@ import fnmatch
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,11 +73,16 @@ def _copy(src: str, dst: str) -> None:
 
 
 def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Sequence[str] = (),
-           exclude: Sequence[str] = ()) -> MirrorResult:
-    """Make ``proxy`` hold the files of ``source`` (minus ignored and excluded ones)."""
+           exclude: Sequence[str] = (), keep: Sequence[str] = ()) -> MirrorResult:
+    """Make ``proxy`` hold the files of ``source`` (minus ignored and excluded ones).
+
+    ``protect`` names proxy-relative dirs or files never pruned; ``keep`` holds globs
+    on proxy-relative paths of generated files that live beside mirrored ones (e.g.
+    ``images/*.rst``) and must not be pruned either."""
     if not source.is_dir():
         raise FileNotFoundError(f"source directory {source} does not exist")
     skip = Ignore(ignore)
+    keep_globs = list(keep)
     protected = _normalise(protect)
     excludes = _normalise(exclude)
     result = MirrorResult()
@@ -122,12 +127,16 @@ def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Seque
             result.copied.append(rel)
 
     walk("")
-    _prune(proxy, "", wanted, protected, skip, result)
+
+    def kept(rel: str, name: str) -> bool:
+        return skip(rel, name) or any(fnmatch.fnmatchcase(rel, g) for g in keep_globs)
+
+    _prune(proxy, "", wanted, protected, kept, result)
     return result
 
 
-def _prune(proxy: Path, rel_dir: str, wanted: set[str], protected: list[str], skip: Ignore,
-           result: MirrorResult) -> None:
+def _prune(proxy: Path, rel_dir: str, wanted: set[str], protected: list[str],
+           skip: Callable[[str, str], bool], result: MirrorResult) -> None:
     base = os.path.join(proxy, rel_dir) if rel_dir else str(proxy)
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
         rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name

@@ -53,6 +53,17 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     html_context = dict(config.html_context or {})
     html_context["giza"] = context
     config.html_context = html_context
+    # Documents from pdfs.yaml / manpages.yaml / intersphinx.yaml, unless conf.py set them.
+    from_conf = set(getattr(config, "_raw_config", {}) or {}) | overridden
+    if context.get("latex_documents") and "latex_documents" not in from_conf:
+        config.latex_documents = [tuple(d) for d in context["latex_documents"]]
+    if context.get("man_pages") and "man_pages" not in from_conf:
+        config.man_pages = [tuple(d) for d in context["man_pages"]]
+    if context.get("intersphinx_mapping") and "sphinx.ext.intersphinx" in config.extensions:
+        mapping = dict(getattr(config, "intersphinx_mapping", None) or {})
+        for name, (url, local) in context["intersphinx_mapping"].items():
+            mapping.setdefault(name, (url, local if local and os.path.isfile(local) else None))
+        config.intersphinx_mapping = mapping
     locale_dir = context.get("locale_dir")
     if locale_dir and context.get("language"):
         config.locale_dirs = [locale_dir, *list(config.locale_dirs or [])]

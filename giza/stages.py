@@ -54,23 +54,104 @@ def protected_dirs(config: Config, proxy: Path) -> list[str]:
     return [*output_dirs(), "includes/hash.rst"]
 
 
+def images_rel(config: Config) -> str | None:
+    """paths.images relative to paths.source (None when images live outside source/)."""
+    try:
+        return config.paths.images.relative_to(config.paths.source).as_posix()
+    except ValueError:
+        return None
+
+
+def kept_globs(config: Config) -> list[str]:
+    rel = images_rel(config)
+    if rel is None:
+        return []
+    return [f"{rel}/*.rst", f"{rel}/*.png", f"{rel}/*.pdf"]
+
+
 def prepare_tree(config: Config, edition: str | None, language: str | None,
                  proxy: str, kinds: Sequence[str] | None = None,
                  excluded: Sequence[str] = ()) -> dict[str, Any]:
-    """Mirror source/ into the proxy tree, then generate content into it."""
+    """Mirror source/ into the proxy tree, then generate content into it: YAML units,
+    includes/hash.rst, image figures and migrations."""
     from giza.content import generate
+    from giza.site.hashfile import write_hash_rst
+    from giza.site.images import generate_images
+    from giza.site.migrations import apply_migrations
 
     proxy_dir = Path(proxy)
     mirrored = mirror(config.paths.source, proxy_dir, ignore=config.paths.ignore,
-                      protect=protected_dirs(config, proxy_dir), exclude=excluded)
+                      protect=protected_dirs(config, proxy_dir), exclude=excluded,
+                      keep=kept_globs(config))
     generated = generate(content_context(config, edition), proxy_dir, kinds)
+    written = len(generated.written)
+    notes: list[str] = []
+    if kinds is None or "hash" in kinds:
+        written += write_hash_rst(proxy_dir, config.git.commit)
+    images = config.side("images")
+    rel = images_rel(config)
+    if images and rel is not None and (kinds is None or "images" in kinds):
+        for metadata in images.paths:
+            result = generate_images(metadata, config.paths.images, proxy_dir / rel, edition,
+                                     uri_prefix=f"/{rel}")
+            written += len(result.written)
+            notes.extend(result.notices)
+    migrations = config.side("migrations")
+    if migrations and (kinds is None or "migrations" in kinds):
+        for path in migrations.paths:
+            written += len(apply_migrations(path, config.root, proxy_dir, edition))
     return {
         "proxy": str(proxy_dir),
         "copied": len(mirrored.copied),
         "removed": len(mirrored.removed),
-        "generated": len(generated.written),
+        "generated": written,
+        "notes": notes,
         "origins": {str(k): [str(v[0]), v[1]] for k, v in generated.origins.items()},
     }
+
+
+def fetch_intersphinx(config: Config) -> dict[str, Any]:
+    """Refresh intersphinx inventories (at most daily); failures are warnings."""
+    from giza.site.intersphinx import fetch_inventories
+
+    entries = [dict(doc) for doc in config.side_documents("intersphinx") if isinstance(doc, dict)]
+    return {"notes": fetch_inventories(entries, config.paths.output)}
+
+
+def _edition_ok(unit: Any, edition: str | None) -> bool:
+    wanted = unit.get("edition") if isinstance(unit, dict) else None
+    if not wanted or not edition:
+        return True
+    return edition in ([wanted] if isinstance(wanted, str) else list(wanted))
+
+
+def sphinx_documents(config: Config, edition: str | None) -> dict[str, Any]:
+    """latex_documents, man_pages and intersphinx_mapping for giza.sphinxext."""
+    pdfs = []
+    for unit in config.side_documents("pdfs"):
+        if isinstance(unit, dict) and _edition_ok(unit, edition) and unit.get("source"):
+            tag = unit.get("tag")
+            output = str(unit.get("output") or f"{config.project.name}.tex")
+            if tag and output.endswith(".tex"):
+                output = f"{output[:-4]}-{tag}.tex"
+            pdfs.append([str(unit["source"]).lstrip("/"), output,
+                         str(unit.get("title") or config.project.title),
+                         str(unit.get("author") or ""), str(unit.get("class") or "manual")])
+    manpages = []
+    for unit in config.side_documents("manpages"):
+        if isinstance(unit, dict) and unit.get("file") and unit.get("name"):
+            authors = unit.get("authors") or []
+            manpages.append([str(unit["file"]).lstrip("/"), str(unit["name"]),
+                             str(unit.get("title") or unit["name"]),
+                             [str(a) for a in authors] if isinstance(authors, list)
+                             else [str(authors)], int(unit.get("section") or 1)])
+    intersphinx = {}
+    for unit in config.side_documents("intersphinx"):
+        if isinstance(unit, dict) and unit.get("name") and unit.get("url"):
+            local = str(config.paths.output / str(unit["path"])) if unit.get("path") else None
+            intersphinx[str(unit["name"])] = [str(unit["url"]), local]
+    return {"latex_documents": pdfs, "man_pages": manpages,
+            "intersphinx_mapping": intersphinx}
 
 
 def locale_dir(config: Config) -> Path:
@@ -103,7 +184,18 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
         "commit": config.git.commit,
         "replacements": replacement_tokens(config, variant.edition),
         "locale_dir": str(locale_dir(config)),
+        "versions": published_versions(config),
+        **sphinx_documents(config, variant.edition),
     }
+
+
+def published_versions(config: Config) -> list[dict[str, Any]]:
+    from giza.site.branches import load_published_branches, versions
+
+    path = config.paths.builddata / "published_branches.yaml"
+    if not path.is_file():
+        return []
+    return versions(load_published_branches(path), config.project.url, config.branch)
 
 
 def write_context(config: Config, variant: Variant) -> Path:

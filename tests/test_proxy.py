@@ -107,3 +107,14 @@ def test_file_replacing_a_directory(tmp_path: Path):
     (src / "thing").write_text("now a file\n")
     mirror(src, proxy)
     assert (proxy / "thing").read_text() == "now a file\n"
+
+
+def test_kept_generated_files_beside_mirrored_ones(tmp_path: Path):
+    src = write_tree(tmp_path / "source", {"images/logo.svg": "<svg/>\n"})
+    proxy = tmp_path / "proxy"
+    mirror(src, proxy)
+    write_tree(proxy, {"images/logo.rst": "figure\n", "images/logo.png": "png",
+                       "images/old.txt": "stale\n"})
+    result = mirror(src, proxy, keep=["images/*.rst", "images/*.png"])
+    assert result.removed == ["images/old.txt"]
+    assert tree(proxy) == ["images/logo.png", "images/logo.rst", "images/logo.svg"]

@@ -7,10 +7,12 @@ import sys
 from giza.commands.clean import clean
 from giza.commands.config import config
 from giza.commands.generate import generate
+from giza.commands.includes import includes
 from giza.commands.quickstart import quickstart
 from giza.commands.sphinx import sphinx
+from giza.commands.translate import translate
 
-COMMANDS = [sphinx, generate, config, quickstart, clean]
+COMMANDS = [sphinx, generate, config, quickstart, clean, includes, translate]
 
 
 def load_config():

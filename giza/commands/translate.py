@@ -1,0 +1,30 @@
+"""giza translate update|status [-l LANG...]"""
+
+from __future__ import annotations
+
+import argh
+
+
+@argh.arg("action", choices=("update", "status"), help="update catalogs or print their state")
+@argh.arg("-l", "--language", nargs="+", help="languages (default: all the project names)")
+def translate(action: str, *, language: list[str] | None = None) -> int:
+    """update: run the gettext builder and merge new messages into
+    locale/<lang>/LC_MESSAGES/*.po; status: translated / fuzzy / untranslated counts."""
+    from giza import translate as tr
+    from giza.build import BuildRequest, build
+    from giza.commands import load_config
+
+    config = load_config()
+    languages = tr.languages_for(config, language or ())
+    if action == "update":
+        code = build(config, BuildRequest(builders=("gettext",),
+                                          editions=tuple(config.project.edition_names[:1])))
+        if code:
+            return code
+        edition = config.project.edition_names[:1]
+        pot_dir = config.branch_dir / ("gettext" + (f"-{edition[0]}" if edition else ""))
+        for line in tr.update_catalogs(config, pot_dir, languages):
+            print(line)
+    for line in tr.format_status(tr.status(config, languages)):
+        print(line)
+    return 0
