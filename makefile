@@ -37,3 +37,9 @@ test: venv system-deps lint
 bench: venv
 	$(PY) bench/generate.py
 	$(PY) bench/parallel.py
+
+# Any other target is a giza make target (html, dirhtml, publish, push, ...),
+# exactly as in projects made by `giza quickstart`.
+makefile pyproject.toml: ;
+%: venv
+	$(GIZA) make $@

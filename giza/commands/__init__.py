@@ -8,11 +8,14 @@ from giza.commands.clean import clean
 from giza.commands.config import config
 from giza.commands.generate import generate
 from giza.commands.includes import includes
+from giza.commands.make import make
+from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
 from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
-COMMANDS = [sphinx, generate, config, quickstart, clean, includes, translate]
+COMMANDS = [sphinx, generate, push, deploy, make, config, quickstart, clean, includes,
+            translate]
 
 
 def load_config():

@@ -1,0 +1,15 @@
+"""giza make TARGET..."""
+
+from __future__ import annotations
+
+import argh
+
+
+@argh.arg("targets", nargs="+", help="make targets, e.g. html, dirhtml-saas, publish, push")
+def make(*targets: str, dry_run: bool = False) -> int:
+    """Run make targets: <builder>[-<edition>][-<lang>], publish, push[-<target>], stage,
+    push-deploy, clean. Prints the equivalent giza command first."""
+    from giza.commands import load_config
+    from giza.release import make as run_make
+
+    return run_make(load_config(), list(targets), dry_run=dry_run)

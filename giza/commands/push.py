@@ -1,0 +1,32 @@
+"""giza push -t TARGET... / giza deploy -t TARGET..."""
+
+from __future__ import annotations
+
+import argh
+
+
+@argh.arg("-t", "--target", nargs="+", required=True, help="push targets from push.yaml")
+@argh.arg("-b", "--builder", nargs="+", help="builders (default: publish)")
+@argh.arg("-e", "--edition", nargs="+", help="editions or 'all' (default: all)")
+@argh.arg("-l", "--language", nargs="+", help="languages or 'all'")
+def push(*, target: list[str], builder: list[str] | None = None,
+         edition: list[str] | None = None, language: list[str] | None = None,
+         dry_run: bool = False) -> int:
+    """Build the publication, then deploy it only if every variant succeeded."""
+    from giza.build import BuildRequest
+    from giza.commands import load_config
+    from giza.release import push as run_push
+
+    request = BuildRequest(builders=tuple(builder or ("publish",)),
+                           editions=tuple(edition or ()), languages=tuple(language or ()),
+                           dry_run=dry_run)
+    return run_push(load_config(), target, request)
+
+
+@argh.arg("-t", "--target", nargs="+", required=True, help="push targets from push.yaml")
+def deploy(*, target: list[str], dry_run: bool = False) -> int:
+    """Deploy what is already built (rsync); --dry-run prints the commands only."""
+    from giza.commands import load_config
+    from giza.deploy import deploy as run_deploy
+
+    return run_deploy(load_config(), target, dry_run=dry_run)

@@ -1,0 +1,596 @@
+"""Deploy built output with rsync: push.yaml targets, deploy.yaml environments.
+
+A push target names a directory under ``build/`` (``paths.local``), a destination
+path (``paths.remote``) and the hosts to copy it to, either listed directly or
+through an environment of ``config/deploy.yaml``. Every transfer is one ``rsync``
+argv (never a shell string). Destinations that could wipe something that is not a
+docs directory (``/``, a home directory, a path with ``..``) are refused while the
+config is read, before anything runs.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shlex
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from giza.config.model import Config
+from giza.errors import BuildError, ConfigError, UsageError, shown
+from giza.yamlfile import Node, NodeList, load_documents
+
+SIDE_FILE = "push"
+DEPLOY_FILE = "deploy.yaml"
+OPTIONS = ("branched", "delete", "recursive")
+TARGET_KEYS = ("target", "paths", "options", "hosts", "env", "dependency")
+PATHS_KEYS = ("local", "remote", "static")
+ENV_KEYS = ("hosts", "args")
+# Older push.yaml files say `env: publication`; deploy.yaml calls that environment production.
+ENV_ALIASES = {"publication": "production"}
+LOCAL_HOSTS = ("", "local")
+# checksum, quiet, symlinks as symlinks, modification times, compress.
+RSYNC_BASE = ("rsync", "-cqltz")
+# Root-level static items that cover every branch: only the newest published branch
+# (published_branches.yaml) deploys them, so an old branch cannot overwrite them.
+NEWEST_BRANCH_ONLY_STATIC = (".htaccess",)
+
+
+@dataclass(frozen=True)
+class PushTarget:
+    name: str
+    local: str  # relative to build/ (paths.output)
+    remote: str  # destination path; may itself be host:path when hosts are local
+    static: tuple[str, ...]
+    branched: bool
+    delete: bool
+    recursive: bool
+    hosts: tuple[str, ...]  # "local" for a local directory copy
+    args: tuple[str, ...]  # extra rsync arguments from the deploy.yaml environment
+    origin: tuple[Path, int]  # (file, line) of the push.yaml document
+
+
+@dataclass(frozen=True)
+class Command:
+    target: str
+    host: str  # a host name, or "local"
+    argv: tuple[str, ...]
+
+
+# --- loading and validation -------------------------------------------------------------
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+class _Doc:
+    """Where one YAML document came from, to prefix every message about it."""
+
+    def __init__(self, path: Path, line: int, index: int | None) -> None:
+        self.path = path
+        self.line = line
+        self.index = index  # 1-based document number, None for a single-document file
+
+    def error(self, line: int | None, text: str) -> ConfigError:
+        doc = f" document {self.index}:" if self.index is not None else ""
+        return ConfigError(f"{shown(self.path)}:{line or self.line}:{doc} {text}")
+
+
+def _line(mapping: Any, key: str, fallback: int) -> int:
+    if isinstance(mapping, Node):
+        return mapping.key_lines.get(key, mapping.line or fallback)
+    return fallback
+
+
+def _check_keys(doc: _Doc, mapping: Any, dotted: str, valid: Sequence[str],
+                line: int) -> None:
+    for key in mapping:
+        if key not in valid:
+            name = f"{dotted}.{key}" if dotted else str(key)
+            raise doc.error(_line(mapping, key, line),
+                            f"unknown key '{name}'; valid keys: {', '.join(valid)}")
+
+
+def _str_list(doc: _Doc, value: Any, dotted: str, line: int,
+              allow_null: bool = False) -> tuple[Any, ...]:
+    """A list of strings (a lone string counts as a one-item list)."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (list, tuple)):  # tuple: documents deep-frozen by the loader
+        raise doc.error(line, f"'{dotted}' must be a list of strings, not {_type_name(value)}")
+    items: list[Any] = []
+    for i, item in enumerate(value):
+        if item is None and allow_null:
+            items.append(None)
+            continue
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str):
+            item_line = value.item_lines[i] if isinstance(value, NodeList) else line
+            raise doc.error(item_line, f"'{dotted}[{i}]' must be a string, "
+                                       f"not {_type_name(item)}")
+        items.append(item)
+    return tuple(items)
+
+
+def _required_str(doc: _Doc, mapping: Any, key: str, dotted: str, line: int) -> str:
+    if key not in mapping:
+        raise doc.error(line, f"missing required key '{dotted}'")
+    value = mapping[key]
+    key_line = _line(mapping, key, line)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise doc.error(key_line, f"'{dotted}' must be a string, not {_type_name(value)}")
+    return value
+
+
+_HOST_PREFIX = re.compile(r"^([^/:]*):(.*)$", re.DOTALL)
+
+
+def split_remote(remote: str) -> tuple[str | None, str]:
+    """``host:path`` -> (host, path); a plain path -> (None, path).
+
+    rsync's rule: a colon before the first slash names a host.
+    """
+    match = _HOST_PREFIX.match(remote)
+    if match and match.group(1):
+        return match.group(1), match.group(2)
+    return None, remote
+
+
+def _is_local_host(host: str | None) -> bool:
+    return host is None or host.strip() in LOCAL_HOSTS
+
+
+def remote_problem(path: str) -> str | None:
+    """Why rsync must never write (let alone ``--delete``) into ``path``; None if fine."""
+    if not path.strip():
+        return "must not be empty"
+    parts = path.replace("\\", "/").split("/")
+    if ".." in parts:
+        return f"'{path}' contains '..': refusing a path that climbs out of its directory"
+    norm = posixpath.normpath(re.sub(r"^/+", "/", path.strip()))
+    if norm == "/":
+        return f"is '{path}': refusing to deploy to the filesystem root"
+    if norm == ".":
+        # Relative to the login directory on a host, to the project on this machine.
+        return f"is '{path}': refusing to deploy to the current or home directory itself"
+    if (re.fullmatch(r"~[^/]*", norm) or norm in ("/home", "/root", "/Users")
+            or re.fullmatch(r"/(home|Users)/[^/]+", norm)):
+        return f"is '{path}': refusing to deploy to a home directory root"
+    if path.startswith("-"):
+        return f"'{path}' starts with '-': rsync would read it as an option"
+    return None
+
+
+def _local_destination(config: Config, path: str) -> Path:
+    """A local destination as an absolute path (relative = to the project root)."""
+    expanded = Path(os.path.expanduser(path))
+    return expanded if expanded.is_absolute() else config.paths.root / expanded
+
+
+def _local_dest_problem(config: Config, path: str) -> str | None:
+    dest = Path(os.path.abspath(_local_destination(config, path)))
+    home = Path(os.path.abspath(os.path.expanduser("~")))
+    root = Path(os.path.abspath(config.paths.root))
+    output = Path(os.path.abspath(config.paths.output))
+    if dest == home:
+        return f"is '{path}': refusing to deploy to a home directory root"
+    if dest == root or dest in root.parents:
+        return f"is '{path}' ({shown(dest)}): refusing to deploy over the project directory"
+    if dest == output or output in dest.parents:
+        return f"is '{path}' ({shown(dest)}): refusing to deploy into the build directory"
+    return None
+
+
+def _load_deploy_file(config: Config) -> tuple[Path, dict[str, Any] | None]:
+    path = config.paths.builddata / DEPLOY_FILE
+    if not path.is_file():
+        return path, None
+    docs = [d for d in load_documents(path) if d.data is not None]
+    if not docs:
+        return path, {}
+    if len(docs) > 1:
+        raise ConfigError(f"{shown(path)}:{docs[1].line}: expected one YAML document, "
+                          f"found {len(docs)}")
+    data = docs[0].data
+    if not isinstance(data, dict):
+        raise ConfigError(f"{shown(path)}:{docs[0].line}: must be a mapping of environments "
+                          f"{{<env>: {{hosts: [...], args: [...]}}}}, not {_type_name(data)}")
+    return path, data
+
+
+def _environment(config: Config, doc: _Doc, env: Any, line: int,
+                 deploy_file: tuple[Path, dict[str, Any] | None]
+                 ) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """(hosts, args) of a deploy.yaml environment."""
+    if not isinstance(env, str) or not env:
+        raise doc.error(line, f"'env' must be an environment name, not {_type_name(env)}")
+    path, envs = deploy_file
+    if envs is None:
+        raise doc.error(line, f"'env' names '{env}', but {shown(path)} does not exist; "
+                              f"create it with '{env}: {{hosts: [...]}}' or list 'hosts' here")
+    name = env
+    if name not in envs and ENV_ALIASES.get(name) in envs:
+        name = ENV_ALIASES[name]
+    if name not in envs:
+        defined = ", ".join(str(k) for k in envs) or "(none)"
+        raise doc.error(line, f"'env' names '{env}', which {shown(path)} does not define; "
+                              f"defined environments: {defined}")
+    entry = envs[name]
+    env_doc = _Doc(path, _line(envs, name, 1), None)
+    entry_line = _line(envs, name, 1)
+    if not isinstance(entry, dict):
+        raise env_doc.error(entry_line, f"'{name}' must be a mapping {{hosts: [...], "
+                                        f"args: [...]}}, not {_type_name(entry)}")
+    _check_keys(env_doc, entry, name, ENV_KEYS, entry_line)
+    if "hosts" not in entry:
+        raise env_doc.error(entry_line, f"missing required key '{name}.hosts'")
+    hosts = _str_list(env_doc, entry["hosts"], f"{name}.hosts", _line(entry, "hosts", entry_line),
+                      allow_null=True)
+    if not hosts:
+        raise env_doc.error(_line(entry, "hosts", entry_line), f"'{name}.hosts' is empty")
+    args: tuple[str, ...] = ()
+    if entry.get("args") is not None:
+        args = _str_list(env_doc, entry["args"], f"{name}.args", _line(entry, "args", entry_line))
+    for host in hosts:
+        _check_host(env_doc, host, f"{name}.hosts", _line(entry, "hosts", entry_line))
+    return hosts, args
+
+
+def _check_host(doc: _Doc, host: Any, dotted: str, line: int) -> None:
+    if host is None:
+        return
+    if host.startswith("-") or any(c.isspace() for c in host) or "/" in host:
+        raise doc.error(line, f"'{dotted}' has '{host}', which is not a host name "
+                              f"(user@host, host, or 'local')")
+
+
+def _target(config: Config, data: Any, doc: _Doc,
+            deploy_file: tuple[Path, dict[str, Any] | None]) -> PushTarget:
+    line = doc.line
+    if not isinstance(data, dict):
+        raise doc.error(line, f"a push target must be a mapping, not {_type_name(data)}")
+    _check_keys(doc, data, "", TARGET_KEYS, line)
+    name = _required_str(doc, data, "target", "target", line)
+    if not name.strip():
+        raise doc.error(_line(data, "target", line), "'target' must not be empty")
+
+    if "paths" not in data:
+        raise doc.error(line, "missing required key 'paths'")
+    paths = data["paths"]
+    paths_line = _line(data, "paths", line)
+    if not isinstance(paths, dict):
+        raise doc.error(paths_line, f"'paths' must be a mapping {{local, remote, static}}, "
+                                    f"not {_type_name(paths)}")
+    _check_keys(doc, paths, "paths", PATHS_KEYS, paths_line)
+    local = _required_str(doc, paths, "local", "paths.local", paths_line)
+    remote = _required_str(doc, paths, "remote", "paths.remote", paths_line)
+    local_line = _line(paths, "local", paths_line)
+    remote_line = _line(paths, "remote", paths_line)
+    static_line = _line(paths, "static", paths_line)
+    static: tuple[str, ...] = ()
+    if paths.get("static") is not None:
+        static = _str_list(doc, paths["static"], "paths.static", static_line)
+    for item in static:
+        # Each item must stay inside build/<local>: it is an extra source, not a path anywhere.
+        if not item or Path(item).is_absolute() or ".." in Path(item).parts:
+            raise doc.error(static_line, f"'paths.static' has '{item}'; static items are "
+                                         f"names relative to build/{local}/")
+
+    options_line = _line(data, "options", line)
+    options: tuple[str, ...] = ()
+    if data.get("options") is not None:
+        options = _str_list(doc, data["options"], "options", options_line)
+    for option in options:
+        if option not in OPTIONS:
+            raise doc.error(options_line, f"unknown option '{option}' in 'options'; "
+                                          f"valid options: {', '.join(OPTIONS)}")
+
+    has_hosts = data.get("hosts") is not None
+    has_env = data.get("env") is not None
+    if has_hosts and has_env:
+        raise doc.error(_line(data, "env", line), "give either 'hosts' or 'env', not both")
+    args: tuple[str, ...] = ()
+    if has_hosts:
+        hosts_line = _line(data, "hosts", line)
+        hosts = _str_list(doc, data["hosts"], "hosts", hosts_line, allow_null=True)
+        if not hosts:
+            raise doc.error(hosts_line, "'hosts' is empty; list at least one host or 'local'")
+        for host in hosts:
+            _check_host(doc, host, "hosts", hosts_line)
+    elif has_env:
+        hosts, args = _environment(config, doc, data["env"], _line(data, "env", line),
+                                   deploy_file)
+    else:
+        raise doc.error(line, f"push target '{name}' has neither 'hosts' nor 'env'; "
+                              f"say where to deploy (hosts: [user@host] or hosts: [local])")
+    normal_hosts = tuple("local" if _is_local_host(h) else h.strip() for h in hosts)
+
+    remote_host, remote_path = split_remote(remote)
+    problem = remote_problem(remote_path)
+    if problem:
+        raise doc.error(remote_line, f"'paths.remote' {problem}")
+    if remote_host is not None and any(h != "local" for h in normal_hosts):
+        raise doc.error(remote_line, f"'paths.remote' '{remote}' already names a host; "
+                                     f"give a plain path and list the host in 'hosts'")
+    if remote_host is None and "local" in normal_hosts:
+        problem = _local_dest_problem(config, remote_path)
+        if problem:
+            raise doc.error(remote_line, f"'paths.remote' {problem}")
+
+    delete = "delete" in options
+    if delete:
+        output = Path(os.path.abspath(config.paths.output))
+        source = Path(os.path.abspath(output / local))
+        # --delete mirrors the source exactly; only ever do that from giza's own output.
+        if output not in source.parents:
+            raise doc.error(local_line, f"'paths.local' '{local}' resolves to {shown(source)}, "
+                                        f"outside {shown(output)}/; refusing option 'delete'")
+
+    return PushTarget(
+        name=name,
+        local=local,
+        remote=remote,
+        static=static,
+        branched="branched" in options,
+        delete=delete,
+        # The original always recursed; the option is accepted for old push.yaml files.
+        recursive=True,
+        hosts=normal_hosts,
+        args=args,
+        origin=(doc.path, doc.line),
+    )
+
+
+def load_targets(config: Config) -> dict[str, PushTarget]:
+    """Every push target of the ``push`` side file, validated; name -> target."""
+    side = config.side(SIDE_FILE)
+    if side is None or not side.documents:
+        return {}
+    deploy_file = _load_deploy_file(config)
+    targets: dict[str, PushTarget] = {}
+    per_file: dict[Path, int] = {}
+    for i, data in enumerate(side.documents):
+        path, line = side.origins[i] if i < len(side.origins) else (side.paths[0], 1)
+        per_file[path] = per_file.get(path, 0) + 1
+        doc = _Doc(path, getattr(data, "line", 0) or line, per_file[path])
+        target = _target(config, data, doc, deploy_file)
+        if target.name in targets:
+            first = targets[target.name].origin
+            raise doc.error(_line(data, "target", doc.line),
+                            f"push target '{target.name}' is already defined at "
+                            f"{shown(first[0])}:{first[1]}")
+        targets[target.name] = target
+    return targets
+
+
+def select(targets: Mapping[str, PushTarget], names: Sequence[str]) -> list[PushTarget]:
+    """The named targets in the order given (duplicates once); unknown -> UsageError."""
+    valid = ", ".join(targets) if targets else "(none: no push.yaml documents are loaded)"
+    if not names:
+        raise UsageError(f"name a push target with -t; valid targets: {valid}")
+    chosen: list[PushTarget] = []
+    for name in names:
+        if name not in targets:
+            raise UsageError(f"unknown push target '{name}'; valid targets: {valid}")
+        if targets[name] not in chosen:
+            chosen.append(targets[name])
+    return chosen
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def source_dir(config: Config, target: PushTarget) -> Path:
+    """What the main sync copies: build/<local>[/<branch>]."""
+    base = config.paths.output / target.local
+    return base / config.branch if target.branched else base
+
+
+def _destination(config: Config, host: str, remote: str) -> tuple[str, str]:
+    """(host for messages, rsync destination) for one host."""
+    remote_host, path = split_remote(remote)
+    if host != "local":
+        return host, f"{host}:{remote}"
+    if remote_host is not None:
+        return remote_host, remote
+    # Absolute, so a ':' or a leading '-' in a relative name cannot change its meaning.
+    return "local", str(_local_destination(config, path))
+
+
+def _newest_published(config: Config) -> str | None:
+    from giza.site.branches import load_published_branches
+
+    path = config.paths.builddata / "published_branches.yaml"
+    published = load_published_branches(path).published if path.is_file() else ()
+    return published[0] if published else None
+
+
+def _base(target: PushTarget) -> list[str]:
+    argv = list(RSYNC_BASE)
+    if target.recursive:
+        argv.append("--recursive")
+    if target.delete:
+        argv.append("--delete")
+    argv.extend(target.args)
+    return argv
+
+
+def commands(config: Config, target: PushTarget,
+             notes: list[str] | None = None) -> list[Command]:
+    """The rsync commands for ``target``, per host: the main sync, then static items.
+
+    When the build output exists, static items that are missing are skipped (with a
+    note in ``notes``). When it does not exist yet (planning before the build), they
+    are kept and carry ``--ignore-missing-args`` so a missing one is not a failure.
+    """
+    notes = notes if notes is not None else []
+    source = source_dir(config, target)
+    built = source.is_dir()
+    base_dir = config.paths.output / target.local
+    statics: list[tuple[str, bool]] = []  # (item, checked to exist)
+    newest = _newest_published(config)
+    for item in target.static:
+        if item in NEWEST_BRANCH_ONLY_STATIC and newest and config.branch != newest:
+            notes.append(f"push target '{target.name}': skipping static item '{item}' "
+                         f"(deployed only from the newest published branch {newest}, "
+                         f"this is {config.branch})")
+            continue
+        if built and not os.path.lexists(base_dir / item):
+            notes.append(f"push target '{target.name}': skipping static item '{item}': "
+                         f"{shown(base_dir / item)} does not exist")
+            continue
+        statics.append((item, built))
+
+    result: list[Command] = []
+    for host in target.hosts:
+        shown_host, dest = _destination(config, host, target.remote)
+        base = _base(target)
+        if target.branched:
+            # No trailing slash on either side: rsync creates <remote>/<branch>.
+            main = [*base, str(source), dest.rstrip("/") or dest]
+        else:
+            main = [*base, f"{source}/", f"{dest.rstrip('/')}/"]
+        result.append(Command(target.name, shown_host, tuple(main)))
+        for item, checked in statics:
+            extra = [] if checked else ["--ignore-missing-args"]
+            argv = [*base, *extra, str(base_dir / item), f"{dest.rstrip('/')}/"]
+            result.append(Command(target.name, shown_host, tuple(argv)))
+    return result
+
+
+def task_commands(config: Config, names: Sequence[str],
+                  notes: list[str] | None = None) -> list[Command]:
+    """Every command of the named targets, for scheduling through the task graph."""
+    result: list[Command] = []
+    for target in select(load_targets(config), names):
+        result.extend(commands(config, target, notes))
+    return result
+
+
+# --- running ----------------------------------------------------------------------------
+
+_running: set[subprocess.Popen[str]] = set()
+_running_lock = threading.Lock()
+
+
+def _host_of(argv: Sequence[str]) -> str:
+    host, _ = split_remote(argv[-1]) if argv else (None, "")
+    return host or "local"
+
+
+def failure_message(argv: Sequence[str], returncode: int, stderr: str) -> str:
+    """The user-facing text of one failed rsync (without the ``giza: error:`` prefix)."""
+    text = (f"deploy to {_host_of(argv)} failed (rsync exit {returncode}): "
+            f"{shlex.join(argv)}")
+    detail = "\n".join(f"    {line}" for line in stderr.rstrip().splitlines())
+    return f"{text}\n{detail}" if detail else text
+
+
+def run_command(command_argv: Sequence[str]) -> dict[str, Any]:
+    """Run one rsync; ``{"returncode", "stderr"}``, or BuildError when it fails."""
+    argv = list(command_argv)
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, errors="replace")
+    except OSError as exc:
+        raise BuildError(failure_message(argv, 127, f"cannot run {argv[0]}: {exc.strerror}")
+                         ) from exc
+    with _running_lock:
+        _running.add(proc)
+    try:
+        _, stderr = proc.communicate()
+    finally:
+        with _running_lock:
+            _running.discard(proc)
+    if proc.returncode != 0:
+        raise BuildError(failure_message(argv, proc.returncode, stderr))
+    return {"returncode": proc.returncode, "stderr": stderr}
+
+
+def stop_running() -> None:
+    """Terminate every rsync this process started and is still waiting for (Ctrl-C)."""
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+
+
+def _describe(command: Command) -> tuple[str, str]:
+    return command.argv[-2], command.argv[-1]
+
+
+def deploy(config: Config, names: Sequence[str], dry_run: bool = False, jobs: int = 4,
+           out: TextIO | None = None) -> int:
+    """Deploy the named push targets; 0 when every rsync succeeded, else 1."""
+    out = out if out is not None else sys.stdout
+    notes: list[str] = []
+    planned: list[Command] = []
+    for target in select(load_targets(config), names):
+        source = source_dir(config, target)
+        if not source.is_dir():
+            message = (f"nothing to deploy: {shown(source)} does not exist; "
+                       f"run `giza push` or `giza sphinx -b publish` first")
+            if not dry_run:
+                raise BuildError(message)
+            notes.append(f"push target '{target.name}': {message}")
+        planned.extend(commands(config, target, notes))
+    for note in notes:
+        print(f"note: {note}", file=out)
+    if dry_run:
+        for command in planned:
+            print(f"would run: {shlex.join(command.argv)}", file=out)
+        return 0
+
+    outcomes: list[BuildError | None] = []
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = [pool.submit(run_command, list(c.argv)) for c in planned]
+        for future in futures:
+            try:
+                future.result()
+                outcomes.append(None)
+            except BuildError as exc:
+                outcomes.append(exc)
+    except BaseException:
+        # Ctrl-C (or anything else): no new rsync starts, running ones are stopped.
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_running()
+        raise
+    pool.shutdown(wait=True)
+
+    failed = 0
+    for command, error in zip(planned, outcomes, strict=True):
+        if error is None:
+            src, dest = _describe(command)
+            print(f"deployed {shown(src.rstrip('/')) + ('/' if src.endswith('/') else '')}"
+                  f" -> {dest}", file=out)
+        else:
+            failed += 1
+            print(f"giza: error: {error}", file=out)
+    return 1 if failed else 0

@@ -1,0 +1,81 @@
+"""giza push: real sphinx-build, real rsync into a local directory."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import write_tree
+
+pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+
+PUSH = """
+target: web
+paths:
+  local: 2.1/html
+  remote: {site}
+options: [recursive, delete]
+hosts: [local]
+"""
+
+
+def setup(root: Path) -> Path:
+    site = root.parent / "site"
+    conf = root / "config/build_conf.yaml"
+    conf.write_text(conf.read_text() + "system:\n  files: [push.yaml]\n")
+    write_tree(root, {"config/push.yaml": PUSH.replace("{site}", str(site))})
+    return site
+
+
+def test_push_builds_then_deploys(copy_project, giza):
+    root = copy_project("basic")
+    site = setup(root)
+    result = giza("--executor", "serial", "push", "-t", "web", "-b", "html")
+    assert result.code == 0, result.out + result.err
+    assert "Release 2.1.0." in (site / "index.html").read_text()
+    assert f"deployed build/2.1/html/ -> {site}/" in result.out.splitlines()
+
+
+def test_no_deploy_after_a_failed_build(copy_project, giza):
+    root = copy_project("basic")
+    site = setup(root)
+    write_tree(site, {"index.html": "previous release\n"})
+    (root / "conf.py").write_text("raise RuntimeError('broken conf')\n")
+    result = giza("--executor", "serial", "push", "-t", "web", "-b", "html")
+    assert result.code == 1
+    assert "giza: not deploying: the build failed; nothing was deployed" in result.out
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert (site / "index.html").read_text() == "previous release\n"
+
+
+def test_unknown_target_fails_before_building(copy_project, giza):
+    root = copy_project("basic")
+    setup(root)
+    result = giza("push", "-t", "prod", "-b", "html")
+    assert result.code == 2
+    assert result.err == "giza: error: unknown push target 'prod'; valid targets: web\n"
+    assert not (root / "build").exists()
+
+
+def test_deploy_dry_run_changes_nothing(copy_project, giza):
+    root = copy_project("basic")
+    site = setup(root)
+    assert giza("--executor", "serial", "sphinx", "-b", "html").code == 0
+    result = giza("deploy", "-t", "web", "--dry-run")
+    assert result.code == 0
+    assert result.out == (f"would run: rsync -cqltz --recursive --delete "
+                          f"{root}/build/2.1/html/ {site}/\n")
+    assert not site.exists()
+
+
+def test_make_push_deploy(copy_project, giza):
+    root = copy_project("basic")
+    site = setup(root)
+    assert giza("--executor", "serial", "sphinx", "-b", "html").code == 0
+    result = giza("make", "push-deploy", "--dry-run")
+    assert result.code == 2  # 'push' is not a target here: web is
+    result = giza("make", "web-deploy")
+    assert result.out.splitlines()[0] == "giza make: giza deploy -t web"
+    assert result.code == 0, result.out + result.err
+    assert (site / "index.html").is_file()
