@@ -69,7 +69,7 @@ def core_share(variant_count: int, cores: int) -> int:
 
 
 def plan(config: Config, variants: Sequence[Variant], cores: int,
-         kinds: Sequence[str] | None = None) -> Any:
+         kinds: Sequence[str] | None = None, stage: bool = True) -> Any:
     """The whole build as a graph: prepare each proxy tree once, then one sphinx task per
     variant that depends on its tree (and on the compiled translations, if any)."""
     from giza.graph import Graph, Task
@@ -125,7 +125,58 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
                   + (f" -j {share}" if share > 1 else "")
                   + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}",
         ))
+    if stage:
+        add_staging(graph, config, variants)
     return graph
+
+
+def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None:
+    """Per variant its finalizer, per staged site one atomic swap, then the sitemap index.
+    A site is only restaged when all of its variants' finalizers succeeded."""
+    from giza.graph import Task
+    from giza.post import finalizers_for, public_dir, site_dir
+    from giza.site.assemble import site_files
+
+    sites: dict[tuple[str | None, str | None], list[Variant]] = {}
+    for variant in variants:
+        if not finalizers_for(variant.builder):
+            continue
+        graph.add(Task(
+            name=f"post:{variant.name}",
+            func=stages.post_variant,
+            kwargs={"config": config, "variant": variant},
+            deps=(f"sphinx:{variant.name}",),
+            kind="post",
+            variant=variant.name,
+            label=f"{', '.join(finalizers_for(variant.builder))} finalizer for {variant.name}",
+        ))
+        sites.setdefault(variant.pair, []).append(variant)
+    stage_tasks = []
+    for (edition, language), members in sites.items():
+        files = site_files(config, edition, language)
+        where = site_dir(config, edition, language).relative_to(config.paths.output)
+        name = f"stage:{where.as_posix()}"
+        stage_tasks.append(name)
+        graph.add(Task(
+            name=name,
+            func=stages.stage_site,
+            kwargs={"config": config, "edition": edition, "language": language,
+                    "variants": [v.name for v in members], "site_files": files.site,
+                    "root_files": files.root},
+            deps=tuple(f"post:{v.name}" for v in members),
+            kind="stage",
+            label=f"assemble build/{where.as_posix()} and swap it in atomically",
+        ))
+    if stage_tasks:
+        graph.add(Task(
+            name="sitemap-index",
+            func=stages.sitemap_index,
+            kwargs={"config": config, "sites": list(sites)},
+            deps=tuple(stage_tasks),
+            kind="stage",
+            label=f"write {public_dir(config).relative_to(config.paths.output)}"
+                  "/sitemap-index.xml",
+        ))
 
 
 def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> int:
@@ -173,8 +224,14 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
             warnings += value.get("warnings", 0)
     notes: list[str] = []
     for outcome in outcomes.values():
-        if outcome.ok and isinstance(outcome.value, dict):
-            notes.extend(n for n in outcome.value.get("notes", ()) if n not in notes)
+        value = outcome.value
+        if not (outcome.ok and isinstance(value, dict)):
+            continue
+        # Finalizers narrate their work; show that only when asked, or when they skipped.
+        kind = graph[outcome.name].kind if outcome.name in graph else ""
+        if kind in ("post", "stage") and not value.get("skipped") and options.level != "debug":
+            continue
+        notes.extend(n for n in value.get("notes", ()) if n not in notes)
     for note in notes:
         out.write(f"giza: note: {note}\n")
     for line in format_messages(merge_messages(per_variant)):

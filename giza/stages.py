@@ -243,3 +243,31 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     if run.returncode != 0:
         raise TaskFailed(f"sphinx-build exited with status {run.returncode}", value)
     return value
+
+
+def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
+    """The builder's finalizer: turn sphinx output into this variant's site fragment."""
+    from giza.post import post_variant as finalize
+
+    return finalize(config, variant)
+
+
+def stage_site(config: Config, edition: str | None, language: str | None,
+               variants: Sequence[str], site_files: dict[str, str],
+               root_files: dict[str, str]) -> dict[str, Any]:
+    """Swap in the new staged site built from the variants' fragments (atomically)."""
+    from giza.post import stage_site as stage
+    from giza.site.assemble import write_root_files
+
+    result = stage(config, edition, language, list(variants), dict(site_files))
+    result["root_files"] = write_root_files(root_files)
+    return result
+
+
+def sitemap_index(config: Config, sites: Sequence[tuple[str | None, str | None]]
+                  ) -> dict[str, Any]:
+    from giza.post import site_dir
+    from giza.post import sitemap_index as index
+
+    path = index(config, [(e, lang, site_dir(config, e, lang)) for e, lang in sites])
+    return {"path": str(path)}

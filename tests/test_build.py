@@ -143,3 +143,49 @@ def test_project_without_conf_py_uses_defaults(project, giza):
     result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
     assert result.code == 0, result.out + result.err
     assert "Bare Docs" in (root / "build/main/html/index.html").read_text()
+
+
+def test_publish_stages_a_site_with_site_files(project, giza):
+    root = project({
+        "config/build_conf.yaml": """
+            project: {name: site, url: https://docs.example.org, branched: true}
+            system:
+              files: [integration.yaml, robots.yaml, {htaccess: [htaccess.yaml]}]
+            """,
+        "config/integration.yaml": "base: {targets: [dirhtml, json]}\n",
+        "config/robots.yaml": "file: /drafts\n",
+        "config/htaccess.yaml": "from: /old\nto: /new\ncode: 301\n",
+        "config/published_branches.yaml": "git:\n  branches:\n    published: [main]\n",
+        "source/index.txt": "Home\n====\n\n.. toctree::\n\n   new\n",
+        "source/new.txt": "New\n===\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "publish")
+    assert result.code == 0, result.out + result.err
+    public = root / "build/public"
+    assert (public / "main/new/index.html").is_file()
+    assert (public / "main/json/new.json").is_file()
+    assert (public / "main/sitemap.xml").is_file()
+    assert (public / "main/versions.json").is_file()
+    assert (public / "main/release.txt").read_text() == "unknown\n"
+    assert (public / "robots.txt").read_text() == "User-agent: *\nDisallow: /drafts\n"
+    assert (public / ".htaccess").read_text().startswith(
+        "Redirect 301 /old https://docs.example.org/new\n")
+    assert (public / "redirects.nginx.conf").is_file()
+    assert (public / "sitemap-index.xml").is_file()
+    assert not list(public.rglob("*.giza-new")) and not list(public.rglob("*.giza-old"))
+
+
+def test_failed_build_leaves_previous_site_intact(project, giza):
+    root = project({
+        "config/build_conf.yaml": "project: {name: s}\nsystem: {files: [integration.yaml]}\n",
+        "config/integration.yaml": "base: {targets: [dirhtml]}\n",
+        "source/index.txt": "Home\n====\n\nFirst release.\n",
+    })
+    assert giza("--executor", "serial", "sphinx", "-b", "publish").code == 0
+    site = root / "build/public"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (root / "source/index.txt").write_text("Home\n====\n\n.. nonexistent-directive::\n")
+    (root / "conf.py").write_text("raise RuntimeError('broken')\n")
+    assert giza("--executor", "serial", "sphinx", "-b", "publish").code == 1
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before

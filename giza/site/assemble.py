@@ -1,0 +1,87 @@
+"""The site-wide files each staged site gets besides builder output: versions.json,
+release.txt, robots.txt and redirects (.htaccess, nginx rules, meta-refresh stubs).
+
+Computed in the planning process so a bad robots.yaml or htaccess.yaml stops the
+run with exit status 2 before anything is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from giza.config.model import Config
+
+NGINX_FILE = "redirects.nginx.conf"
+
+
+@dataclass
+class SiteFiles:
+    site: dict[str, str] = field(default_factory=dict)  # site-relative path -> text
+    root: dict[str, str] = field(default_factory=dict)  # absolute path -> text (branched)
+
+
+def site_files(config: Config, edition: str | None, language: str | None) -> SiteFiles:
+    from giza.post import is_branched, site_dir
+    from giza.site.branches import load_published_branches, versions_json
+    from giza.site.hashfile import render_release_txt
+    from giza.site.redirects import load_redirects, render_htaccess, render_nginx, render_stubs
+    from giza.site.robots import load_robots, render_robots
+
+    files = SiteFiles()
+    site = site_dir(config, edition, language)
+    branched = is_branched(config, edition)
+    # Files that cover every branch live above the branch directory.
+    root = site.parent if branched else site
+    branch_prefix = f"{config.branch}/" if branched else ""
+    url = config.project.edition(edition).url if edition else config.project.url
+
+    def at_root(rel: str, text: str) -> None:
+        if branched:
+            files.root[str(root / rel)] = text
+        else:
+            files.site[rel] = text
+
+    files.site["release.txt"] = render_release_txt(config.git.commit)
+    branches_file = config.paths.builddata / "published_branches.yaml"
+    pb = load_published_branches(branches_file) if branches_file.is_file() else None
+    if pb is not None and pb.published:
+        files.site["versions.json"] = versions_json(pb, url, config.branch)
+    robots = config.side("robots")
+    if robots:
+        units = [unit for path in robots.paths for unit in load_robots(path)]
+        text = render_robots(units, pb.published if pb else (), edition)
+        if text is not None:
+            at_root("robots.txt", text)
+    htaccess = config.side("htaccess")
+    if htaccess:
+        links = _links(config)
+        redirects = load_redirects(htaccess.paths, pb.published if pb else (), edition, links)
+        if redirects:
+            at_root(".htaccess", render_htaccess(redirects, url))
+            at_root(NGINX_FILE, render_nginx(redirects, url))
+            for rel, html in render_stubs(redirects, url).items():
+                if not branched:
+                    files.site[rel] = html
+                elif rel.startswith(branch_prefix):
+                    # Stubs under other branches belong to those branches' builds.
+                    files.site[rel[len(branch_prefix):]] = html
+    return files
+
+
+def _links(config: Config) -> dict[str, str]:
+    integration = config.side("integration")
+    data = integration.data if integration else None
+    links: dict[str, str] = {}
+    if isinstance(data, dict) and isinstance(data.get("base"), dict):
+        for item in data["base"].get("links") or []:
+            if isinstance(item, dict):
+                links.update({str(k): str(v) for k, v in item.items()})
+    return links
+
+
+def write_root_files(root_files: dict[str, str]) -> list[str]:
+    from giza.fileio import write_if_changed
+
+    return [path for path, text in sorted(root_files.items())
+            if write_if_changed(Path(path), text)]
