@@ -1,0 +1,240 @@
+"""Inheritance across files, cycle detection, and ``{{placeholder}}`` rendering.
+
+A unit names its base with ``inherit:`` or ``source:`` ``{file, ref}``. The base
+is resolved first (chains of any depth, walked iteratively so depth is never a
+recursion problem), then every top-level field the child sets replaces the
+base's, except ``replacement``, whose dicts merge with the child's keys winning.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from giza.content.context import ContentContext
+from giza.content.units import Key, Schema, Unit, display_path, load_units
+from giza.errors import ContentError
+
+MAX_ROUNDS = 10
+# Fields that are identity or bookkeeping, never text to render.
+_NOT_RENDERED = frozenset({"ref", "replacement"})
+_PLACEHOLDER = re.compile(r"\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)")
+# `{{ name }}` alone, the common case, is substituted without Jinja2 (same
+# result: the token's text); anything else (filters, `{%`, `{{-`) goes to Jinja2.
+_SIMPLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+_ENV = jinja2.Environment(
+    undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _template(text: str) -> jinja2.Template:
+    # Inherited text is rendered once per child: compile each distinct string once.
+    return _ENV.from_string(text)
+
+
+@dataclass
+class _File:
+    path: Path
+    units: list[Unit]
+    by_key: dict[Key, Unit]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A unit after inheritance and rendering: ``data`` is what generators use."""
+
+    unit: Unit
+    data: dict[str, Any]
+
+
+class Resolver:
+    """Loads generator files on demand and resolves units across them."""
+
+    def __init__(self, ctx: ContentContext) -> None:
+        self.ctx = ctx
+        self.includes_dir = Path(ctx.includes_dir)
+        self._files: dict[tuple[str, Path], _File] = {}
+        self._resolved: dict[int, dict[str, Any]] = {}  # id(unit) -> merged fields
+        self._base_tokens = {**ctx.builtin_tokens(), **ctx.replacements}
+        self._found: dict[str, Path | None] = {}
+
+    # -- files -----------------------------------------------------------------
+
+    def load(self, path: Path, schema: Schema) -> list[Unit]:
+        """The edition-selected units of ``path`` (loaded once per kind)."""
+        return self._load(path, schema).units
+
+    def _load(self, path: Path, schema: Schema) -> _File:
+        cache_key = (schema.kind, path)
+        loaded = self._files.get(cache_key)
+        if loaded is None:
+            units = load_units(path, schema, self.ctx.edition)
+            loaded = _File(path, units, {unit.key: unit for unit in units})
+            self._files[cache_key] = loaded
+        return loaded
+
+    def loaded_paths(self) -> list[str]:
+        """Absolute paths of every file read so far (inputs and inheritance bases)."""
+        return sorted({os.path.abspath(path) for _, path in self._files})
+
+    def find_file(self, wanted: str) -> Path | None:
+        """``wanted`` under includes_dir: as given, or any trailing part of it.
+
+        Authors write ``steps-a.yaml``, ``/includes/steps-a.yaml`` or
+        ``source/includes/steps-a.yaml``; all name the same file.
+        """
+        if wanted in self._found:
+            return self._found[wanted]
+        found = None
+        parts = Path(wanted.lstrip("/")).parts
+        for start in range(len(parts)):
+            candidate = self.includes_dir.joinpath(*parts[start:])
+            if candidate.is_file():
+                found = candidate
+                break
+        self._found[wanted] = found
+        return found
+
+    # -- inheritance -------------------------------------------------------------
+
+    def _base_of(self, unit: Unit) -> Unit:
+        assert unit.base is not None
+        wanted_file = str(unit.base["file"])
+        path = self.find_file(wanted_file)
+        if path is None:
+            raise ContentError(
+                f"{unit.path}:{unit.base_line}: unit '{unit.ref}' inherits from "
+                f"'{wanted_file}', which does not exist under "
+                f"{display_path(self.includes_dir)}")
+        target = self._load(path, unit.schema)
+        wanted = unit.schema.base_key(unit.base)
+        base = target.by_key.get(wanted)
+        if base is None:
+            raise ContentError(
+                f"{unit.path}:{unit.base_line}: unit '{unit.ref}' inherits from ref "
+                f"'{unit.schema.show(wanted)}' in {display_path(path)}, which has no such unit")
+        return base
+
+    def resolve(self, unit: Unit) -> dict[str, Any]:
+        """``unit``'s fields after inheritance (not yet rendered)."""
+        done = self._resolved.get(id(unit))
+        if done is not None:
+            return done
+        chain: list[Unit] = []
+        position: dict[int, int] = {}
+        current: Unit | None = unit
+        while current is not None and id(current) not in self._resolved:
+            if id(current) in position:
+                raise ContentError(_cycle_message(chain[position[id(current)]:]))
+            position[id(current)] = len(chain)
+            chain.append(current)
+            current = self._base_of(current) if current.base is not None else None
+        merged: dict[str, Any] = self._resolved[id(current)] if current is not None else {}
+        for link in reversed(chain):
+            merged = merge(merged, link.data) if merged else dict(link.data)
+            self._resolved[id(link)] = merged
+        return merged
+
+    # -- rendering ---------------------------------------------------------------
+
+    def tokens(self, data: Mapping[str, Any], builtins: Mapping[str, str] | None = None
+               ) -> dict[str, str]:
+        """Placeholder values: built-ins < global tokens < kind built-ins < unit's own."""
+        tokens = dict(self._base_tokens)
+        if builtins:
+            tokens.update(builtins)
+        own = data.get("replacement")
+        if own:
+            tokens.update(own)
+        return tokens
+
+    def item(self, unit: Unit,
+             builtins: Callable[[Mapping[str, Any]], Mapping[str, str]] | None = None
+             ) -> Item:
+        """Resolve and render one unit."""
+        data = self.resolve(unit)
+        tokens = self.tokens(data, builtins(data) if builtins else None)
+        return Item(unit, render_fields(data, tokens, unit))
+
+
+def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+    """Child fields replace the base's; ``replacement`` dicts merge (child wins)."""
+    merged = dict(base)
+    for key, value in child.items():
+        if key == "replacement" and isinstance(base.get(key), Mapping):
+            merged[key] = {**base[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _cycle_message(cycle: list[Unit]) -> str:
+    steps = [f"{unit.where()} '{unit.ref}'" for unit in cycle]
+    steps.append(steps[0])
+    return "inheritance cycle: " + " -> ".join(steps)
+
+
+def render_fields(data: Mapping[str, Any], tokens: Mapping[str, str], unit: Unit
+                  ) -> dict[str, Any]:
+    """Render every string (and list of strings, and nested mapping) in ``data``."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value if key in _NOT_RENDERED else _render_value(value, tokens, unit, key)
+    return out
+
+
+def _render_value(value: Any, tokens: Mapping[str, str], unit: Unit, name: str) -> Any:
+    if isinstance(value, str):
+        return render_text(value, tokens, unit, name) if "{{" in value else value
+    if isinstance(value, list):
+        return [_render_value(item, tokens, unit, name) for item in value]
+    if isinstance(value, Mapping):
+        # nested blocks (actions) may carry their own replacement on top of the unit's
+        own = value.get("replacement")
+        inner = {**tokens, **own} if isinstance(own, Mapping) else tokens
+        return {key: item if key in _NOT_RENDERED else
+                _render_value(item, inner, unit, f"{name}.{key}")
+                for key, item in value.items()}
+    return value
+
+
+def render_text(text: str, tokens: Mapping[str, str], unit: Unit, name: str) -> str:
+    """Render ``text`` until no ``{{`` remains (at most MAX_ROUNDS rounds)."""
+    line = unit.lines.get(name.split(".", 1)[0], unit.line)
+    for _ in range(MAX_ROUNDS):
+        if "{{" not in text:
+            return text
+        for placeholder in _PLACEHOLDER.findall(text):
+            if placeholder not in tokens:
+                raise _unresolved(unit, line, name, placeholder)
+        simple = _SIMPLE.sub(lambda match: str(tokens[match.group(1)]), text)
+        if "{{" not in simple and "{%" not in text and "{#" not in text:
+            text = simple
+            continue
+        try:
+            text = _template(text).render(tokens)
+        except jinja2.UndefinedError as exc:
+            missing = re.search(r"'([^']+)' is undefined", str(exc))
+            raise _unresolved(unit, line, name, missing.group(1) if missing else "?") from None
+        except jinja2.TemplateError as exc:
+            raise ContentError(f"{unit.path}:{line}: unit '{unit.ref}' field '{name}': "
+                               f"template error: {exc}") from None
+    if "{{" in text:
+        found = _PLACEHOLDER.search(text)
+        raise _unresolved(unit, line, name, found.group(1) if found else "?",
+                          f" (still unresolved after {MAX_ROUNDS} rounds)")
+    return text
+
+
+def _unresolved(unit: Unit, line: int, name: str, placeholder: str, extra: str = ""
+                ) -> ContentError:
+    return ContentError(f"{unit.path}:{line}: unit '{unit.ref}' field '{name}': "
+                        f"placeholder '{{{{{placeholder}}}}}' has no value{extra}")

@@ -1,0 +1,58 @@
+"""Global ``replacement.yaml`` tokens ("source constants").
+
+The file is either one mapping of tokens, or one document per edition:
+``{edition: NAME, tokens: {...}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from giza.content.units import display_path, iter_yaml, type_name
+from giza.errors import ContentError
+
+
+def _tokens(value: Any, shown: Path, line: int) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ContentError(f"{shown}:{line}: replacement tokens must be a mapping, "
+                           f"not {type_name(value)}")
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if isinstance(item, Mapping | list) or item is None:
+            raise ContentError(f"{shown}:{line}: replacement token '{key}' must be a string, "
+                               f"not {type_name(item)}")
+        out[str(key)] = ("true" if item else "false") if isinstance(item, bool) else str(item)
+    return out
+
+
+def load_replacements(path: Path, edition: str | None, default: str | None = None
+                      ) -> dict[str, str]:
+    """The tokens of ``path`` for ``edition``; ``{}`` when the file does not exist.
+
+    Per-edition files: the document whose ``edition`` equals ``edition``; else
+    the one equal to ``default`` (the project name counts as the default
+    edition); with no edition and no default, the first document.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    shown = display_path(path)
+    documents = [(line, data) for _, line, data in iter_yaml(path, shown) if data is not None]
+    per_edition = [(line, data) for line, data in documents
+                   if isinstance(data, Mapping) and "tokens" in data]
+    if not per_edition:
+        if len(documents) > 1:
+            raise ContentError(f"{shown}:{documents[1][0]}: expected one mapping of tokens "
+                               f"or documents of {{edition, tokens}}")
+        return _tokens(documents[0][1], shown, documents[0][0]) if documents else {}
+    by_edition = {str(data.get("edition")): (line, data) for line, data in per_edition}
+    for wanted in (edition, default):
+        if wanted is not None and wanted in by_edition:
+            line, data = by_edition[wanted]
+            return _tokens(data["tokens"], shown, line)
+    if edition is None and default is None:
+        line, data = per_edition[0]
+        return _tokens(data["tokens"], shown, line)
+    return {}

@@ -1,0 +1,482 @@
+"""Content units: loading multi-document YAML files, field checks, edition filtering.
+
+A *unit* is one YAML document of a generator file (a step, an extract, an
+option...). This module turns a file into validated units; inheritance and
+rendering live in :mod:`giza.content.inheritance`.
+
+Paths in messages: a file under the current working directory is shown
+relative to it, any other file as an absolute path (:func:`display_path`).
+Documents are numbered from 1 in messages ("document 1" is the first).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from giza.errors import ContentError
+from giza.yamlfile import (
+    Node,
+    NodeList,
+    _construct_mapping,
+    _construct_sequence,
+    syntax_error,
+)
+
+Key = Any  # a str for most kinds, a (program, name) tuple for options
+
+
+def display_path(path: Path) -> Path:
+    """``path`` relative to the cwd when it is under it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd())
+    except ValueError:
+        return absolute
+
+
+# -- fast YAML loading ---------------------------------------------------------
+# giza.yamlfile composes with the pure-Python parser and PyYAML's generic
+# constructor. Here libyaml composes (same marks, so the same line numbers) and a
+# direct tree walk builds giza.yamlfile's Node/NodeList values, several times
+# faster, which the generate benchmark needs. Non-string scalars (int, bool,
+# null, float, timestamps) still go through PyYAML's safe constructors.
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
+class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    # The composer calls these three per node; without path resolvers (giza
+    # registers none) most of their work is bookkeeping we can skip.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        if self.yaml_path_resolvers:
+            super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self) -> None:
+        if self.yaml_path_resolvers:
+            super().ascend_resolver()
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if not self.yaml_path_resolvers:
+            if kind is yaml.ScalarNode:
+                # a plain scalar whose first character no implicit resolver
+                # claims (most prose) is a string
+                resolvers = self.yaml_implicit_resolvers
+                if implicit[0] and value and value[0] not in resolvers and None not in resolvers:
+                    return _STR
+            elif kind is yaml.MappingNode:
+                return self.DEFAULT_MAPPING_TAG
+            elif kind is yaml.SequenceNode:
+                return self.DEFAULT_SEQUENCE_TAG
+        return super().resolve(kind, value, implicit)
+
+
+_FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _build(loader: Any, node: yaml.Node) -> Any:
+    kind = type(node)
+    if kind is _SCALAR:
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if kind is _MAPPING:
+        if any(key.tag == _MERGE for key, _ in node.value):
+            loader.flatten_mapping(node)
+        mapping = Node()
+        mapping.line = node.start_mark.line + 1
+        lines = mapping.key_lines
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node)
+            try:
+                hash(key)
+            except TypeError as exc:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    "found an unhashable key", key_node.start_mark) from exc
+            mapping[key] = _build(loader, value_node)
+            lines[key] = key_node.start_mark.line + 1
+        return mapping
+    if kind is _SEQUENCE:
+        sequence = NodeList([_build(loader, child) for child in node.value])
+        sequence.line = node.start_mark.line + 1
+        sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return sequence
+    return loader.construct_object(node, deep=True)
+
+
+def iter_yaml(path: Path, shown: Path) -> Iterator[tuple[int, int, Any]]:
+    """Yield ``(index, line, data)`` per document; errors name ``shown``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{shown}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"{shown}: not UTF-8 text: {exc.reason}") from exc
+    loader = _FastLoader(text)
+    try:
+        index = 0
+        while loader.check_node():
+            node = loader.get_node()
+            line = node.start_mark.line + 1 if node is not None else 1
+            data = _build(loader, node) if node is not None else None
+            yield index, line, data
+            index += 1
+    except yaml.YAMLError as exc:
+        raise syntax_error(shown, exc, ContentError) from exc
+    finally:
+        loader.dispose()
+
+
+# -- field checks --------------------------------------------------------------
+
+def type_name(value: Any) -> str:
+    """A YAML-flavoured name for a value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+class _Invalid(Exception):
+    """Raised by a check; ``value`` is the offending (possibly nested) value."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+
+def _scalar_text(value: Any) -> str:
+    # Authors write `default: 27017` or `version: 3.6`; those are text to us.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    raise _Invalid(value)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A field type: ``describe`` is used in 'must be <describe>' messages."""
+
+    describe: str
+    convert: Callable[[Any], Any]
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise _Invalid(value)
+    return [_scalar_text(item) for item in value]
+
+
+def _text_or_strings(value: Any) -> str | list[str]:
+    return _strings(value) if isinstance(value, list) else _scalar_text(value)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(value)
+    return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Invalid(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise _Invalid(value)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _Invalid(value)
+    return value
+
+
+def _title(value: Any) -> str | Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        if "text" not in value:
+            raise _Invalid(value)
+        for key in value:
+            if key not in ("text", "character", "level"):
+                raise _Invalid(value)
+        if "level" in value:
+            _integer(value["level"])
+        if "character" in value and not (isinstance(value["character"], str)
+                                         and value["character"]):
+            raise _Invalid(value)
+        return value
+    return _scalar_text(value)
+
+
+def _token_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise _Invalid(value)
+    return {str(key): _scalar_text(item) for key, item in value.items()}
+
+
+def _any(value: Any) -> Any:
+    return value
+
+
+TEXT = Check("a string", _scalar_text)
+TEXTS = Check("a string or a list of strings", _text_or_strings)
+STRINGS = Check("a list of strings", _strings)
+BOOL = Check("a boolean", _boolean)
+INT = Check("an integer", _integer)
+MAPPING = Check("a mapping", _mapping)
+TITLE = Check("a string or a mapping {text, character|level}", _title)
+TOKENS = Check("a mapping of names to strings", _token_map)
+ANY = Check("anything", _any)
+
+
+def _mapping_or_list(value: Any) -> list[Mapping[str, Any]]:
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, Mapping):
+            raise _Invalid(value)
+    return items
+
+
+BLOCKS = Check("a mapping or a list of mappings", _mapping_or_list)
+
+# Fields every inheritable unit may carry.
+COMMON_FIELDS: dict[str, Check] = {
+    "ref": TEXT,
+    "edition": TEXTS,
+    "replacement": TOKENS,
+    "inherit": MAPPING,
+    "source": MAPPING,
+}
+
+# An "action": a heading, prose and a code block (steps actions, extracts, release).
+ACTION_FIELDS: dict[str, Check] = {
+    "heading": TITLE,
+    "title": TITLE,
+    "pre": TEXT,
+    "code": TEXTS,
+    "language": TEXT,
+    "copyable": BOOL,
+    "content": TEXT,
+    "post": TEXT,
+}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """How one kind's units are checked and identified."""
+
+    kind: str
+    fields: Mapping[str, Check]
+    # identity of a unit inside its file; None means "no identity" (an error
+    # for kinds whose outputs are named after it, see ``key_required``)
+    key: Callable[[Mapping[str, Any], int], Key | None] = (
+        lambda data, index: data.get("ref"))
+    # identity named by an inherit/source mapping
+    base_key: Callable[[Mapping[str, Any]], Key | None] = (
+        lambda source: source.get("ref"))
+    show: Callable[[Key], str] = str
+    abstract: Callable[[Key], bool] = (
+        lambda key: isinstance(key, str) and key.startswith("_"))
+    # nested mappings checked field by field (e.g. steps' action)
+    nested: Mapping[str, Mapping[str, Check]] = field(default_factory=dict)
+    key_required: str | None = None  # field name to mention when key is missing
+
+
+@dataclass(eq=False)
+class Unit:
+    """One document of a generator file, validated and edition-filtered."""
+
+    schema: Schema
+    path: Path  # as shown in messages (see display_path)
+    index: int  # 0-based position in the file
+    line: int  # 1-based line where the document starts
+    key: Key
+    data: dict[str, Any]  # checked, converted fields (inherit/source removed)
+    lines: Mapping[str, int]  # line of each field the unit itself sets
+    editions: frozenset[str] | None
+    base: Mapping[str, Any] | None = None  # its inherit/source mapping
+    base_line: int = 0
+
+    @property
+    def ref(self) -> str:
+        return self.schema.show(self.key)
+
+    @property
+    def abstract(self) -> bool:
+        return self.schema.abstract(self.key)
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: Schema,
+                  shown: Path, index: int, ref: str, context: str = ""
+                  ) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    lines = data.key_lines if isinstance(data, Node) else {}
+    base_line = data.line if isinstance(data, Node) else 0
+    for key, value in data.items():
+        line = lines.get(key, base_line)
+        check = fields.get(key)
+        if check is None:
+            valid = ", ".join(sorted(fields))
+            raise ContentError(
+                f"{shown}:{line}: document {index + 1}: unknown field '{key}' in "
+                f"{schema.kind} unit '{ref}'{context}; valid fields: {valid}")
+        try:
+            converted = check.convert(value)
+        except _Invalid:
+            raise ContentError(
+                f"{shown}:{line}: document {index + 1}: field '{key}' must be "
+                f"{check.describe}, not {type_name(value)}") from None
+        nested = schema.nested.get(key) if not context else None
+        if nested is not None:
+            blocks = converted if isinstance(converted, list) else [converted]
+            checked = [
+                _check_fields(block, nested, schema, shown, index, ref,
+                              f" ({key} {number})")
+                for number, block in enumerate(blocks, 1)]
+            converted = checked if isinstance(value, list) else checked[0]
+        out[key] = converted
+    return out
+
+
+def parse_unit(schema: Schema, shown: Path, index: int, line: int, data: Any) -> Unit:
+    """Check one document and make it a :class:`Unit`."""
+    if data is None:
+        raise ContentError(f"{shown}:{line}: document {index + 1} is empty")
+    if not isinstance(data, Mapping):
+        raise ContentError(f"{shown}:{line}: document {index + 1} must be a mapping, "
+                           f"not {type_name(data)}")
+    if isinstance(data, Node) and data.line:
+        line = data.line
+    raw_key = _safe_key(schema, data, index)
+    ref = schema.show(raw_key) if raw_key is not None else f"#{index + 1}"
+    fields = _check_fields(data, schema.fields, schema, shown, index, ref)
+    base = fields.pop("inherit", None)
+    source = fields.pop("source", None)
+    base = base if base is not None else source
+    lines = data.key_lines if isinstance(data, Node) else {}
+    base_line = lines.get("inherit", lines.get("source", line))
+    if base is not None:
+        _check_base(schema, base, shown, base_line, index)
+    key = schema.key(fields, index)
+    if key is None and base is not None:
+        # a child without its own ref takes the base's (reference behaviour)
+        key = schema.base_key(base)
+    if key is None:
+        if schema.key_required:
+            raise ContentError(f"{shown}:{line}: document {index + 1}: {schema.kind} unit "
+                               f"has no '{schema.key_required}'")
+        key = f"#{index + 1}"
+    edition = fields.pop("edition", None)
+    editions = None
+    if edition is not None:
+        editions = frozenset([edition] if isinstance(edition, str) else edition)
+    return Unit(schema, shown, index, line, key, fields, lines, editions, base, base_line)
+
+
+def _safe_key(schema: Schema, data: Mapping[str, Any], index: int) -> Key | None:
+    try:
+        return schema.key(data, index)
+    except Exception:  # malformed identity fields are reported by the checks
+        return None
+
+
+def _check_base(schema: Schema, base: Mapping[str, Any], shown: Path, line: int,
+                index: int) -> None:
+    wanted = base.get("file")
+    if not isinstance(wanted, str) or not wanted:
+        raise ContentError(f"{shown}:{line}: document {index + 1}: field 'file' of "
+                           f"inherit/source must be a string, not {type_name(wanted)}")
+    if schema.base_key(base) is None:
+        raise ContentError(f"{shown}:{line}: document {index + 1}: inherit/source of a "
+                           f"{schema.kind} unit names no unit (keys: "
+                           f"{', '.join(map(str, base))})")
+
+
+def wanted_editions_overlap(first: frozenset[str] | None, second: frozenset[str] | None
+                            ) -> str | None:
+    """The edition label two same-ref units collide on, or None if disjoint."""
+    if first is None and second is None:
+        return "(all)"
+    if first is None or second is None:
+        shared = first or second
+    else:
+        shared = first & second
+    return min(shared) if shared else None
+
+
+def select_units(units: list[Unit], edition: str | None) -> list[Unit]:
+    """Keep units of ``edition`` and reject a ref defined twice for one edition.
+
+    A unit is kept when it has no edition, when the build has none, or when the
+    build's edition is among its editions. Without a build edition, a later
+    unit with the same ref but disjoint editions is dropped (the first wins).
+    """
+    kept: list[Unit] = []
+    first: dict[Key, list[Unit]] = {}
+    for unit in units:
+        if edition is not None and unit.editions is not None and edition not in unit.editions:
+            continue
+        earlier = first.setdefault(unit.key, [])
+        clash = None
+        for prior in earlier:
+            label = edition if edition is not None else wanted_editions_overlap(
+                prior.editions, unit.editions)
+            if label is not None:
+                clash = (prior, label)
+                break
+        if clash is not None:
+            prior, label = clash
+            raise ContentError(f"{unit.path}:{unit.line}: ref '{unit.ref}' is defined twice "
+                               f"for edition '{label}' (first at line {prior.line})")
+        earlier.append(unit)
+        if len(earlier) == 1:
+            kept.append(unit)
+    return kept
+
+
+def load_units(path: Path, schema: Schema, edition: str | None) -> list[Unit]:
+    """Every unit of ``path`` that applies to ``edition``, in file order."""
+    shown = display_path(path)
+    units = [parse_unit(schema, shown, index, line, data)
+             for index, line, data in iter_yaml(path, shown)]
+    return select_units(units, edition)
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` as a list (a lone value becomes a one-item list, None empty)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+__all__ = [
+    "ACTION_FIELDS", "ANY", "BLOCKS", "BOOL", "COMMON_FIELDS", "Check", "INT", "MAPPING",
+    "NodeList", "STRINGS", "Schema", "TEXT", "TEXTS", "TITLE", "TOKENS", "Unit", "as_list",
+    "display_path", "iter_yaml", "load_units", "parse_unit", "select_units", "type_name",
+]

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+
+def test_extracts_one_file_per_unit_with_only_and_style(project) -> None:
+    project.write("extracts-notes.yaml", """
+        ref: _base
+        title: {text: Base title, level: 3}
+        content: |
+          Shared text about {{topic}}.
+
+          Second paragraph.
+        ---
+        ref: note-sharding
+        inherit: {file: extracts-notes.yaml, ref: _base}
+        replacement: {topic: sharding}
+        style: warning
+        only: not latex
+        ---
+        ref: plain
+        pre: Before the code.
+        code: |
+          print("hello")
+
+          print("bye")
+        language: python
+        post: After.
+        """)
+    result = project.generate(["extracts"])
+    assert project.outputs() == ["extracts/note-sharding.rst", "extracts/plain.rst"]
+    assert project.output("extracts/note-sharding.rst") == (
+        ".. only:: not latex\n"
+        "\n"
+        "   .. rst-class:: warning\n"
+        "\n"
+        "   Base title\n"
+        "   ~~~~~~~~~~\n"
+        "\n"
+        "   Shared text about sharding.\n"
+        "\n"
+        "   Second paragraph.\n")
+    assert project.output("extracts/plain.rst") == (
+        "Before the code.\n"
+        "\n"
+        ".. code-block:: python\n"
+        "\n"
+        '   print("hello")\n'
+        "\n"
+        '   print("bye")\n'
+        "\n"
+        "After.\n")
+    origins = {path.name: origin for path, origin in result.origins.items()}
+    assert origins["note-sharding.rst"][1] == 8
+    assert origins["plain.rst"][1] == 14
+
+
+def test_default_title_level_is_two(project) -> None:
+    project.write("extracts-t.yaml", "ref: t\ntitle: Hello\ncontent: x\n")
+    project.generate(["extracts"])
+    assert project.output("extracts/t.rst") == "Hello\n-----\n\nx\n"
+
+
+def test_copyable_false_is_accepted_and_not_emitted(project) -> None:
+    project.write("extracts-c.yaml", "ref: c\ncode: ls\nlanguage: sh\ncopyable: false\n")
+    project.generate(["extracts"])
+    assert project.output("extracts/c.rst") == ".. code-block:: sh\n\n   ls\n"

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import pytest
+
+from giza.content.inheritance import merge
+from giza.errors import ContentError
+
+
+def _error(project, kinds=None, **context) -> str:
+    with pytest.raises(ContentError) as caught:
+        project.generate(kinds, **context)
+    return str(caught.value)
+
+
+def test_chain_across_three_files_with_replacement_merge(project) -> None:
+    project.write("extracts-a.yaml", """
+        ref: _root
+        pre: "{{who}} uses {{what}} {{version}}."
+        content: root content
+        replacement: {who: Alice, what: giza}
+        """)
+    project.write("extracts-b.yaml", """
+        ref: _middle
+        inherit: {file: extracts-a.yaml, ref: _root}
+        content: middle content
+        replacement: {what: Sphinx}
+        """)
+    project.write("extracts-c.yaml", """
+        ref: leaf
+        source: {file: /includes/extracts-b.yaml, ref: _middle}
+        replacement: {who: Bob}
+        """)
+    project.generate(["extracts"], version="7.0")
+    assert project.outputs() == ["extracts/leaf.rst"]
+    assert project.output("extracts/leaf.rst") == "Bob uses Sphinx 7.0.\n\nmiddle content\n"
+
+
+def test_global_tokens_under_unit_tokens_and_nested_rendering(project) -> None:
+    project.write("steps-x.yaml", """
+        ref: s
+        title: "{{product}} setup"
+        action:
+          - code: ["{{product}} --init", "{{tool}} run"]
+            replacement: {tool: runner}
+          - content: "{{greeting}}"
+        replacement: {greeting: "Hi {{product}}"}
+        """)
+    project.generate(["steps"], replacements={"product": "Giza", "greeting": "unused"})
+    text = project.output("steps/x.rst")
+    assert "   Giza setup\n" in text
+    assert "      Giza --init\n      runner run\n" in text
+    assert "   Hi Giza\n" in text  # the token itself held a placeholder: second round
+
+
+def test_inherit_by_path_suffix(project) -> None:
+    project.write("extracts-a.yaml", "ref: base\ncontent: hello\n")
+    project.write("extracts-b.yaml", """
+        ref: child
+        inherit: {file: source/includes/extracts-a.yaml, ref: base}
+        """)
+    project.generate(["extracts"])
+    assert project.output("extracts/child.rst") == "hello\n"
+
+
+def test_child_without_ref_takes_the_base_ref(project) -> None:
+    project.write("extracts-a.yaml", "ref: base\ncontent: hello\n")
+    project.write("extracts-b.yaml", "inherit: {file: extracts-a.yaml, ref: base}\n")
+    assert _error(project) == (
+        "source/includes/extracts-b.yaml:1: output build/main/source/includes/extracts/base.rst"
+        " is also produced by source/includes/extracts-a.yaml:1")
+
+
+def test_missing_file(project) -> None:
+    project.write("extracts-a.yaml", "ref: a\n\ninherit: {file: extracts-nope.yaml, ref: b}\n")
+    assert _error(project) == (
+        "source/includes/extracts-a.yaml:3: unit 'a' inherits from 'extracts-nope.yaml', "
+        "which does not exist under source/includes")
+
+
+def test_missing_ref(project) -> None:
+    project.write("extracts-a.yaml", "ref: a\ncontent: x\n")
+    project.write("extracts-b.yaml", "ref: b\nsource: {file: extracts-a.yaml, ref: zzz}\n")
+    assert _error(project) == (
+        "source/includes/extracts-b.yaml:2: unit 'b' inherits from ref 'zzz' in "
+        "source/includes/extracts-a.yaml, which has no such unit")
+
+
+def test_ref_of_another_edition_is_missing(project) -> None:
+    project.write("extracts-a.yaml", "ref: a\ncontent: x\nedition: saas\n")
+    project.write("extracts-b.yaml", "ref: b\nsource: {file: extracts-a.yaml, ref: a}\n")
+    assert "which has no such unit" in _error(project, edition="onprem")
+
+
+def test_cycle_is_reported_with_every_link(project) -> None:
+    project.write("extracts-a.yaml", """
+        ref: a
+        inherit: {file: extracts-b.yaml, ref: b}
+        """)
+    project.write("extracts-b.yaml", """
+        ref: unrelated
+        ---
+        ref: b
+        inherit: {file: extracts-c.yaml, ref: c}
+        """)
+    project.write("extracts-c.yaml", "ref: c\ninherit: {file: extracts-a.yaml, ref: a}\n")
+    assert _error(project) == (
+        "inheritance cycle: source/includes/extracts-a.yaml:1 'a' -> "
+        "source/includes/extracts-b.yaml:3 'b' -> source/includes/extracts-c.yaml:1 'c' -> "
+        "source/includes/extracts-a.yaml:1 'a'")
+
+
+def test_self_inheritance_is_a_cycle(project) -> None:
+    project.write("extracts-a.yaml", "ref: x\n---\nref: a\ninherit: {file: extracts-a.yaml, "
+                  "ref: a}\n")
+    assert _error(project) == ("inheritance cycle: source/includes/extracts-a.yaml:3 'a' -> "
+                               "source/includes/extracts-a.yaml:3 'a'")
+
+
+def test_unresolved_placeholder(project) -> None:
+    project.write("extracts-a.yaml", "ref: a\npre: fine\ncontent: Use {{ tool }} now.\n")
+    assert _error(project) == ("source/includes/extracts-a.yaml:3: unit 'a' field 'content': "
+                               "placeholder '{{tool}}' has no value")
+
+
+def test_unresolved_placeholder_in_inherited_field_points_at_child(project) -> None:
+    project.write("extracts-a.yaml", "ref: _a\ncontent: Use {{tool}}.\n---\nref: b\n"
+                  "inherit: {file: extracts-a.yaml, ref: _a}\n")
+    assert _error(project) == ("source/includes/extracts-a.yaml:4: unit 'b' field 'content': "
+                               "placeholder '{{tool}}' has no value")
+
+
+def test_self_referencing_token_stops_after_ten_rounds(project) -> None:
+    project.write("extracts-a.yaml", "ref: a\ncontent: '{{x}}'\nreplacement: {x: '<{{x}}>'}\n")
+    assert _error(project) == (
+        "source/includes/extracts-a.yaml:2: unit 'a' field 'content': placeholder '{{x}}' "
+        "has no value (still unresolved after 10 rounds)")
+
+
+def test_jinja_filters_still_work(project) -> None:
+    project.write("extracts-a.yaml", "ref: a\ncontent: '{{ name | upper }}!'\n"
+                  "replacement: {name: giza}\n")
+    project.generate()
+    assert project.output("extracts/a.rst") == "GIZA!\n"
+
+
+def test_merge_replaces_top_level_fields_and_merges_replacement() -> None:
+    base = {"ref": "b", "action": [{"code": "a"}, {"code": "b"}], "pre": "p",
+            "replacement": {"x": "1", "y": "2"}}
+    child = {"ref": "c", "action": {"code": "c"}, "replacement": {"y": "3"}}
+    assert merge(base, child) == {"ref": "c", "action": {"code": "c"}, "pre": "p",
+                                  "replacement": {"x": "1", "y": "3"}}
+
+
+def test_very_deep_chain_does_not_hit_the_recursion_limit(project) -> None:
+    depth = 3000
+    documents = ["ref: u0\ncontent: root {{n}}\nreplacement: {n: '0'}"]
+    documents += [f"ref: u{i}\ninherit: {{file: extracts-deep.yaml, ref: u{i - 1}}}"
+                  for i in range(1, depth)]
+    (project.includes / "extracts-deep.yaml").write_text("\n---\n".join(documents) + "\n")
+    result = project.generate()
+    assert len(result.written) == depth
+    assert project.output(f"extracts/u{depth - 1}.rst") == "root 0\n"

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from giza.content.context import ContentContext
+from giza.content.record import record_path, run_key, save, unchanged
+from giza.content.registry import generators
+
+
+def test_record_lives_beside_the_proxy_tree(tmp_path: Path) -> None:
+    proxy = tmp_path / "build" / "main" / "source-saas"
+    assert record_path(proxy) == tmp_path / "build" / "main" / ".giza" / "content-source-saas.json"
+
+
+def test_run_key_depends_on_context_and_kinds(tmp_path: Path) -> None:
+    every = generators()
+    base = ContentContext(tmp_path, version="1")
+    assert run_key(base, every.values()) == run_key(ContentContext(tmp_path, version="1"),
+                                                    every.values())
+    assert run_key(base, every.values()) != run_key(ContentContext(tmp_path, version="2"),
+                                                    every.values())
+    assert run_key(base, every.values()) != run_key(base, [every["steps"]])
+    assert run_key(base, every.values()) != run_key(
+        ContentContext(tmp_path, version="1", replacements={"a": "b"}), every.values())
+
+
+def test_unchanged_checks_inputs_outputs_and_listing(tmp_path: Path) -> None:
+    source = tmp_path / "steps-a.yaml"
+    source.write_text("ref: a\n")
+    out_dir = tmp_path / "out" / "steps"
+    out_dir.mkdir(parents=True)
+    output = out_dir / "a.rst"
+    output.write_text("x\n")
+    record = tmp_path / "record.json"
+    listing = [str(source)]
+    save(record, "k", listing, [str(source)], {str(output): ("steps-a.yaml", 1)},
+         [str(out_dir)])
+    assert unchanged(record, "k", listing, [str(out_dir)]) == {str(output): ("steps-a.yaml", 1)}
+    assert unchanged(record, "other", listing, [str(out_dir)]) is None
+    assert unchanged(record, "k", [], [str(out_dir)]) is None
+    (out_dir / "extra.rst").write_text("y\n")
+    assert unchanged(record, "k", listing, [str(out_dir)]) is None
+    (out_dir / "extra.rst").unlink()
+    source.write_text("ref: changed\n")
+    assert unchanged(record, "k", listing, [str(out_dir)]) is None
+    assert unchanged(tmp_path / "missing.json", "k", listing, [str(out_dir)]) is None

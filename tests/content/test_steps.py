@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import textwrap
+
+from giza.content.steps import numbered
+
+
+def test_steps_exact_output(project) -> None:
+    project.write("steps-start.yaml", """
+        title: Start MongoDB.
+        stepnum: 1
+        ref: start
+        pre: Run the server.
+        action:
+          language: sh
+          code: mongod --port {{port}}
+        replacement: {port: "27017"}
+        ---
+        title: {text: Connect, level: 2}
+        ref: connect
+        optional: true
+        action:
+          - heading: With the shell
+            language: javascript
+            code: [db.hello(), db.stats()]
+          - pre: Or any driver.
+        post: Done.
+        """)
+    project.generate(["steps"])
+    assert project.output("steps/start.rst") == textwrap.dedent("""\
+        .. only:: html or dirhtml or singlehtml
+
+           .. raw:: html
+
+              <div class="sequence-block"><div class="bullet-block"><div class="sequence-step">1</div></div>
+
+           Start MongoDB.
+           ~~~~~~~~~~~~~~
+
+           Run the server.
+
+           .. code-block:: sh
+
+              mongod --port 27017
+
+           .. raw:: html
+
+              </div>
+
+        .. only:: not (html or dirhtml or singlehtml)
+
+           Step 1: Start MongoDB.
+           ~~~~~~~~~~~~~~~~~~~~~~
+
+           Run the server.
+
+           .. code-block:: sh
+
+              mongod --port 27017
+
+        .. only:: html or dirhtml or singlehtml
+
+           .. raw:: html
+
+              <div class="sequence-block"><div class="bullet-block"><div class="sequence-step">2</div></div>
+
+           Optional: Connect
+           -----------------
+
+           With the shell
+           ~~~~~~~~~~~~~~
+
+           .. code-block:: javascript
+
+              db.hello()
+              db.stats()
+
+           Or any driver.
+
+           Done.
+
+           .. raw:: html
+
+              </div>
+
+        .. only:: not (html or dirhtml or singlehtml)
+
+           Step 2: Optional: Connect
+           -------------------------
+
+           With the shell
+           ~~~~~~~~~~~~~~
+
+           .. code-block:: javascript
+
+              db.hello()
+              db.stats()
+
+           Or any driver.
+
+           Done.
+        """)  # noqa: E501
+
+
+class _Item:
+    def __init__(self, number: int | None, name: str) -> None:
+        self.data = {"stepnum": number} if number is not None else {}
+        self.name = name
+
+
+def test_numbering_fills_gaps_in_file_order() -> None:
+    items = [_Item(None, "a"), _Item(5, "b"), _Item(None, "c")]
+    assert [(n, i.name) for n, i in numbered(items)] == [(1, "a"), (5, "b"), (6, "c")]
+
+
+def test_numbering_sorts_when_every_step_has_a_number() -> None:
+    items = [_Item(3, "c"), _Item(1, "a"), _Item(2, "b")]
+    assert [(n, i.name) for n, i in numbered(items)] == [(1, "a"), (2, "b"), (3, "c")]
+
+
+def test_step_inherits_from_another_file_and_overrides(project) -> None:
+    project.write("steps-base.yaml", """
+        ref: install
+        title: Install on {{platform}}
+        replacement: {platform: Linux}
+        action: {language: sh, code: "apt install giza"}
+        """)
+    project.write("steps-windows.yaml", """
+        ref: install-win
+        source: {file: steps-base.yaml, ref: install}
+        replacement: {platform: Windows}
+        action: {language: powershell, code: "choco install giza"}
+        """)
+    project.generate(["steps"])
+    text = project.output("steps/windows.rst")
+    assert "   Install on Windows\n   ~~~~~~~~~~~~~~~~~~\n" in text
+    assert ".. code-block:: powershell\n\n      choco install giza\n" in text
+    assert "apt install" not in text
+
+
+def test_abstract_steps_and_other_editions_are_not_emitted(project) -> None:
+    project.write("steps-x.yaml", """
+        ref: _hidden
+        title: Hidden
+        ---
+        ref: shown
+        title: Shown
+        edition: [saas, onprem]
+        ---
+        ref: other
+        title: Other edition
+        edition: saas
+        """)
+    project.generate(["steps"], edition="onprem")
+    text = project.output("steps/x.rst")
+    assert "Step 1: Shown" in text
+    assert "Hidden" not in text and "Other edition" not in text

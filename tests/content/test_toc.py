@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from giza.content.registry import match
+
+
+def test_toc_toctree_and_definition_list(project) -> None:
+    project.write("toc-intro.yaml", """
+        file: /intro/install
+        name: Install
+        description: How to install.
+        ---
+        file: /intro/linux
+        description: |
+          On Linux,
+          step by step.
+        level: 2
+        ---
+        name: Background
+        file: /intro/background
+        text_only: true
+        description: Read later.
+        """)
+    project.generate(["toc"])
+    assert project.outputs() == ["toc/dfn-list-intro.rst", "toc/intro.rst"]
+    assert project.output("toc/intro.rst") == (
+        ".. toctree::\n"
+        "   :titlesonly:\n"
+        "   :hidden:\n"
+        "\n"
+        "   Install </intro/install>\n"
+        "   /intro/linux\n")
+    assert project.output("toc/dfn-list-intro.rst") == (
+        ".. rst-class:: toc\n"
+        "\n"
+        ":doc:`Install </intro/install>`\n"
+        "   How to install.\n"
+        "\n"
+        "   :doc:`/intro/linux`\n"
+        "      On Linux,\n"
+        "      step by step.\n"
+        "\n"
+        "Background\n"
+        "   Read later.\n")
+
+
+def test_ref_toc_toctree_and_table(project) -> None:
+    project.write("ref-toc-commands.yaml", """
+        file: /reference/find
+        name: ":dbcommand:`find`"
+        description: Selects documents.
+        ---
+        file: /reference/insert
+        name: insert
+        """)
+    project.generate(["toc"])
+    assert project.outputs() == ["toc/commands.rst", "toc/table-commands.rst"]
+    assert project.output("toc/commands.rst") == (
+        ".. toctree::\n   :titlesonly:\n   :hidden:\n\n   /reference/find\n   /reference/insert\n")
+    assert project.output("toc/table-commands.rst") == (
+        ".. list-table::\n"
+        "   :header-rows: 1\n"
+        "   :widths: 30 70\n"
+        "\n"
+        "   * - Name\n"
+        "     - Description\n"
+        "   * - :dbcommand:`find`\n"
+        "     - Selects documents.\n"
+        "   * - :doc:`insert </reference/insert>`\n"
+        "     -\n")
+
+
+def test_specs_compose_other_toc_files(project) -> None:
+    project.write("ref-toc-a.yaml", "file: /a\nname: A\ndescription: first\n---\n"
+                  "file: /b\nname: B\ndescription: second\n")
+    project.write("toc-spec-pick.yaml", "source: {file: ref-toc-a.yaml, ref: /b}\n---\n"
+                  "source: {file: ref-toc-a.yaml, ref: /a}\ndescription: changed\n")
+    project.write("toc-mixed.yaml", "file: /own\n---\nsource: {file: ref-toc-a.yaml, ref: /a}\n")
+    project.generate(["toc"])
+    assert project.outputs() == ["toc/a.rst", "toc/dfn-list-mixed.rst",
+                                 "toc/table-a.rst", "toc/table-spec-pick.rst"]
+    assert project.output("toc/table-spec-pick.rst").endswith(
+        "   * - :doc:`B </b>`\n     - second\n   * - :doc:`A </a>`\n     - changed\n")
+
+
+def test_prefixes_do_not_collide() -> None:
+    def kind(name: str) -> tuple[str, str]:
+        found = match(name)
+        assert found is not None
+        return found[0].kind, found[1]
+
+    assert kind("ref-toc-x.yaml") == ("toc", "ref-toc-")
+    assert kind("toc-spec-x.yaml") == ("toc", "toc-spec-")
+    assert kind("toc-x.yaml") == ("toc", "toc-")
+    assert kind("ref-spec-x.yaml") == ("toc", "ref-spec-")
+    assert kind("extracts-x.yaml") == ("extracts", "extracts-")
+    assert kind("examples-x.yaml") == ("examples", "examples-")
+    assert kind("options-x.yaml") == ("options", "option")
+    assert match("ref-x.yaml") is None
+    assert match("steps-x.yml") is None
