@@ -1,0 +1,73 @@
+"""A Task is a plain function call with declared dependencies; an Outcome is its result as a value.
+
+Failures never cross a process boundary as live exception objects: ``execute`` turns them into
+an ``Outcome`` holding the message and the traceback *text*, so every executor (in-process,
+process pool, dask worker) reports them the same way.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Status = Literal["ok", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str  # unique, e.g. "sphinx:html-saas"
+    func: Callable[..., Any]  # module-level function: pickled by reference
+    kwargs: Mapping[str, Any]  # plain data only
+    deps: tuple[str, ...] = ()
+    kind: str = "task"  # "proxy" | "generate" | "sphinx" | "post" | "deploy" | ...
+    variant: str | None = None  # the variant this task belongs to (for the summary)
+    cores: int = 1  # cores the task keeps busy (sphinx-build -j N uses N)
+    label: str = ""  # human description for --dry-run and progress
+
+    def describe(self) -> str:
+        return self.label or self.name
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: Status
+    message: str = ""  # one line; for skipped: "skipped: dependency 'x' failed"
+    traceback: str = ""  # text only
+    value: Any = None  # the func's return value (plain data)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _one_line(exc: BaseException) -> str:
+    # str(exc) as the spec says (a GizaError's message is written for people already);
+    # the class name when the exception carries no text (e.g. a bare AssertionError).
+    return str(exc).strip() or type(exc).__name__
+
+
+def execute(name: str, func: Callable[..., Any], kwargs: Mapping[str, Any]) -> Outcome:
+    """Call ``func(**kwargs)`` and return its Outcome; runs in whichever process executes it.
+
+    ``Exception`` becomes a failed Outcome. ``KeyboardInterrupt``/``SystemExit`` propagate:
+    they mean "stop", not "this task failed".
+    """
+    start = time.perf_counter()
+    try:
+        value = func(**dict(kwargs))
+    except Exception as exc:  # failures are values
+        return Outcome(
+            name,
+            "failed",
+            message=_one_line(exc),
+            traceback="".join(traceback.format_exception(exc)),
+            # A failure may still carry a result worth reporting (sphinx-build's output).
+            value=getattr(exc, "value", None),
+            seconds=time.perf_counter() - start,
+        )
+    return Outcome(name, "ok", value=value, seconds=time.perf_counter() - start)

@@ -1,0 +1,317 @@
+"""Reporters: progress and results go through these, never through print().
+
+``ConsoleReporter`` draws a rich live display on a terminal (one line per running task of a
+variant) and plain, greppable lines otherwise. ``JsonReport`` writes ``--report FILE.json``.
+``summary_rows`` turns outcomes into the per-variant table both of them show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from rich import box
+from rich.console import Console
+from rich.live import Live
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from giza.graph.graph import Graph
+from giza.graph.task import Outcome, Task
+from giza.sphinx.output import Message
+
+REPORT_VERSION = 1
+# The keys summary_rows reads from a "sphinx" task's Outcome.value (a dict); missing -> None.
+WARNINGS_KEY = "warnings"
+ERRORS_KEY = "errors"
+
+
+class Reporter(Protocol):
+    def plan(self, tasks: Sequence[Task]) -> None: ...
+
+    def task_started(self, task: Task) -> None: ...
+
+    def task_finished(self, task: Task, outcome: Outcome) -> None: ...
+
+    def message(self, text: str, level: str = "INFO") -> None: ...
+
+    def summary(self, rows: list[dict[str, Any]]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s"
+
+
+def finished_line(done: int, total: int, outcome: Outcome) -> str:
+    """``[3/8] ok      sphinx:html-saas (4.2 s)``; failures and skips add their reason."""
+    head = f"[{done}/{total}] {outcome.status:<7} {outcome.name}"
+    if outcome.status == "ok":
+        return f"{head} ({_seconds(outcome.seconds)})"
+    if outcome.status == "failed":
+        return f"{head} ({_seconds(outcome.seconds)}): {outcome.message}"
+    reason = outcome.message.removeprefix("skipped: ")
+    return f"{head}: {reason}" if reason else head
+
+
+def summary_rows(graph: Graph, outcomes: Mapping[str, Outcome]) -> list[dict[str, Any]]:
+    """One row per variant, in graph order: variant, status, warnings, errors, seconds.
+
+    status: "failed" if any of the variant's tasks failed, else "skipped" if any was skipped
+    or did not run, else "ok". warnings/errors: the ints under "warnings"/"errors" in the
+    value of the variant's "sphinx" task (None when it did not run or returned no dict).
+    seconds: the sum over the variant's own tasks (shared proxy/generate tasks excluded).
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for task in graph:
+        if task.variant is None:
+            continue
+        row = rows.setdefault(
+            task.variant,
+            {"variant": task.variant, "status": "ok", "warnings": None, "errors": None,
+             "seconds": 0.0},
+        )
+        outcome = outcomes.get(task.name)
+        if outcome is None or outcome.status == "skipped":
+            if row["status"] == "ok":
+                row["status"] = "skipped"
+        elif outcome.status == "failed":
+            row["status"] = "failed"
+        if outcome is None:
+            continue
+        row["seconds"] += outcome.seconds
+        if task.kind == "sphinx" and isinstance(outcome.value, Mapping):
+            for key in (WARNINGS_KEY, ERRORS_KEY):
+                if isinstance(outcome.value.get(key), int):
+                    row[key] = (row[key] or 0) + outcome.value[key]
+    return list(rows.values())
+
+
+def summary_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("variant")
+    table.add_column("status")
+    table.add_column("warnings", justify="right")
+    table.add_column("errors", justify="right")
+    table.add_column("seconds", justify="right")
+    for row in rows:
+        table.add_row(
+            row["variant"],
+            row["status"],
+            "-" if row["warnings"] is None else str(row["warnings"]),
+            "-" if row["errors"] is None else str(row["errors"]),
+            f"{row['seconds']:.1f}",
+        )
+    return table
+
+
+_STYLE = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
+_LEVEL_STYLE = {"WARNING": "yellow", "ERROR": "red", "SEVERE": "red", "CRITICAL": "bold red"}
+
+
+class ConsoleReporter:
+    """Human output. ``tty=None`` asks the stream. Plain mode writes only whole lines."""
+
+    def __init__(self, stream: IO[str], tty: bool | None = None) -> None:
+        self.stream = stream
+        self.tty = stream.isatty() if tty is None else tty
+        self.total = 0
+        self.done = 0
+        # Plain mode: a fixed width and no colour or markup, so logs and tests are stable.
+        self.console = Console(
+            file=stream,
+            width=None if self.tty else 100,
+            force_terminal=self.tty,
+            no_color=not self.tty,
+            highlight=False,
+            soft_wrap=not self.tty,
+        )
+        self._progress: Progress | None = None
+        self._live: Live | None = None
+        self._overall: TaskID | None = None
+        self._lines: dict[str, TaskID] = {}
+
+    # -- events ---------------------------------------------------------------------------
+    def plan(self, tasks: Sequence[Task]) -> None:
+        self.total = len(tasks)
+        self.done = 0
+        if self.tty and self._live is None:
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(bar_width=None),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self._overall = self._progress.add_task("tasks", total=self.total)
+            self._live = Live(self._progress, console=self.console, refresh_per_second=8,
+                              transient=True)
+            self._live.start()
+
+    def task_started(self, task: Task) -> None:
+        # Only variant tasks get a line of their own: they are the long ones.
+        if self._progress is not None and task.variant is not None:
+            self._lines[task.name] = self._progress.add_task(task.describe(), total=None)
+
+    def task_finished(self, task: Task, outcome: Outcome) -> None:
+        self.done += 1
+        line = finished_line(self.done, self.total, outcome)
+        if self._progress is None:
+            self._write(line)
+            return
+        line_id = self._lines.pop(task.name, None)
+        if line_id is not None:
+            self._progress.remove_task(line_id)
+        if self._overall is not None:
+            self._progress.update(self._overall, completed=self.done)
+        style = _STYLE.get(outcome.status, "")
+        self.console.print(line, style=style, markup=False, highlight=False)
+
+    def message(self, text: str, level: str = "INFO") -> None:
+        if self.tty:
+            self.console.print(text, style=_LEVEL_STYLE.get(level, ""), markup=False)
+        else:
+            self._write(text)
+
+    def summary(self, rows: list[dict[str, Any]]) -> None:
+        self._stop_live()
+        if rows:
+            self.console.print(summary_table(rows))
+
+    def close(self) -> None:
+        self._stop_live()
+        self.stream.flush()
+
+    # -- helpers --------------------------------------------------------------------------
+    def _write(self, line: str) -> None:
+        self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def _stop_live(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+            self._progress = None
+
+
+class MultiReporter:
+    """Fan one event stream out to several reporters (console + JSON)."""
+
+    def __init__(self, *reporters: Reporter) -> None:
+        self.reporters = reporters
+
+    def plan(self, tasks: Sequence[Task]) -> None:
+        for reporter in self.reporters:
+            reporter.plan(tasks)
+
+    def task_started(self, task: Task) -> None:
+        for reporter in self.reporters:
+            reporter.task_started(task)
+
+    def task_finished(self, task: Task, outcome: Outcome) -> None:
+        for reporter in self.reporters:
+            reporter.task_finished(task, outcome)
+
+    def message(self, text: str, level: str = "INFO") -> None:
+        for reporter in self.reporters:
+            reporter.message(text, level)
+
+    def summary(self, rows: list[dict[str, Any]]) -> None:
+        for reporter in self.reporters:
+            reporter.summary(rows)
+
+    def close(self) -> None:
+        for reporter in self.reporters:
+            reporter.close()
+
+
+class JsonReport:
+    """Collects events; ``close()`` writes the report atomically (temp file, then replace).
+
+    Merged Sphinx messages are structured, so they are handed over with ``set_messages``.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.rows: list[dict[str, Any]] = []
+        self.messages: list[tuple[Message, list[str]]] = []
+        self.interrupted = False
+
+    def plan(self, tasks: Sequence[Task]) -> None:
+        for task in tasks:
+            self.tasks[task.name] = {
+                "name": task.name, "kind": task.kind, "variant": task.variant,
+                "status": "skipped", "seconds": 0.0, "message": "not run",
+            }
+
+    def task_started(self, task: Task) -> None:
+        pass
+
+    def task_finished(self, task: Task, outcome: Outcome) -> None:
+        entry = self.tasks.setdefault(
+            task.name, {"name": task.name, "kind": task.kind, "variant": task.variant}
+        )
+        entry.update(status=outcome.status, seconds=round(outcome.seconds, 3),
+                     message=outcome.message)
+        if outcome.message == "skipped: interrupted":
+            self.interrupted = True
+
+    def message(self, text: str, level: str = "INFO") -> None:
+        if text.startswith("interrupted"):
+            self.interrupted = True
+
+    def summary(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = [dict(row, seconds=round(row["seconds"], 3)) for row in rows]
+
+    def set_messages(self, merged: Iterable[tuple[Message, list[str]]]) -> None:
+        self.messages = list(merged)
+
+    def data(self) -> dict[str, Any]:
+        statuses = {entry["status"] for entry in self.tasks.values()}
+        status = "interrupted" if self.interrupted else (
+            "failed" if statuses & {"failed", "skipped"} else "ok"
+        )
+        return {
+            "version": REPORT_VERSION,
+            "status": status,
+            "variants": self.rows,
+            "tasks": list(self.tasks.values()),
+            "messages": [
+                {"path": m.path, "line": m.line, "level": m.level, "text": m.text,
+                 "variants": variants}
+                for m, variants in self.messages
+            ],
+        }
+
+    def close(self) -> None:
+        write_json_atomic(self.path, self.data())
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Readers never see a half-written report: write aside, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, default=str)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

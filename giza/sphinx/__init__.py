@@ -1,0 +1,1 @@
+"""Running sphinx-build: argv assembly, the subprocess, and normalising its output."""

@@ -1,0 +1,185 @@
+"""Run one external command (sphinx-build) as an argv list, so that Ctrl-C never leaves orphans.
+
+Each child starts in its own session (and so its own process group): a terminal's Ctrl-C does
+not reach it directly, and we can stop the child *and everything it started* (sphinx-build
+-j N forks workers) with one ``killpg``. Live children are recorded in a module-level table;
+``kill_active_children`` stops them all. It is called
+
+* by ``run_command`` itself when the calling thread is interrupted (serial executor),
+* from the SIGTERM handler that process-pool workers install (``install_worker_signals``),
+* on dask workers, through ``Client.run``, when the driver is interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from giza.errors import BuildError
+
+# pid -> Popen of children started by this process and not yet reaped. Plain dict operations
+# are atomic under the GIL; no lock, because a signal handler must be able to read it.
+_ACTIVE: dict[int, subprocess.Popen[str]] = {}
+
+GRACE_SECONDS = 1.5  # SIGTERM first (lets sphinx-build exit cleanly), then SIGKILL
+
+
+@dataclass
+class SphinxRun:
+    argv: list[str]
+    returncode: int
+    output: str  # stdout and stderr, interleaved as the child wrote them
+    seconds: float
+
+
+def run_sphinx(
+    argv: list[str], cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> SphinxRun:
+    """Run sphinx-build (or any argv) to completion and return its combined output.
+
+    A non-zero exit is *not* an exception here: the caller decides what it means. ``env``
+    replaces the environment (pass ``{**os.environ, ...}`` to extend it).
+    """
+    if isinstance(argv, (str, bytes)):
+        raise TypeError("argv must be a list of arguments, never a shell string")
+    argv = [os.fspath(a) for a in argv]
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,  # own process group: see the module docstring
+    )
+    _ACTIVE[proc.pid] = proc
+    try:
+        output, _ = proc.communicate()
+    except BaseException:
+        # KeyboardInterrupt in the serial executor, SystemExit, ...: never leave the child.
+        _stop_group(proc)
+        _reap(proc)
+        raise
+    finally:
+        _ACTIVE.pop(proc.pid, None)
+    return SphinxRun(argv, proc.returncode, output, time.perf_counter() - start)
+
+
+def run_command(
+    argv: list[str],
+    cwd: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> dict[str, object]:
+    """A task function: run argv; return ``{"returncode", "output", "seconds"}``.
+
+    With ``check`` a non-zero exit raises BuildError (so the task's Outcome is "failed").
+    """
+    result = run_sphinx(list(argv), cwd=Path(cwd) if cwd is not None else None, env=env)
+    if check and result.returncode != 0:
+        last = result.output.strip().splitlines()[-1:] or [""]
+        detail = f": {last[0]}" if last[0] else ""
+        raise BuildError(f"{Path(argv[0]).name} exited with {result.returncode}{detail}")
+    return {"returncode": result.returncode, "output": result.output, "seconds": result.seconds}
+
+
+def active_children() -> list[int]:
+    """Pids of the children this process is running now."""
+    return list(_ACTIVE)
+
+
+def kill_active_children(grace: float = GRACE_SECONDS, reap: bool = False) -> list[int]:
+    """Stop every running child's process group (TERM, then KILL after ``grace``).
+
+    Safe from a signal handler and from another thread than the one waiting on the child.
+    ``reap`` collects dead leaders here; only for callers about to exit (a signal handler
+    that interrupted the waiting thread), because stealing the exit status from a thread
+    blocked in Popen.wait() would make it report returncode 0.
+    Returns the pids it signalled.
+    """
+    pids = list(_ACTIVE)
+    for pid in pids:
+        _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    alive = list(pids)
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+        alive = [pid for pid in alive if _group_alive(pid, reap)]
+    for pid in alive:
+        _signal_group(pid, signal.SIGKILL)
+    return pids
+
+
+def install_worker_signals() -> None:
+    """Process-pool worker initializer.
+
+    SIGINT is ignored (the driver alone decides to stop, so a terminal Ctrl-C does not
+    produce a traceback per worker); on SIGTERM the worker stops its children, then exits.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    # The main thread may be inside Popen.wait() holding its lock: don't touch Popen here.
+    kill_active_children(reap=True)
+    os._exit(128 + signum)
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)  # pgid == pid: the child leads its own session
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _group_alive(pid: int, reap: bool) -> bool:
+    if reap:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+    try:
+        os.killpg(pid, 0)  # any member left (an unreaped leader, sphinx -j workers)?
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stop_group(proc: subprocess.Popen[str], grace: float = GRACE_SECONDS) -> None:
+    """Called by the thread that owns ``proc``: it may reap the leader itself."""
+    _signal_group(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        proc.poll()
+        if not _group_alive(proc.pid, reap=False):
+            return
+        time.sleep(0.05)
+    _signal_group(proc.pid, signal.SIGKILL)
+
+
+def _reap(proc: subprocess.Popen[str]) -> None:
+    try:
+        proc.wait(timeout=GRACE_SECONDS)
+    except (subprocess.TimeoutExpired, ChildProcessError):
+        pass
+    for stream in (proc.stdout,):
+        if stream is not None:
+            stream.close()
+
+
+def command_line(argv: Sequence[str]) -> str:
+    """A copy-pasteable rendering of argv, for logs only (never executed)."""
+    import shlex
+
+    return shlex.join(str(a) for a in argv)
