@@ -22,6 +22,7 @@ class BuildRequest:
     fail_on_warning: bool = False
     report: str | None = None
     kinds: tuple[str, ...] | None = None  # content kinds; None = all
+    explain: bool = False
 
 
 def proxy_name(edition: str | None, language: str | None) -> str:
@@ -69,7 +70,8 @@ def core_share(variant_count: int, cores: int) -> int:
 
 
 def plan(config: Config, variants: Sequence[Variant], cores: int,
-         kinds: Sequence[str] | None = None, stage: bool = True) -> Any:
+         kinds: Sequence[str] | None = None, stage: bool = True,
+         removed: dict[Variant, list[str]] | None = None) -> Any:
     """The whole build as a graph: prepare each proxy tree once, then one sphinx task per
     variant that depends on its tree (and on the compiled translations, if any)."""
     from giza.graph import Graph, Task
@@ -116,7 +118,8 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
             name=f"sphinx:{variant.name}",
             func=stages.run_variant,
             kwargs={"config": config, "variant": variant,
-                    "proxy": str(config.branch_dir / name), "jobs": share},
+                    "proxy": str(config.branch_dir / name), "jobs": share,
+                    "removed_pages": list((removed or {}).get(variant, ()))},
             deps=deps,
             kind="sphinx",
             variant=variant.name,
@@ -179,11 +182,139 @@ def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None
         ))
 
 
+def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
+                       scans: dict[str, dict[str, tuple[int, int]]]) -> dict[str, Any]:
+    """What decides a variant's result, gathered without running anything."""
+    from giza import records
+    from giza.config.show import resolved
+    from giza.sphinx.argv import conf_dir
+
+    if tree.name not in scans:
+        scans[tree.name] = records.scan(config.paths.source, config.paths.ignore, tree.excluded)
+    files = dict(scans[tree.name])
+    roots = {"": config.paths.source}
+    if variant.language:
+        if "locale/" not in scans:
+            scans["locale/"] = records.scan(config.paths.locale, ["*.mo"], prefix="locale/")
+        files.update(scans["locale/"])
+        roots["locale/"] = config.paths.locale
+    conf = conf_dir(config.root) / "conf.py"
+    settings = config.matrix.lookup(variant.builder, variant.edition)
+    # Named so a reason can say which part changed: "config changed: version.release".
+    flat = records.flatten(records.canonical(resolved(config)))
+    flat.update(records.flatten(records.canonical(
+        {"context": stages.build_context(config, variant),
+         "sphinx.yaml": {"tags": settings.tags, "excluded": settings.excluded},
+         "side": {name: side.documents for name, side in config.side_files.items()}})))
+    return {
+        "files": files,
+        "roots": roots,
+        "conf": records.file_hash(conf) if conf.is_file() else "",
+        "config": flat,
+    }
+
+
+def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict[Variant, Any]:
+    from giza import records
+
+    previous = records.load_previous(config)
+    found, tree_of = trees(config, variants)
+    scans: dict[str, dict[str, tuple[int, int]]] = {}
+    return {v: records.decide(f"sphinx:{v.name}",
+                              fingerprint_inputs(config, v, found[tree_of[v]], scans),
+                              previous, force, v.output_dir(config))
+            for v in variants}
+
+
 def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> int:
     """Run a build request; return the exit code (0 ok, 1 a variant failed)."""
-    from giza.graph import make_executor, run_graph
+    from giza import records
     from giza.options import current
-    from giza.report import ConsoleReporter, JsonReport, summary_rows
+
+    out = out or sys.stdout
+    options = current()
+    variants = resolve(config, request.builders, request.editions, request.languages)
+    decisions = decide_all(config, variants, options.force)
+    if request.explain:
+        for variant in variants:
+            decision = decisions[variant]
+            verb = "would rebuild" if decision.run else "skip"
+            out.write(f"{variant.name}: {verb}: {decision.reason}\n")
+        return 0
+    to_run = [v for v in variants if decisions[v].run]
+    graph = plan(config, to_run, options.cores, request.kinds,
+                 removed={v: decisions[v].removed_pages for v in to_run})
+    if request.dry_run:
+        for variant in variants:
+            if not decisions[variant].run:
+                out.write(f"{variant.name}: up to date\n")
+        if len(graph):
+            out.write(graph.dry_run() + "\n")
+        return 0
+    for variant in variants:
+        decision = decisions[variant]
+        if decision.run:
+            out.write(f"{variant.name}: building: {decision.reason}\n")
+        else:
+            out.write(f"{variant.name}: up to date\n")
+    out.flush()
+    outcomes: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
+    if len(graph):
+        records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
+        outcomes, rows = _run(config, graph, to_run, request, options, out)
+    previous = records.load_previous(config)
+    entries: dict[str, dict[str, Any]] = {}
+    status_of = {row["variant"]: row for row in rows}
+    for variant in variants:
+        name = f"sphinx:{variant.name}"
+        decision = decisions[variant]
+        if not decision.run:
+            entries[name] = dict(previous.tasks.get(name) or {}, reason="up to date")
+            rows.append({"variant": variant.name, "status": "up to date",
+                         "warnings": entries[name].get("warnings"),
+                         "errors": entries[name].get("errors"), "seconds": 0.0})
+            continue
+        row = status_of.get(variant.name, {})
+        entries[name] = {
+            "variant": variant.name,
+            "status": "ok" if row.get("skip_ok") else row.get("status", "skipped"),
+            "reason": decision.reason,
+            "seconds": round(row.get("seconds") or 0.0, 3),
+            "warnings": row.get("warnings"),
+            "errors": row.get("errors"),
+            "outputs": [str(variant.output_dir(config).relative_to(config.root))],
+            "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
+        }
+    records.write_record(config, entries)
+    order = {v.name: i for i, v in enumerate(variants)}
+    rows.sort(key=lambda row: order.get(row["variant"], len(order)))
+    _summary(rows, out)
+    failed = any(row["status"] == "failed" or (row["status"] == "skipped"
+                                                and not row.get("skip_ok"))
+                 for row in rows if row["variant"] in status_of)
+    if failed:
+        return 1
+    warnings = sum(row.get("warnings") or 0 for row in rows if row["variant"] in status_of)
+    if request.fail_on_warning and warnings:
+        out.write(f"giza: {warnings} warning(s) and --fail-on-warning: failing the build\n")
+        return 1
+    return 0
+
+
+def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
+    from giza.report import ConsoleReporter
+
+    reporter = ConsoleReporter(out)
+    reporter.summary(rows)
+    reporter.close()
+
+
+def _run(config: Config, graph: Any, variants: Sequence[Variant], request: BuildRequest,
+         options: Any, out: TextIO) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Run the graph; print notes and merged Sphinx messages; return outcomes and rows."""
+    from giza.graph import GraphInterrupted, make_executor, run_graph
+    from giza.report import ConsoleReporter, JsonReport, MultiReporter, summary_rows
     from giza.sphinx.output import (
         format_messages,
         merge_messages,
@@ -191,19 +322,22 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
         proxy_path_mapper,
     )
 
-    out = out or sys.stdout
-    options = current()
-    variants = resolve(config, request.builders, request.editions, request.languages)
-    graph = plan(config, variants, options.cores, request.kinds)
-    if request.dry_run:
-        out.write(graph.dry_run() + "\n")
-        return 0
-    reporter = ConsoleReporter(out)
-    executor = make_executor(options.executor, options.cores, options.scheduler)
+    console = ConsoleReporter(out)
+    json_report = JsonReport(request.report) if request.report else None
+    reporter = MultiReporter(console, json_report) if json_report else console
+    jobs = options.jobs or (None if options.scheduler else options.cores)
+    executor = make_executor(options.executor, jobs, options.scheduler)
     try:
         outcomes = run_graph(graph, executor, reporter)
+    except GraphInterrupted as interrupted:
+        console.close()
+        _summary(summary_rows(graph, interrupted.outcomes), out)
+        if json_report:
+            json_report.summary(summary_rows(graph, interrupted.outcomes))
+            json_report.close()
+        raise
     finally:
-        reporter.close()
+        console.close()
 
     proxies: dict[Path, Path] = {}
     origins: dict[Path, tuple[Path, int]] = {}
@@ -215,16 +349,16 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
                 origins[Path(generated)] = (Path(yaml_file), int(line))
     mapper = proxy_path_mapper(config.root, proxies, origins)
     per_variant: dict[str, list] = {}
-    warnings = 0
     for variant in variants:
         outcome = outcomes.get(f"sphinx:{variant.name}")
         value = outcome.value if outcome is not None else None
         if isinstance(value, dict) and value.get("output"):
             per_variant[variant.name] = parse_output(value["output"], mapper)
-            warnings += value.get("warnings", 0)
     notes: list[str] = []
     for outcome in outcomes.values():
         value = outcome.value
+        if outcome.status == "failed" and not outcome.name.startswith("sphinx:"):
+            out.write(f"giza: error: {outcome.name}: {outcome.message}\n")
         if not (outcome.ok and isinstance(value, dict)):
             continue
         # Finalizers narrate their work; show that only when asked, or when they skipped.
@@ -234,22 +368,27 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
         notes.extend(n for n in value.get("notes", ()) if n not in notes)
     for note in notes:
         out.write(f"giza: note: {note}\n")
-    for line in format_messages(merge_messages(per_variant)):
+    merged = merge_messages(per_variant)
+    for line in format_messages(merged):
         out.write(line + "\n")
-    for outcome in outcomes.values():
-        if outcome.status == "failed" and outcome.name.startswith("prepare:"):
-            out.write(f"giza: error: {outcome.name}: {outcome.message}\n")
+    for variant in variants:
+        outcome = outcomes.get(f"sphinx:{variant.name}")
+        if outcome is not None and outcome.status == "failed" and not per_variant.get(
+                variant.name):
+            out.write(f"giza: error: {variant.name}: {outcome.message}\n")
     rows = summary_rows(graph, outcomes)
-    reporter.summary(rows)
-    if request.report:
-        JsonReport(Path(request.report)).write(graph, outcomes, per_variant)
-    failed = any(o.status != "ok" for o in outcomes.values())
-    if failed:
-        return 1
-    if request.fail_on_warning and warnings:
-        out.write(f"giza: {warnings} warning(s) and --fail-on-warning: failing the build\n")
-        return 1
-    return 0
+    for row in rows:
+        post = outcomes.get(f"post:{row['variant']}")
+        # A finalizer that could not run (latex without latexmk) skips, not fails, a variant.
+        if row["status"] == "ok" and post is not None and post.ok and isinstance(
+                post.value, dict) and post.value.get("skipped") and post.value.get("notes"):
+            row["status"] = "skipped"
+            row["skip_ok"] = True
+    if json_report:
+        json_report.set_messages(merged)
+        json_report.summary(rows)
+        json_report.close()
+    return outcomes, rows
 
 
 def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[str] = (),

@@ -567,16 +567,24 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False, jobs: in
             print(f"would run: {shlex.join(command.argv)}", file=out)
         return 0
 
-    outcomes: list[BuildError | None] = []
+    # One thread per (target, host): its main sync creates the destination, so the
+    # static items must follow it, not race it; hosts and targets run in parallel.
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, command in enumerate(planned):
+        groups.setdefault((command.target, command.host), []).append(index)
+    outcomes: list[BuildError | None] = [None] * len(planned)
+
+    def run_group(indexes: list[int]) -> None:
+        for index in indexes:
+            try:
+                run_command(list(planned[index].argv))
+            except BuildError as exc:
+                outcomes[index] = exc
+
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = [pool.submit(run_command, list(c.argv)) for c in planned]
-        for future in futures:
-            try:
-                future.result()
-                outcomes.append(None)
-            except BuildError as exc:
-                outcomes.append(exc)
+        for future in [pool.submit(run_group, indexes) for indexes in groups.values()]:
+            future.result()
     except BaseException:
         # Ctrl-C (or anything else): no new rsync starts, running ones are stopped.
         pool.shutdown(wait=False, cancel_futures=True)

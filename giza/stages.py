@@ -205,8 +205,41 @@ def write_context(config: Config, variant: Variant) -> Path:
     return path
 
 
+STALE_PATTERNS = {
+    # builder -> output files of a page that Sphinx leaves behind when the page goes away
+    "dirhtml": ("{doc}/index.html", "_sources/{doc}.txt", "_sources/{doc}.rst"),
+    "json": ("{doc}.fjson", "_sources/{doc}.txt", "_sources/{doc}.rst"),
+    "pickle": ("{doc}.fpickle",),
+    "text": ("{doc}.txt",),
+    "xml": ("{doc}.xml",),
+    "pseudoxml": ("{doc}.pseudoxml",),
+}
+DEFAULT_STALE = ("{doc}.html", "_sources/{doc}.txt", "_sources/{doc}.rst")
+
+
+def remove_stale_outputs(output: Path, builder: str, pages: Sequence[str]) -> list[str]:
+    """Delete what Sphinx wrote for pages that no longer exist (it never does itself)."""
+    removed = []
+    for doc in pages:
+        patterns = STALE_PATTERNS.get(builder, DEFAULT_STALE)
+        if builder == "dirhtml" and (doc == "index" or doc.endswith("/index")):
+            patterns = ("{doc}.html", *patterns[1:])
+        for pattern in patterns:
+            path = output / pattern.format(doc=doc)
+            if path.is_file():
+                path.unlink()
+                removed.append(path.relative_to(output).as_posix())
+                # dirhtml pages are directories: drop the ones left empty.
+                parent = path.parent
+                while parent != output and parent.is_dir() and not any(parent.iterdir()):
+                    parent.rmdir()
+                    parent = parent.parent
+    return removed
+
+
 def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
-                tags: Sequence[str] = ()) -> dict[str, Any]:
+                tags: Sequence[str] = (), removed_pages: Sequence[str] = ()
+                ) -> dict[str, Any]:
     """One sphinx-build. Raises TaskFailed (carrying the output) when it fails."""
     import os
 
@@ -242,6 +275,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     }
     if run.returncode != 0:
         raise TaskFailed(f"sphinx-build exited with status {run.returncode}", value)
+    value["stale_removed"] = remove_stale_outputs(output, variant.builder, removed_pages)
     return value
 
 

@@ -11,11 +11,12 @@ from giza.commands.includes import includes
 from giza.commands.make import make
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
+from giza.commands.records import records
 from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, push, deploy, make, config, quickstart, clean, includes,
-            translate]
+            translate, records]
 
 
 def load_config():

@@ -11,12 +11,13 @@ import argh
 @argh.arg("--report", metavar="FILE.json", help="also write a machine-readable report")
 def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None,
            language: list[str] | None = None, dry_run: bool = False,
-           fail_on_warning: bool = False, report: str | None = None) -> int:
+           fail_on_warning: bool = False, report: str | None = None,
+           explain: bool = False) -> int:
     """Generate content and run sphinx-build for every requested variant."""
     from giza.build import BuildRequest, build
     from giza.commands import load_config
 
     request = BuildRequest(builders=tuple(builder or ("html",)), editions=tuple(edition or ()),
                            languages=tuple(language or ()), dry_run=dry_run,
-                           fail_on_warning=fail_on_warning, report=report)
+                           fail_on_warning=fail_on_warning, report=report, explain=explain)
     return build(load_config(), request)

@@ -1,0 +1,317 @@
+"""Build records and fingerprints: what made each variant's last build, and why it must
+(or need not) run again.
+
+A variant's fingerprint is computed in the planning process, before anything runs:
+the source files it reads (size and mtime, with a content hash to see through a
+touched-but-unchanged file), conf.py, the resolved configuration as canonical JSON
+and giza's version. An unchanged fingerprint with existing output means sphinx-build
+never starts. One record per branch lives in ``build/<branch>/.giza/record.json``;
+older ones rotate to ``record.1.json`` ... ``record.9.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from giza import __version__
+from giza.config.model import Config
+from giza.proxy import Ignore, _excluded, _normalise
+
+RECORD_FORMAT = 1
+KEEP = 9
+PAGE_SUFFIXES = (".txt", ".rst")
+
+
+def giza_dir(config: Config) -> Path:
+    return config.branch_dir / ".giza"
+
+
+def record_path(config: Config, index: int = 0) -> Path:
+    name = "record.json" if index == 0 else f"record.{index}.json"
+    return giza_dir(config) / name
+
+
+def pending_path(config: Config) -> Path:
+    return giza_dir(config) / "pending.json"
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha1(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def scan(root: Path, ignore: Sequence[str] = (), exclude: Sequence[str] = (),
+         prefix: str = "") -> dict[str, tuple[int, int]]:
+    """{relative path: (size, mtime_ns)} of the files a mirror of ``root`` would copy."""
+    skip = Ignore(ignore)
+    excludes = _normalise(exclude)
+    found: dict[str, tuple[int, int]] = {}
+
+    def walk(directory: str, rel_dir: str) -> None:
+        try:
+            entries = os.scandir(directory)
+        except OSError:
+            return
+        with entries:
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if skip(rel, entry.name) or _excluded(rel, excludes):
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, rel)
+                elif entry.is_file():
+                    st = entry.stat()
+                    found[prefix + rel] = (st.st_size, st.st_mtime_ns)
+
+    walk(str(root), "")
+    return found
+
+
+def canonical(value: Any) -> Any:
+    """Plain JSON data with sorted keys (tuples -> lists, paths -> strings)."""
+    if isinstance(value, Mapping):
+        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def flatten(value: Any, prefix: str = "", depth: int = 2) -> dict[str, str]:
+    """Config as {dotted key (two levels deep): canonical JSON}, to name what changed."""
+    if isinstance(value, dict) and depth > 0:
+        result: dict[str, str] = {}
+        for key, item in value.items():
+            result.update(flatten(item, f"{prefix}{key}.", depth - 1))
+        return result
+    return {prefix.rstrip("."): json.dumps(value, sort_keys=True)}
+
+
+@dataclass
+class Fingerprint:
+    files: dict[str, list[Any]]  # rel -> [size, mtime_ns, sha1 or None]
+    conf: str  # sha1 of conf.py (or giza's default conf)
+    config: dict[str, str]  # flattened canonical config
+
+    def data(self) -> dict[str, Any]:
+        return {"files": self.files, "conf": self.conf, "config": self.config}
+
+    @property
+    def pages(self) -> list[str]:
+        return sorted(rel.rsplit(".", 1)[0] for rel in self.files
+                      if rel.endswith(PAGE_SUFFIXES) and not rel.startswith("locale/"))
+
+
+@dataclass
+class Decision:
+    run: bool
+    reason: str
+    fingerprint: Fingerprint | None = None
+    removed_pages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Previous:
+    """What the last record says, or why it cannot be used."""
+
+    tasks: dict[str, dict[str, Any]]
+    problem: str | None = None  # set when the whole record is unusable
+    pending: set[str] = field(default_factory=set)
+
+
+def load_previous(config: Config) -> Previous:
+    pending: set[str] = set()
+    try:
+        pending = set(json.loads(pending_path(config).read_text()).get("tasks", []))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, AttributeError):
+        pending = {"*"}  # unreadable: treat everything as interrupted
+    path = record_path(config)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Previous({}, "no previous record", pending)
+    except (OSError, ValueError) as exc:
+        return Previous({}, f"previous record unreadable ({type(exc).__name__}): full rebuild",
+                        pending)
+    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
+        return Previous({}, "previous record has another format: full rebuild", pending)
+    if data.get("giza") != __version__:
+        return Previous({}, f"previous record written by giza {data.get('giza')}, this is "
+                            f"giza {__version__}: full rebuild", pending)
+    tasks = data.get("tasks")
+    return Previous(tasks if isinstance(tasks, dict) else {}, None, pending)
+
+
+def _files_fingerprint(current: dict[str, tuple[int, int]], root_of: Mapping[str, Path],
+                       before: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
+    """Reuse the recorded hash when size and mtime match; hash everything else."""
+    files: dict[str, list[Any]] = {}
+    for rel, (size, mtime) in current.items():
+        old = before.get(rel)
+        if old and old[0] == size and old[1] == mtime:
+            files[rel] = [size, mtime, old[2]]
+        else:
+            # New, resized or touched: the hash tells a real change from a touch next time.
+            files[rel] = [size, mtime, file_hash(_locate(rel, root_of))]
+    return files
+
+
+def _locate(rel: str, root_of: Mapping[str, Path]) -> Path:
+    for prefix, root in root_of.items():
+        if prefix and rel.startswith(prefix):
+            return root / rel[len(prefix):]
+    return root_of[""] / rel
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def _names(paths: list[str], limit: int = 3) -> str:
+    shown = ", ".join(paths[:limit])
+    return shown + (", ..." if len(paths) > limit else "")
+
+
+def file_changes(old: Mapping[str, list[Any]], new: Mapping[str, list[Any]]) -> list[str]:
+    changed = sorted(rel for rel in new.keys() & old.keys()
+                     if new[rel][0] != old[rel][0]
+                     or (new[rel][1] != old[rel][1] and new[rel][2] != old[rel][2]))
+    added = sorted(new.keys() - old.keys())
+    removed = sorted(old.keys() - new.keys())
+    reasons = []
+    if changed:
+        reasons.append(f"{_count(len(changed), 'page')} changed: {_names(changed)}")
+    if added:
+        reasons.append(f"{_count(len(added), 'page')} added: {_names(added)}")
+    if removed:
+        reasons.append(f"{_count(len(removed), 'page')} removed: {_names(removed)}")
+    return reasons
+
+
+def config_changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    # The sphinx context is derived from the config: name the config key when both moved.
+    direct = [k for k in keys if not k.startswith("context.")]
+    keys = direct or keys
+    return [f"config changed: {_names(keys, 4)}"] if keys else []
+
+
+def decide(name: str, fingerprint_inputs: dict[str, Any], previous: Previous, force: bool,
+           output: Path) -> Decision:
+    """Whether task ``name`` must run, and the reason in words."""
+    entry = previous.tasks.get(name) or {}
+    before = entry.get("fingerprint") or {}
+    current = fingerprint_inputs["files"]
+    files = _files_fingerprint(current, fingerprint_inputs["roots"], before.get("files") or {})
+    fingerprint = Fingerprint(files, fingerprint_inputs["conf"], fingerprint_inputs["config"])
+    old_pages = Fingerprint(before.get("files") or {}, "", {}).pages
+    removed_pages = sorted(set(old_pages) - set(fingerprint.pages))
+    if force:
+        return Decision(True, "--force", fingerprint, removed_pages)
+    if previous.problem:
+        return Decision(True, previous.problem, fingerprint, removed_pages)
+    if "*" in previous.pending or name in previous.pending:
+        return Decision(True, "the previous run was interrupted before recording it",
+                        fingerprint, removed_pages)
+    if not entry:
+        return Decision(True, "no previous record", fingerprint, removed_pages)
+    if entry.get("status") != "ok":
+        return Decision(True, f"{entry.get('status', 'not ok')} last time", fingerprint,
+                        removed_pages)
+    reasons = []
+    if before.get("conf") != fingerprint.conf:
+        reasons.append("conf.py changed")
+    reasons += config_changes(before.get("config") or {}, fingerprint.config)
+    reasons += file_changes(before.get("files") or {}, files)
+    if not reasons and not (output.is_dir() and any(output.iterdir())):
+        reasons.append(f"output missing: {output.name}")
+    if reasons:
+        return Decision(True, "; ".join(reasons), fingerprint, removed_pages)
+    return Decision(False, "up to date", fingerprint)
+
+
+def write_atomic(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def mark_pending(config: Config, names: Iterable[str]) -> None:
+    """Before running: these tasks are not done until a record says so (kill -9 safety)."""
+    write_atomic(pending_path(config), {"tasks": sorted(names), "since": time.time()})
+
+
+def write_record(config: Config, tasks: Mapping[str, dict[str, Any]]) -> Path:
+    """Rotate the old records and write the new one atomically, then clear pending."""
+    directory = giza_dir(config)
+    directory.mkdir(parents=True, exist_ok=True)
+    for index in range(KEEP, 0, -1):
+        older = record_path(config, index - 1)
+        if older.exists():
+            os.replace(older, record_path(config, index))
+    path = record_path(config)
+    write_atomic(path, {"format": RECORD_FORMAT, "giza": __version__, "time": time.time(),
+                        "branch": config.branch, "tasks": dict(tasks)})
+    pending_path(config).unlink(missing_ok=True)
+    return path
+
+
+def load_records(config: Config, last: int = 1) -> list[dict[str, Any]]:
+    """The newest ``last`` readable records, newest first."""
+    found = []
+    for index in range(KEEP + 1):
+        if len(found) >= last:
+            break
+        try:
+            data = json.loads(record_path(config, index).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            found.append(data)
+    return found
+
+
+def format_records(found: Sequence[Mapping[str, Any]], fails: bool = False,
+                   variant: str | None = None) -> list[str]:
+    """Readable lines for `giza records`."""
+    if not found:
+        return ["no build records yet for this branch"]
+    lines: list[str] = []
+    for data in found:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(data.get("time") or 0))
+        lines.append(f"record of {stamp} (giza {data.get('giza')}, branch {data.get('branch')})")
+        tasks = data.get("tasks") or {}
+        shown_any = False
+        for name in sorted(tasks):
+            entry = tasks[name] or {}
+            label = entry.get("variant") or name.removeprefix("sphinx:")
+            if variant and label != variant:
+                continue
+            if fails and entry.get("status") not in ("failed", "skipped"):
+                continue
+            shown_any = True
+            warnings = entry.get("warnings")
+            lines.append(f"  {label:<20} {entry.get('status', '?'):<8} "
+                         f"{entry.get('seconds') or 0:>7.1f} s  "
+                         f"{'-' if warnings is None else warnings:>3} warnings  "
+                         f"{entry.get('reason', '')}")
+        if not shown_any:
+            lines.append("  (no matching tasks)")
+    return lines
