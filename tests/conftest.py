@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write_tree
-
 from giza.cli import main
 from giza.options import Options, use
+
+from helpers import write_tree
 
 PROJECTS = Path(__file__).parent / "projects"
 

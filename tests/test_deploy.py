@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
 
 from giza.config import load
 from giza.deploy import (
@@ -23,6 +22,8 @@ from giza.deploy import (
     task_commands,
 )
 from giza.errors import BuildError, ConfigError, UsageError
+
+from helpers import write_tree
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from helpers import write_tree
-
 from giza.proxy import mirror
+
+from helpers import write_tree
 
 
 def tree(root: Path) -> list[str]:

@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
 
 from giza import __version__
 from giza.config import load
 from giza.records import KEEP, load_records, record_path, write_record
+
+from helpers import write_tree
 
 SERIAL = ("--executor", "serial")
 

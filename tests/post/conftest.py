@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import write_tree
 
 from giza import stages
 from giza.config import load
 from giza.config.model import Config
 from giza.variants import Variant
+
+from helpers import write_tree
 
 FILES = {
     "config/build_conf.yaml": """
