@@ -128,7 +128,7 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
                   + (f" -j {share}" if share > 1 else "")
                   + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}",
         ))
-    if stage:
+    if stage and variants:
         add_staging(graph, config, variants)
     return graph
 
@@ -242,8 +242,11 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
             out.write(f"{variant.name}: {verb}: {decision.reason}\n")
         return 0
     to_run = [v for v in variants if decisions[v].run]
-    graph = plan(config, to_run, options.cores, request.kinds,
-                 removed={v: decisions[v].removed_pages for v in to_run})
+    if not to_run and not request.dry_run:
+        graph: Any = ()  # nothing to run: skip planning (and its imports) entirely
+    else:
+        graph = plan(config, to_run, options.cores, request.kinds,
+                     removed={v: decisions[v].removed_pages for v in to_run})
     if request.dry_run:
         for variant in variants:
             if not decisions[variant].run:

@@ -1,139 +1,33 @@
 """Content generation: YAML units under source/includes -> rST in the proxy tree.
 
-Everything is loaded, resolved and rendered in memory first; files are written
-(only when their bytes change) and stale outputs removed only if no error was
-raised, so a failed run leaves the proxy tree as it was.
+The public names load on first use (see ``api.py``): a no-change build only needs
+the replacement tokens and must not pay for importing every generator and Jinja2.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-
-from giza.content import record as _record
-from giza.content.context import ContentContext
-from giza.content.inheritance import Resolver
-from giza.content.registry import Generator, SourceFile, generators, match, output_dirs
-from giza.content.registry import kinds as _kinds
-from giza.content.replacements import load_replacements
-from giza.content.units import display_path
-from giza.content.writer import write_if_changed
-from giza.errors import ContentError, UsageError
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["ContentContext", "GenerateResult", "generate", "kinds", "load_replacements",
            "output_dirs"]
 
-
-@dataclass
-class GenerateResult:
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[Path] = field(default_factory=list)
-    # each output file -> (yaml file, line of the unit that produced it)
-    origins: dict[Path, tuple[Path, int]] = field(default_factory=dict)
+if TYPE_CHECKING:
+    from giza.content.api import GenerateResult, generate, kinds, output_dirs
+    from giza.content.context import ContentContext
+    from giza.content.replacements import load_replacements
 
 
-def kinds() -> list[str]:
-    """Registered kind names, sorted."""
-    return _kinds()
+def __getattr__(name: str) -> Any:
+    if name == "load_replacements":
+        from giza.content.replacements import load_replacements
 
+        return load_replacements
+    if name == "ContentContext":
+        from giza.content.context import ContentContext
 
-def _selected(requested: Sequence[str] | None) -> dict[str, Generator]:
-    registered = generators()
-    if not requested or list(requested) == ["all"] or "all" in requested:
-        return dict(registered)
-    unknown = [kind for kind in requested if kind not in registered]
-    if unknown:
-        raise UsageError(f"unknown content kind {', '.join(repr(k) for k in unknown)}; "
-                         f"valid kinds: all, {', '.join(sorted(registered))}")
-    return {kind: registered[kind] for kind in requested}
+        return ContentContext
+    if name in __all__:
+        from giza.content import api
 
-
-def _input_files(includes_dir: Path, selected: dict[str, Generator]
-                 ) -> list[tuple[Path, Generator, str]]:
-    try:
-        names = sorted(entry.name for entry in os.scandir(includes_dir) if entry.is_file())
-    except FileNotFoundError:
-        return []
-    found = []
-    for name in names:
-        # match against every registered kind so a file never lands in the wrong one
-        hit = match(name)
-        if hit is not None and hit[0].kind in selected:
-            found.append((includes_dir / name, hit[0], hit[1]))
-    return found
-
-
-def _safe_name(name: str, origin: tuple[Path, int]) -> str:
-    parts = PurePosixPath(name).parts
-    if not name or name.startswith("/") or ".." in parts or "\\" in name:
-        raise ContentError(f"{origin[0]}:{origin[1]}: output name '{name}' is not a "
-                           f"plain relative file name")
-    return name
-
-
-def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None = None,
-             *, record: Path | None = None) -> GenerateResult:
-    """Generate the rST of ``kinds`` (None or ["all"]: every kind) into ``proxy_dir``.
-
-    ``record`` is where the run record lives (default: see
-    :func:`giza.content.record.record_path`); a run whose inputs, context and
-    outputs match the record returns at once.
-    """
-    selected = _selected(kinds)
-    includes_dir = Path(ctx.includes_dir)
-    includes_out = Path(proxy_dir) / "includes"
-    out_root = os.path.abspath(includes_out)
-    out_dirs = sorted({os.path.join(out_root, g.output_dir) for g in selected.values()})
-    inputs = _input_files(includes_dir, selected)
-    listing = [os.path.abspath(path) for path, _, _ in inputs]
-    record_file = record if record is not None else _record.record_path(Path(proxy_dir))
-    key = _record.run_key(ctx, selected.values()) + os.getcwd()
-    recorded = _record.unchanged(record_file, key, listing, out_dirs)
-    if recorded is not None:
-        origins = {includes_out / os.path.relpath(name, out_root): (Path(origin), line)
-                   for name, (origin, line) in recorded.items()}
-        return GenerateResult(unchanged=len(origins), origins=origins)
-
-    resolver = Resolver(ctx)
-    rendered: dict[str, bytes] = {}  # absolute output path -> bytes
-    relative: dict[str, str] = {}  # absolute output path -> path under includes/
-    origins_by_name: dict[str, tuple[Path, int]] = {}
-    for path, generator, prefix in inputs:
-        units = resolver.load(path, generator.schema)
-        items = [resolver.item(unit, generator.builtins) for unit in units
-                 if not unit.abstract]
-        source = SourceFile(display_path(path), prefix, path.name[len(prefix):-len(".yaml")],
-                            units, items)
-        for output in generator.render(source, ctx):
-            name = f"{generator.output_dir}/{_safe_name(output.name, output.origin)}"
-            target = os.path.join(out_root, name)
-            if target in rendered:
-                first = origins_by_name[target]
-                raise ContentError(
-                    f"{output.origin[0]}:{output.origin[1]}: output "
-                    f"{display_path(Path(target))} is also produced by {first[0]}:{first[1]}")
-            rendered[target] = output.text.encode("utf-8")
-            relative[target] = name
-            origins_by_name[target] = output.origin
-
-    # Nothing was raised: now touch the disk.
-    result = GenerateResult()
-    made_dirs: set[str] = set()
-    for target, data in rendered.items():
-        shown = includes_out / relative[target]
-        result.origins[shown] = origins_by_name[target]
-        if write_if_changed(target, data, made_dirs):
-            result.written.append(shown)
-        else:
-            result.unchanged += 1
-    for out_dir in out_dirs:
-        for stale in sorted(_record.rst_files(out_dir) - rendered.keys()):
-            os.unlink(stale)
-            result.removed.append(includes_out / os.path.relpath(stale, out_root))
-    _record.save(record_file, key, listing, resolver.loaded_paths(),
-                 {name: (str(origin[0]), origin[1])
-                  for name, origin in origins_by_name.items()}, out_dirs)
-    return result
+        return getattr(api, name)
+    raise AttributeError(f"module 'giza.content' has no attribute {name!r}")
