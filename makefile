@@ -37,6 +37,7 @@ test: venv system-deps lint
 bench: venv
 	$(PY) bench/generate.py
 	$(PY) bench/parallel.py
+	$(PY) bench/incremental.py
 
 # Any other target is a giza make target (html, dirhtml, publish, push, ...),
 # exactly as in projects made by `giza quickstart`.

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from giza.config.model import Config
+from giza.config.schema import type_name
 from giza.errors import BuildError, ConfigError, UsageError, shown
 from giza.yamlfile import Node, NodeList, load_documents
 
@@ -67,24 +68,6 @@ class Command:
 # --- loading and validation -------------------------------------------------------------
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 class _Doc:
     """Where one YAML document came from, to prefix every message about it."""
 
@@ -119,7 +102,7 @@ def _str_list(doc: _Doc, value: Any, dotted: str, line: int,
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, (list, tuple)):  # tuple: documents deep-frozen by the loader
-        raise doc.error(line, f"'{dotted}' must be a list of strings, not {_type_name(value)}")
+        raise doc.error(line, f"'{dotted}' must be a list of strings, not {type_name(value)}")
     items: list[Any] = []
     for i, item in enumerate(value):
         if item is None and allow_null:
@@ -130,7 +113,7 @@ def _str_list(doc: _Doc, value: Any, dotted: str, line: int,
         if not isinstance(item, str):
             item_line = value.item_lines[i] if isinstance(value, NodeList) else line
             raise doc.error(item_line, f"'{dotted}[{i}]' must be a string, "
-                                       f"not {_type_name(item)}")
+                                       f"not {type_name(item)}")
         items.append(item)
     return tuple(items)
 
@@ -143,7 +126,7 @@ def _required_str(doc: _Doc, mapping: Any, key: str, dotted: str, line: int) -> 
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise doc.error(key_line, f"'{dotted}' must be a string, not {_type_name(value)}")
+        raise doc.error(key_line, f"'{dotted}' must be a string, not {type_name(value)}")
     return value
 
 
@@ -219,7 +202,7 @@ def _load_deploy_file(config: Config) -> tuple[Path, dict[str, Any] | None]:
     data = docs[0].data
     if not isinstance(data, dict):
         raise ConfigError(f"{shown(path)}:{docs[0].line}: must be a mapping of environments "
-                          f"{{<env>: {{hosts: [...], args: [...]}}}}, not {_type_name(data)}")
+                          f"{{<env>: {{hosts: [...], args: [...]}}}}, not {type_name(data)}")
     return path, data
 
 
@@ -228,7 +211,7 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
                  ) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     """(hosts, args) of a deploy.yaml environment."""
     if not isinstance(env, str) or not env:
-        raise doc.error(line, f"'env' must be an environment name, not {_type_name(env)}")
+        raise doc.error(line, f"'env' must be an environment name, not {type_name(env)}")
     path, envs = deploy_file
     if envs is None:
         raise doc.error(line, f"'env' names '{env}', but {shown(path)} does not exist; "
@@ -245,7 +228,7 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
     entry_line = _line(envs, name, 1)
     if not isinstance(entry, dict):
         raise env_doc.error(entry_line, f"'{name}' must be a mapping {{hosts: [...], "
-                                        f"args: [...]}}, not {_type_name(entry)}")
+                                        f"args: [...]}}, not {type_name(entry)}")
     _check_keys(env_doc, entry, name, ENV_KEYS, entry_line)
     if "hosts" not in entry:
         raise env_doc.error(entry_line, f"missing required key '{name}.hosts'")
@@ -273,7 +256,7 @@ def _target(config: Config, data: Any, doc: _Doc,
             deploy_file: tuple[Path, dict[str, Any] | None]) -> PushTarget:
     line = doc.line
     if not isinstance(data, dict):
-        raise doc.error(line, f"a push target must be a mapping, not {_type_name(data)}")
+        raise doc.error(line, f"a push target must be a mapping, not {type_name(data)}")
     _check_keys(doc, data, "", TARGET_KEYS, line)
     name = _required_str(doc, data, "target", "target", line)
     if not name.strip():
@@ -285,7 +268,7 @@ def _target(config: Config, data: Any, doc: _Doc,
     paths_line = _line(data, "paths", line)
     if not isinstance(paths, dict):
         raise doc.error(paths_line, f"'paths' must be a mapping {{local, remote, static}}, "
-                                    f"not {_type_name(paths)}")
+                                    f"not {type_name(paths)}")
     _check_keys(doc, paths, "paths", PATHS_KEYS, paths_line)
     local = _required_str(doc, paths, "local", "paths.local", paths_line)
     remote = _required_str(doc, paths, "remote", "paths.remote", paths_line)

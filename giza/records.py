@@ -192,13 +192,18 @@ def file_changes(old: Mapping[str, list[Any]], new: Mapping[str, list[Any]]) -> 
     added = sorted(new.keys() - old.keys())
     removed = sorted(old.keys() - new.keys())
     reasons = []
-    if changed:
-        reasons.append(f"{_count(len(changed), 'page')} changed: {_names(changed)}")
-    if added:
-        reasons.append(f"{_count(len(added), 'page')} added: {_names(added)}")
-    if removed:
-        reasons.append(f"{_count(len(removed), 'page')} removed: {_names(removed)}")
+    for verb, paths in (("changed", changed), ("added", added), ("removed", removed)):
+        pages = [p for p in paths if _is_page(p)]
+        others = [p for p in paths if not _is_page(p)]
+        if pages:
+            reasons.append(f"{_count(len(pages), 'page')} {verb}: {_names(pages)}")
+        if others:
+            reasons.append(f"{_count(len(others), 'file')} {verb}: {_names(others)}")
     return reasons
+
+
+def _is_page(rel: str) -> bool:
+    return rel.endswith(PAGE_SUFFIXES) and not rel.startswith(("includes/", "locale/"))
 
 
 def config_changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:

@@ -118,18 +118,14 @@ def fetch_intersphinx(config: Config) -> dict[str, Any]:
     return {"notes": fetch_inventories(entries, config.paths.output)}
 
 
-def _edition_ok(unit: Any, edition: str | None) -> bool:
-    wanted = unit.get("edition") if isinstance(unit, dict) else None
-    if not wanted or not edition:
-        return True
-    return edition in ([wanted] if isinstance(wanted, str) else list(wanted))
-
-
 def sphinx_documents(config: Config, edition: str | None) -> dict[str, Any]:
     """latex_documents, man_pages and intersphinx_mapping for giza.sphinxext."""
+    from giza.site._files import edition_matches
+
     pdfs = []
     for unit in config.side_documents("pdfs"):
-        if isinstance(unit, dict) and _edition_ok(unit, edition) and unit.get("source"):
+        if (isinstance(unit, dict) and unit.get("source")
+                and edition_matches(unit.get("edition"), edition)):
             tag = unit.get("tag")
             output = str(unit.get("output") or f"{config.project.name}.tex")
             if tag and output.endswith(".tex"):

@@ -191,3 +191,70 @@ def test_failed_build_leaves_previous_site_intact(project, giza):
     assert giza("--executor", "serial", "sphinx", "-b", "publish").code == 1
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_json_report(copy_project, giza, tmp_path: Path):
+    root = copy_project("basic")
+    (root / "source/install.txt").write_text("Install\n=======\n\nSee :ref:`nowhere`.\n")
+    report = tmp_path / "report.json"
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "--report", str(report))
+    assert result.code == 0, result.out + result.err
+    assert ("source/install.txt:4: WARNING: undefined label: 'nowhere' [ref.ref]"
+            in result.out.splitlines())
+    import json
+    data = json.loads(report.read_text())
+    assert data["status"] == "ok"
+    assert [row["variant"] for row in data["variants"]] == ["html"]
+    assert data["variants"][0]["warnings"] == 1
+    assert data["messages"] == [{"path": "source/install.txt", "line": 4, "level": "WARNING",
+                                 "text": "undefined label: 'nowhere' [ref.ref]",
+                                 "variants": ["html"]}]
+    assert {t["name"] for t in data["tasks"]} >= {"prepare:source", "sphinx:html"}
+
+
+def test_fail_on_warning(copy_project, giza):
+    root = copy_project("basic")
+    (root / "source/install.txt").write_text("Install\n=======\n\nSee :ref:`nowhere`.\n")
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
+    assert result.code == 1
+    assert result.out.splitlines()[-1] == ("giza: 1 warning(s) and --fail-on-warning: "
+                                           "failing the build")
+
+
+def test_dask_executor_builds(copy_project, giza):
+    root = copy_project("basic")
+    result = giza("--executor", "dask", "--jobs", "2", "sphinx", "-b", "html", "dirhtml")
+    assert result.code == 0, result.out + result.err
+    assert (root / "build/2.1/html/index.html").is_file()
+    assert (root / "build/2.1/dirhtml/install/index.html").is_file()
+
+
+def test_generated_content_end_to_end(project, giza):
+    root = project({
+        "config/build_conf.yaml": "project: {name: gen}\nversion: {release: 3.1.4}\n",
+        "config/replacement.yaml": "product: Acme\n",
+        "source/index.txt": """
+            Home
+            ====
+
+            .. include:: /includes/steps/install.rst
+
+            .. include:: /includes/extracts/note.rst
+            """,
+        "source/includes/steps-install.yaml": """
+            title: Download {{product}}
+            ref: download
+            action:
+              language: sh
+              code: curl -O https://example.org/acme-{{version}}.tgz
+            ---
+            title: Unpack it
+            ref: unpack
+            """,
+        "source/includes/extracts-notes.yaml": "ref: note\ncontent: A note on {{product}}.\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
+    assert result.code == 0, result.out + result.err
+    html = (root / "build/main/html/index.html").read_text()
+    assert "Download Acme" in html and "acme-3.1.4.tgz" in html and "A note on Acme." in html
+    assert (root / "build/main/source/includes/steps/install.rst").is_file()

@@ -196,3 +196,12 @@ def test_interrupted_run_is_not_recorded_done(copy_project, giza):
     assert first_lines(build(giza)) == [
         "html: building: the previous run was interrupted before recording it"]
     assert first_lines(build(giza)) == ["html: up to date"]
+
+
+def test_reasons_tell_pages_from_other_files(copy_project, giza):
+    root = copy_project("basic")
+    build(giza)
+    write_tree(root, {"source/includes/extracts-x.yaml": "ref: x\ncontent: X.\n",
+                      "source/faq.txt": "FAQ\n===\n"})
+    assert first_lines(build(giza)) == [
+        "html: building: 1 page added: faq.txt; 1 file added: includes/extracts-x.yaml"]

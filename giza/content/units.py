@@ -17,16 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from giza.errors import ContentError
-from giza.yamlfile import (
-    Node,
-    NodeList,
-    _construct_mapping,
-    _construct_sequence,
-    syntax_error,
-)
+from giza.yamlfile import Node, NodeList, iter_documents
 
 Key = Any  # a str for most kinds, a (program, name) tuple for options
 
@@ -40,99 +32,10 @@ def display_path(path: Path) -> Path:
         return absolute
 
 
-# -- fast YAML loading ---------------------------------------------------------
-# giza.yamlfile composes with the pure-Python parser and PyYAML's generic
-# constructor. Here libyaml composes (same marks, so the same line numbers) and a
-# direct tree walk builds giza.yamlfile's Node/NodeList values, several times
-# faster, which the generate benchmark needs. Non-string scalars (int, bool,
-# null, float, timestamps) still go through PyYAML's safe constructors.
-
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR = "tag:yaml.org,2002:str"
-_MERGE = "tag:yaml.org,2002:merge"
-_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-
-
-class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    # The composer calls these three per node; without path resolvers (giza
-    # registers none) most of their work is bookkeeping we can skip.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        if self.yaml_path_resolvers:
-            super().descend_resolver(current_node, current_index)
-
-    def ascend_resolver(self) -> None:
-        if self.yaml_path_resolvers:
-            super().ascend_resolver()
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if not self.yaml_path_resolvers:
-            if kind is yaml.ScalarNode:
-                # a plain scalar whose first character no implicit resolver
-                # claims (most prose) is a string
-                resolvers = self.yaml_implicit_resolvers
-                if implicit[0] and value and value[0] not in resolvers and None not in resolvers:
-                    return _STR
-            elif kind is yaml.MappingNode:
-                return self.DEFAULT_MAPPING_TAG
-            elif kind is yaml.SequenceNode:
-                return self.DEFAULT_SEQUENCE_TAG
-        return super().resolve(kind, value, implicit)
-
-
-_FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-def _build(loader: Any, node: yaml.Node) -> Any:
-    kind = type(node)
-    if kind is _SCALAR:
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-    if kind is _MAPPING:
-        if any(key.tag == _MERGE for key, _ in node.value):
-            loader.flatten_mapping(node)
-        mapping = Node()
-        mapping.line = node.start_mark.line + 1
-        lines = mapping.key_lines
-        for key_node, value_node in node.value:
-            key = _build(loader, key_node)
-            try:
-                hash(key)
-            except TypeError as exc:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    "found an unhashable key", key_node.start_mark) from exc
-            mapping[key] = _build(loader, value_node)
-            lines[key] = key_node.start_mark.line + 1
-        return mapping
-    if kind is _SEQUENCE:
-        sequence = NodeList([_build(loader, child) for child in node.value])
-        sequence.line = node.start_mark.line + 1
-        sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
-        return sequence
-    return loader.construct_object(node, deep=True)
-
-
 def iter_yaml(path: Path, shown: Path) -> Iterator[tuple[int, int, Any]]:
     """Yield ``(index, line, data)`` per document; errors name ``shown``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContentError(f"{shown}: cannot read: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise ContentError(f"{shown}: not UTF-8 text: {exc.reason}") from exc
-    loader = _FastLoader(text)
-    try:
-        index = 0
-        while loader.check_node():
-            node = loader.get_node()
-            line = node.start_mark.line + 1 if node is not None else 1
-            data = _build(loader, node) if node is not None else None
-            yield index, line, data
-            index += 1
-    except yaml.YAMLError as exc:
-        raise syntax_error(shown, exc, ContentError) from exc
-    finally:
-        loader.dispose()
+    for doc in iter_documents(path, error=ContentError, label=shown):
+        yield doc.index, doc.line, doc.data
 
 
 # -- field checks --------------------------------------------------------------

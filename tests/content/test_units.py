@@ -7,9 +7,8 @@ import pytest
 from giza.content.extracts import SCHEMA as EXTRACTS
 from giza.content.options import SCHEMA as OPTIONS
 from giza.content.steps import SCHEMA as STEPS
-from giza.content.units import display_path, iter_yaml, load_units
+from giza.content.units import display_path, load_units
 from giza.errors import ContentError
-from giza.yamlfile import iter_documents
 
 
 def _load(project, name: str, text: str, schema=EXTRACTS, edition: str | None = None):
@@ -155,24 +154,3 @@ def test_display_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert display_path(tmp_path / "a" / "b.yaml") == Path("a/b.yaml")
     assert display_path(Path("/elsewhere/x.yaml")) == Path("/elsewhere/x.yaml")
-
-
-def test_fast_loader_matches_giza_yamlfile(tmp_path: Path) -> None:
-    path = tmp_path / "x.yaml"
-    path.write_text(
-        "base: &base\n  a: 1\n  b: [true, null, 2.5, 2024-01-02, '07', 0x1F]\n"
-        "child:\n  <<: *base\n  c: ~\n  text: |\n    multi\n    line\n"
-        "---\n# comment\n\n- {x: y}\n- plain: yes\n  ':colon': 'q'\n---\n---\n")
-    fast = list(iter_yaml(path, path))
-    slow = [(d.index, d.line, d.data) for d in iter_documents(path)]
-    assert [(i, line) for i, line, _ in fast] == [(i, line) for i, line, _ in slow]
-    assert [data for _, _, data in fast] == [data for _, _, data in slow]
-
-    def lines(value):
-        if isinstance(value, dict):
-            return (value.line, dict(value.key_lines), {k: lines(v) for k, v in value.items()})
-        if isinstance(value, list):
-            return (value.line, list(value.item_lines), [lines(v) for v in value])
-        return None
-
-    assert [lines(d) for _, _, d in fast] == [lines(d) for _, _, d in slow]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from giza.errors import ConfigError, ContentError
+from giza.yamlfile import _Loader, iter_documents, load_documents, load_one
+
+TEXT = ("base: &base\n  a: 1\n  b: [true, null, 2.5, 2024-01-02, '07', 0x1F]\n"
+        "child:\n  <<: *base\n  c: ~\n  text: |\n    multi\n    line\n"
+        "---\n# comment\n\n- {x: y}\n- plain: yes\n  ':colon': 'q'\n---\n---\n")
+
+
+def lines(value):
+    if isinstance(value, dict):
+        return (value.line, dict(value.key_lines), {k: lines(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return (value.line, list(value.item_lines), [lines(v) for v in value])
+    return None
+
+
+def test_fast_loading_matches_pyyaml_construction(tmp_path: Path):
+    path = tmp_path / "x.yaml"
+    path.write_text(TEXT)
+    fast = list(iter_documents(path))
+    reference = list(yaml.load_all(TEXT, Loader=_Loader))  # noqa: S506 (safe loader)
+    assert [d.data for d in fast] == reference
+    assert [lines(d.data) for d in fast] == [lines(d) for d in reference]
+    assert [(d.index, d.line) for d in fast] == [(0, 1), (1, 13), (2, 17), (3, 18)]
+
+
+def test_key_and_item_lines(tmp_path: Path):
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 1\nb:\n  - x\n  - y\n")
+    data = load_one(path)
+    assert (data.line, data.key_lines) == (1, {"a": 1, "b": 2})
+    assert data["b"].item_lines == [3, 4]
+    assert data.line_of("missing") == 1
+
+
+def test_errors_name_file_and_line(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("bad.yaml").write_text("a: [1,\n")
+    with pytest.raises(ConfigError) as err:
+        load_documents(Path("bad.yaml"))
+    assert str(err.value).startswith("bad.yaml:2: YAML syntax error: ")
+    with pytest.raises(ContentError) as err:
+        list(iter_documents(Path("bad.yaml"), error=ContentError, label="shown.yaml"))
+    assert str(err.value).startswith("shown.yaml:2: YAML syntax error: ")
+    Path("latin.yaml").write_bytes(b"a: \xe9\n")
+    with pytest.raises(ConfigError) as err:
+        load_documents(Path("latin.yaml"))
+    assert str(err.value) == "latin.yaml: not UTF-8 text: invalid continuation byte"
+    Path("two.yaml").write_text("a: 1\n---\nb: 2\n")
+    with pytest.raises(ConfigError) as err:
+        load_one(Path("two.yaml"))
+    assert str(err.value) == "two.yaml:3: expected one YAML document, found 2"
