@@ -178,6 +178,11 @@ def test_kill_9_mid_build_then_recover(copy_project, tmp_path: Path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert (root / "build/2.1/.giza/pending.json").is_file()
+    # sphinx-build runs in its own session, yet dies with giza (no orphan after kill -9)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _running(str(root)):
+        time.sleep(0.1)
+    assert not _running(str(root))
     conf.write_text(conf.read_text().split("\nimport pathlib, time")[0] + "\n")
     done = subprocess.run([sys.executable, "-m", "giza", "--executor", "serial", "sphinx",
                            "-b", "html"], cwd=root, capture_output=True, text=True, check=False)
@@ -186,6 +191,12 @@ def test_kill_9_mid_build_then_recover(copy_project, tmp_path: Path):
         done.stdout.splitlines()[0].startswith("html: building: ")
     assert not (root / "build/2.1/.giza/pending.json").exists()
     assert (root / "build/2.1/html/index.html").is_file()
+
+
+def _running(fragment: str) -> bool:
+    found = subprocess.run(["pgrep", "-f", f"sphinx -b html .*{fragment}"],
+                           capture_output=True, text=True, check=False)
+    return bool(found.stdout.strip())
 
 
 def test_interrupted_run_is_not_recorded_done(copy_project, giza):

@@ -12,13 +12,17 @@ not reach it directly, and we can stop the child *and everything it started* (sp
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
+import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from giza.errors import BuildError
 
@@ -37,6 +41,25 @@ class SphinxRun:
     seconds: float
 
 
+def _load_prctl() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # Runs in the child between fork and exec: no imports, no allocation-heavy work.
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def run_sphinx(
     argv: list[str], cwd: Path | None = None, env: Mapping[str, str] | None = None
 ) -> SphinxRun:
@@ -49,6 +72,10 @@ def run_sphinx(
         raise TypeError("argv must be a list of arguments, never a shell string")
     argv = [os.fspath(a) for a in argv]
     start = time.perf_counter()
+    # The child dies with this process even on kill -9, where no handler can run. Only from
+    # the main thread: Linux ties the signal to the creating thread, and pool threads end.
+    on_parent_death = _die_with_parent if threading.current_thread() is threading.main_thread() \
+        else None
     proc = subprocess.Popen(
         argv,
         cwd=cwd,
@@ -59,6 +86,7 @@ def run_sphinx(
         text=True,
         errors="replace",
         start_new_session=True,  # own process group: see the module docstring
+        preexec_fn=on_parent_death,
     )
     _ACTIVE[proc.pid] = proc
     try:
