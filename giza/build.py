@@ -296,6 +296,10 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
     failed = any(row["status"] == "failed" or (row["status"] == "skipped"
                                                 and not row.get("skip_ok"))
                  for row in rows if row["variant"] in status_of)
+    # Bad content or config found while preparing is the user's to fix: exit 2, like
+    # `giza generate` would.
+    if any(o.status == "failed" and o.exit_code == 2 for o in outcomes.values()):
+        return 2
     if failed:
         return 1
     warnings = sum(row.get("warnings") or 0 for row in rows if row["variant"] in status_of)

@@ -58,7 +58,9 @@ def _seconds(value: float) -> str:
 
 def finished_line(done: int, total: int, outcome: Outcome) -> str:
     """``[3/8] ok      sphinx:html-saas (4.2 s)``; failures and skips add their reason."""
-    head = f"[{done}/{total}] {outcome.status:<7} {outcome.name}"
+    # Pad the count so the status column stays put past [9/26].
+    count = f"[{done:>{len(str(total))}}/{total}]"
+    head = f"{count} {outcome.status:<7} {outcome.name}"
     if outcome.status == "ok":
         return f"{head} ({_seconds(outcome.seconds)})"
     if outcome.status == "failed":

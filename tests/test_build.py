@@ -258,3 +258,34 @@ def test_generated_content_end_to_end(project, giza):
     html = (root / "build/main/html/index.html").read_text()
     assert "Download Acme" in html and "acme-3.1.4.tgz" in html and "A note on Acme." in html
     assert (root / "build/main/source/includes/steps/install.rst").is_file()
+
+
+def test_content_error_exits_2_and_builds_nothing(project, giza):
+    root = project({
+        "config/build_conf.yaml": "project: {name: bad}\n",
+        "source/index.txt": "Home\n====\n",
+        "source/includes/steps-x.yaml": "title: One\nref: one\nbogus: 1\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 2
+    assert ("giza: error: prepare:source: source/includes/steps-x.yaml:3: document 1: unknown "
+            "field 'bogus' in steps unit 'one'; valid fields: ") in result.out
+    assert not (root / "build/main/html/index.html").exists()
+
+
+def test_generate_command(project, giza):
+    root = project({
+        "config/build_conf.yaml": "project: {name: gen}\n",
+        "source/index.txt": "Home\n====\n",
+        "source/includes/extracts-a.yaml": "ref: a\ncontent: A.\n",
+        "source/includes/steps-b.yaml": "title: B\nref: b\n",
+    })
+    result = giza("generate", "extracts")
+    assert result.code == 0, result.err
+    assert result.out == ("build/main/source: 1 file(s) written, 3 source file(s) copied, "
+                          "0 removed\n")
+    assert (root / "build/main/source/includes/extracts/a.rst").is_file()
+    assert not (root / "build/main/source/includes/steps").exists()
+    bad = giza("generate", "stpes")
+    assert bad.code == 2
+    assert bad.err.startswith("giza: error: unknown content kind 'stpes'; valid kinds: all, ")

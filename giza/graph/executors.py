@@ -189,7 +189,7 @@ class DaskExecutor(_Base):
                 n_workers=self.jobs,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,  # no port clash between concurrent builds
+                dashboard_address=":0",  # any free port: no clash between concurrent builds
             )
             self._client = distributed.Client(self._cluster)
             # The workers are our children, in the terminal's process group: a Ctrl-C would

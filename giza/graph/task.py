@@ -39,6 +39,7 @@ class Outcome:
     traceback: str = ""  # text only
     value: Any = None  # the func's return value (plain data)
     seconds: float = 0.0
+    exit_code: int = 0  # for a failure: the error's exit code (2 = bad config or content)
 
     @property
     def ok(self) -> bool:
@@ -69,5 +70,6 @@ def execute(name: str, func: Callable[..., Any], kwargs: Mapping[str, Any]) -> O
             # A failure may still carry a result worth reporting (sphinx-build's output).
             value=getattr(exc, "value", None),
             seconds=time.perf_counter() - start,
+            exit_code=int(getattr(exc, "exit_code", 1)),
         )
     return Outcome(name, "ok", value=value, seconds=time.perf_counter() - start)
