@@ -26,7 +26,7 @@ from typing import Any, TextIO
 from giza.config.model import Config
 from giza.config.schema import type_name
 from giza.errors import BuildError, ConfigError, UsageError, shown
-from giza.yamlfile import Node, NodeList, load_documents
+from giza.yamlfile import Node, NodeList, single_document
 
 SIDE_FILE = "push"
 DEPLOY_FILE = "deploy.yaml"
@@ -193,15 +193,12 @@ def _load_deploy_file(config: Config) -> tuple[Path, dict[str, Any] | None]:
     path = config.paths.builddata / DEPLOY_FILE
     if not path.is_file():
         return path, None
-    docs = [d for d in load_documents(path) if d.data is not None]
-    if not docs:
+    doc = single_document(path)
+    if doc is None:
         return path, {}
-    if len(docs) > 1:
-        raise ConfigError(f"{shown(path)}:{docs[1].line}: expected one YAML document, "
-                          f"found {len(docs)}")
-    data = docs[0].data
+    data = doc.data
     if not isinstance(data, dict):
-        raise ConfigError(f"{shown(path)}:{docs[0].line}: must be a mapping of environments "
+        raise ConfigError(f"{shown(path)}:{doc.line}: must be a mapping of environments "
                           f"{{<env>: {{hosts: [...], args: [...]}}}}, not {type_name(data)}")
     return path, data
 

@@ -205,6 +205,15 @@ def load_documents(path: Path, error: type[Exception] = ConfigError) -> list[Doc
     return list(iter_documents(path, error=error))
 
 
+def single_document(path: Path, error: type[Exception] = ConfigError) -> Document | None:
+    """The one non-empty document of a file meant to hold one (None when it holds none)."""
+    docs = [doc for doc in load_documents(path, error) if doc.data is not None]
+    if len(docs) > 1:
+        raise error(f"{shown(path)}:{docs[1].line}: expected one YAML document, "
+                    f"found {len(docs)}")
+    return docs[0] if docs else None
+
+
 def load_one(path: Path, error: type[Exception] = ConfigError) -> Any:
     """A single-document YAML file (``None`` when empty)."""
     docs = load_documents(path, error)

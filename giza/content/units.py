@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from giza.config.schema import type_name
 from giza.errors import ContentError
 from giza.yamlfile import Node, NodeList, iter_documents
 
@@ -39,25 +40,6 @@ def iter_yaml(path: Path, shown: Path) -> Iterator[tuple[int, int, Any]]:
 
 
 # -- field checks --------------------------------------------------------------
-
-def type_name(value: Any) -> str:
-    """A YAML-flavoured name for a value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    return type(value).__name__
-
 
 class _Invalid(Exception):
     """Raised by a check; ``value`` is the offending (possibly nested) value."""

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giza.errors import ConfigError
+from giza.errors import ConfigError, shown
 from giza.site._files import yaml_kind
-from giza.yamlfile import Node, NodeList, load_documents
+from giza.yamlfile import Node, NodeList, single_document
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _mapping(node: Any, key: str, path: Path, dotted: str) -> Node | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}:{_line(node, key)}: {dotted}: expected a mapping, "
+        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a mapping, "
                           f"got {yaml_kind(value)}")
     return value  # type: ignore[return-value]
 
@@ -60,7 +60,7 @@ def _string(node: Node | None, key: str, path: Path, dotted: str) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)  # `stable: 6.0` parses as a float; keep what the author meant
     if not isinstance(value, str):
-        raise ConfigError(f"{path}:{_line(node, key)}: {dotted}: expected a string, "
+        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a string, "
                           f"got {yaml_kind(value)}")
     return value
 
@@ -70,15 +70,15 @@ def _strings(node: Node | None, key: str, path: Path, dotted: str) -> tuple[str,
         return ()
     value = node[key]
     if not isinstance(value, list):
-        raise ConfigError(f"{path}:{_line(node, key)}: {dotted}: expected a list of strings, "
-                          f"got {yaml_kind(value)}")
+        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a list of "
+                          f"strings, got {yaml_kind(value)}")
     result = []
     for index, item in enumerate(value):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(item)
         if not isinstance(item, str) or not item:
             line = value.item_lines[index] if isinstance(value, NodeList) else _line(node, key)
-            raise ConfigError(f"{path}:{line}: {dotted}[{index}]: expected a non-empty "
+            raise ConfigError(f"{shown(path)}:{line}: {dotted}[{index}]: expected a non-empty "
                               f"string, got {item!r}")
         result.append(item)
     return tuple(result)
@@ -88,15 +88,12 @@ def load_published_branches(path: Path) -> PublishedBranches:
     """Read ``published_branches.yaml``; a missing or empty file gives the defaults."""
     if not path.is_file():
         return PublishedBranches()
-    documents = [doc for doc in load_documents(path) if doc.data is not None]
-    if not documents:
+    document = single_document(path)
+    if document is None:
         return PublishedBranches()
-    if len(documents) > 1:
-        raise ConfigError(f"{path}:{documents[1].line}: expected one YAML document, "
-                          f"found {len(documents)}")
-    data = documents[0].data
+    data = document.data
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}:{documents[0].line}: expected a mapping with 'git' and "
+        raise ConfigError(f"{shown(path)}:{document.line}: expected a mapping with 'git' and "
                           f"'version', got {yaml_kind(data)}")
     git = _mapping(data, "git", path, "git")
     branches = _mapping(git, "branches", path, "git.branches") if git else None
@@ -105,7 +102,7 @@ def load_published_branches(path: Path) -> PublishedBranches:
     if len(set(published)) != len(published):
         dup = next(b for b in published if published.count(b) > 1)
         line = _line(branches, "published")
-        raise ConfigError(f"{path}:{line}: git.branches.published: branch {dup!r} is listed "
+        raise ConfigError(f"{shown(path)}:{line}: git.branches.published: branch {dup!r} is listed "
                           "twice")
     return PublishedBranches(
         published=published,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from giza.errors import ConfigError
+from giza.errors import ConfigError, shown
 from giza.site._files import edition_matches, write_if_changed, yaml_kind
 from giza.yamlfile import Node, NodeList, iter_documents
 
@@ -117,27 +117,27 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
         if data is None:
             continue
         if not isinstance(data, Node):
-            raise ConfigError(f"{metadata}:{doc.line}: expected a mapping with 'name', got "
+            raise ConfigError(f"{shown(metadata)}:{doc.line}: expected a mapping with 'name', got "
                               f"{yaml_kind(data)}")
         name = data.get("name")
         if not isinstance(name, str) or not name.strip() or ".." in name.split("/"):
             problem = "required key is missing" if name is None else \
                 f"expected an image name, got {name!r}"
-            raise ConfigError(f"{metadata}:{data.line_of('name')}: name: {problem}")
+            raise ConfigError(f"{shown(metadata)}:{data.line_of('name')}: name: {problem}")
         if not edition_matches(data.get("edition"), edition):
             continue
         if name in seen:
-            raise ConfigError(f"{metadata}:{data.line}: name: image {name!r} is already "
+            raise ConfigError(f"{shown(metadata)}:{data.line}: name: image {name!r} is already "
                               f"defined at line {seen[name]}")
         seen[name] = data.line
         alt = data.get("alt", name)
         if not isinstance(alt, str):
-            raise ConfigError(f"{metadata}:{data.line_of('alt')}: alt: expected a string, got "
-                              f"{alt!r}")
+            raise ConfigError(f"{shown(metadata)}:{data.line_of('alt')}: alt: expected a "
+                              f"string, got {alt!r}")
         raw = data.get("outputs") or [Node()]
         if not isinstance(raw, list):
-            raise ConfigError(f"{metadata}:{data.line_of('outputs')}: outputs: expected a list, "
-                              f"got {yaml_kind(raw)}")
+            raise ConfigError(f"{shown(metadata)}:{data.line_of('outputs')}: outputs: "
+                              f"expected a list, got {yaml_kind(raw)}")
         outputs = []
         files: dict[str, ImageOutput] = {}
         for index, item in enumerate(raw):
@@ -146,7 +146,7 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
             # two outputs rendering the same file with different settings would race
             filename = output.filename(name, rendered=True)
             if filename in files and files[filename] != output:
-                raise ConfigError(f"{metadata}:{line}: outputs[{index}]: writes {filename} "
+                raise ConfigError(f"{shown(metadata)}:{line}: outputs[{index}]: writes {filename} "
                                   "like an earlier output with other settings; give it a tag")
             files[filename] = output
             outputs.append(output)
@@ -232,7 +232,7 @@ def generate_images(metadata: Path, source_images_dir: Path, proxy_images_dir: P
     for unit in load_image_units(metadata, edition):
         svg = source_images_dir / f"{unit.name}.svg"
         if not svg.is_file():
-            result.notices.append(f"{metadata}:{unit.line}: image {unit.name!r} has no SVG "
+            result.notices.append(f"{shown(metadata)}:{unit.line}: image {unit.name!r} has no SVG "
                                   f"at {svg}; skipped")
             continue
         widths: dict[ImageOutput, int | None] = {}
@@ -243,7 +243,7 @@ def generate_images(metadata: Path, source_images_dir: Path, proxy_images_dir: P
                     if _render(svg, output, target, max(stamp, svg.stat().st_mtime)):
                         result.written.append(target)
                 except Exception as exc:  # cairosvg raises many kinds on bad SVG
-                    raise ConfigError(f"{metadata}:{unit.line}: image {unit.name!r}: cannot "
+                    raise ConfigError(f"{shown(metadata)}:{unit.line}: image {unit.name!r}: cannot "
                                       f"render {svg.name}: {exc}") from exc
                 widths[output] = _display_width(output, target)
                 if output.type == "target":

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giza.errors import ConfigError
+from giza.errors import ConfigError, shown
 from giza.site._files import edition_matches, write_if_changed, yaml_kind
 from giza.yamlfile import Node, NodeList, iter_documents
 
@@ -33,7 +33,7 @@ class _Context:
 
     def at(self, key: str | None = None) -> str:
         line = self.unit.line_of(key) if key else self.unit.line
-        return f"{self.file}:{line}"
+        return f"{shown(self.file)}:{line}"
 
 
 def _search_dirs(project_root: Path, source_dir: str | None) -> list[Path]:
@@ -215,8 +215,8 @@ def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
         if doc.data is None:
             continue
         if not isinstance(doc.data, Node):
-            raise ConfigError(f"{migrations}:{doc.line}: expected a mapping with 'source', got "
-                              f"{yaml_kind(doc.data)}")
+            raise ConfigError(f"{shown(migrations)}:{doc.line}: expected a mapping with "
+                              f"'source', got {yaml_kind(doc.data)}")
         if edition_matches(doc.data.get("edition"), edition):
             written += _migrate(_Context(migrations, doc.data), project_root, proxy_source)
     return written

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giza.errors import ConfigError
+from giza.errors import ConfigError, shown
 from giza.site._files import edition_matches, yaml_kind
 from giza.yamlfile import Node, iter_documents
 
@@ -125,11 +125,11 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
 def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
                     links: Mapping[str, str]) -> list[Redirect]:
     file = str(doc_path)
-    where = f"{file}:{unit.line}"
+    where = f"{shown(file)}:{unit.line}"
     for key in ("from", "to"):
         value = unit.get(key)
         if not isinstance(value, str) or not value.strip():
-            at = f"{file}:{unit.line_of(key)}"
+            at = f"{shown(file)}:{unit.line_of(key)}"
             problem = "required key is missing" if value is None else \
                 f"expected a non-empty string, got {value!r}"
             raise ConfigError(f"{at}: {key}: {problem}")
@@ -140,19 +140,19 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
     code = int(code_value) if valid_type else -1
     if code not in VALID_CODES:
         valid = ", ".join(str(c) for c in VALID_CODES)
-        raise ConfigError(f"{file}:{unit.line_of('code')}: code: invalid redirect code "
+        raise ConfigError(f"{shown(file)}:{unit.line_of('code')}: code: invalid redirect code "
                           f"{code_value!r}; valid codes: {valid}")
     source = unit["from"].strip()
     target = unit["to"].strip()
     for key, value in (("from", source), ("to", target)):
         if any(ch.isspace() for ch in value):
             # one redirect is one whitespace-separated server directive
-            raise ConfigError(f"{file}:{unit.line_of(key)}: {key}: {value!r} contains "
+            raise ConfigError(f"{shown(file)}:{unit.line_of(key)}: {key}: {value!r} contains "
                               "whitespace; encode it as %20")
     if _is_url(source):
-        raise ConfigError(f"{file}:{unit.line_of('from')}: from: expected a site path, "
+        raise ConfigError(f"{shown(file)}:{unit.line_of('from')}: from: expected a site path, "
                           f"got the URL {source!r}")
-    outputs_where = f"{file}:{unit.line_of('outputs')}"
+    outputs_where = f"{shown(file)}:{unit.line_of('outputs')}"
     result = []
     for left, right in _expand_outputs(unit.get("outputs"), published, links, outputs_where):
         src = _join(left, source)

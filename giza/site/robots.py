@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from giza.errors import ConfigError
+from giza.errors import ConfigError, shown
 from giza.site._files import edition_matches, yaml_kind
 from giza.yamlfile import Node, iter_documents
 
@@ -32,18 +32,18 @@ def load_robots(path: Path) -> list[Node]:
         if unit is None:
             continue
         if not isinstance(unit, Node):
-            raise ConfigError(f"{path}:{doc.line}: expected a mapping with 'file', got "
+            raise ConfigError(f"{shown(path)}:{doc.line}: expected a mapping with 'file', got "
                               f"{yaml_kind(unit)}")
         file = unit.get("file")
         if not isinstance(file, str) or not file.strip():
             problem = "required key is missing" if file is None else \
                 f"expected a site path string, got {file!r}"
-            raise ConfigError(f"{path}:{unit.line_of('file')}: file: {problem}")
+            raise ConfigError(f"{shown(path)}:{unit.line_of('file')}: file: {problem}")
         branches = unit.get("branches")
         if branches is not None and not (
                 isinstance(branches, list) and all(isinstance(b, str) for b in branches)):
-            raise ConfigError(f"{path}:{unit.line_of('branches')}: branches: expected a list "
-                              f"of branch names, got {branches!r}")
+            raise ConfigError(f"{shown(path)}:{unit.line_of('branches')}: branches: expected "
+                              f"a list of branch names, got {branches!r}")
         units.append(unit)
     return units
 

@@ -39,4 +39,4 @@ def test_token_values_must_be_scalars(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(ContentError) as caught:
         load_replacements(path, None)
     assert str(caught.value) == ("replacement.yaml:1: replacement token 'b' must be a string, "
-                                 "not list")
+                                 "not a list")

@@ -70,13 +70,13 @@ def test_unknown_field_in_a_step_action(project) -> None:
 
 
 @pytest.mark.parametrize(("field", "value", "expected"), [
-    ("content", "[a, b]", "must be a string, not list"),
-    ("copyable", "yes please", "must be a boolean, not string"),
-    ("edition", "{a: 1}", "must be a string or a list of strings, not mapping"),
-    ("replacement", "[x]", "must be a mapping of names to strings, not list"),
-    ("code", "[a, {b: c}]", "must be a string or a list of strings, not list"),
+    ("content", "[a, b]", "must be a string, not a list"),
+    ("copyable", "yes please", "must be a boolean, not a string"),
+    ("edition", "{a: 1}", "must be a string or a list of strings, not a mapping"),
+    ("replacement", "[x]", "must be a mapping of names to strings, not a list"),
+    ("code", "[a, {b: c}]", "must be a string or a list of strings, not a list"),
     ("title", "{text: x, level: high}",
-     "must be a string or a mapping {text, character|level}, not mapping"),
+     "must be a string or a mapping {text, character|level}, not a mapping"),
 ])
 def test_wrong_type(project, field: str, value: str, expected: str) -> None:
     message = _error(project, "extracts-t.yaml", f"ref: a\n{field}: {value}\n")
@@ -86,12 +86,12 @@ def test_wrong_type(project, field: str, value: str, expected: str) -> None:
 def test_step_number_must_be_an_integer(project) -> None:
     message = _error(project, "steps-n.yaml", "ref: a\nstepnum: two\n", STEPS)
     assert message == ("source/includes/steps-n.yaml:2: document 1: field 'stepnum' must be "
-                       "an integer, not string")
+                       "an integer, not a string")
 
 
 def test_document_must_be_a_mapping(project) -> None:
     message = _error(project, "extracts-l.yaml", "- a\n- b\n")
-    assert message == "source/includes/extracts-l.yaml:1: document 1 must be a mapping, not list"
+    assert message == "source/includes/extracts-l.yaml:1: document 1 must be a mapping, not a list"
 
 
 def test_missing_identity(project) -> None:
