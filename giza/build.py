@@ -234,6 +234,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
     out = out or sys.stdout
     options = current()
     variants = resolve(config, request.builders, request.editions, request.languages)
+    require_source(config)
     decisions = decide_all(config, variants, options.force)
     if request.explain:
         for variant in variants:
@@ -398,6 +399,25 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     return outcomes, rows
 
 
+def require_source(config: Config) -> None:
+    from giza.errors import ConfigError, shown
+
+    if not config.paths.source.is_dir():
+        line = _key_line(config, "source")
+        raise ConfigError(f"{shown(config.conf_file)}:{line}: 'paths.source' is "
+                          f"{shown(config.paths.source)}, which is not a directory")
+
+
+def _key_line(config: Config, key: str) -> int:
+    from giza.yamlfile import load_one
+
+    data = load_one(config.conf_file)
+    paths = data.get("paths") if isinstance(data, dict) else None
+    if isinstance(paths, dict) and hasattr(paths, "line_of"):
+        return paths.line_of(key)
+    return getattr(data, "line", 1) or 1
+
+
 def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[str] = (),
                      languages: Sequence[str] = ()) -> list[str]:
     """`giza generate`: prepare the proxy trees of every (edition, language) requested."""
@@ -413,6 +433,7 @@ def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[st
             raise UsageError(f"unknown content kind '{kind}'; valid kinds: all, "
                              f"{', '.join(valid)}")
     variants = resolve(config, ["html"], editions, languages)
+    require_source(config)
     lines = []
     for name, tree in trees(config, variants)[0].items():
         result = stages.prepare_tree(config, tree.edition, tree.language,

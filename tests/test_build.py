@@ -289,3 +289,15 @@ def test_generate_command(project, giza):
     bad = giza("generate", "stpes")
     assert bad.code == 2
     assert bad.err.startswith("giza: error: unknown content kind 'stpes'; valid kinds: all, ")
+
+
+def test_missing_source_dir_is_a_config_error(project, giza):
+    project({"config/build_conf.yaml": "project: {name: d}\npaths:\n  source: docs\n"})
+    result = giza("sphinx", "-b", "html")
+    assert result.code == 2
+    assert result.err == ("giza: error: config/build_conf.yaml:3: 'paths.source' is docs, "
+                          "which is not a directory\n")
+    project({"config/build_conf.yaml": "project: {name: d}\n"})
+    result = giza("generate", "all")
+    assert result.err == ("giza: error: config/build_conf.yaml:1: 'paths.source' is source, "
+                          "which is not a directory\n")
