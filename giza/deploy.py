@@ -38,7 +38,8 @@ ENV_KEYS = ("hosts", "args")
 ENV_ALIASES = {"publication": "production"}
 LOCAL_HOSTS = ("", "local")
 # checksum, quiet, symlinks as symlinks, modification times, compress.
-RSYNC_BASE = ("rsync", "-cqltz")
+# giza's staging bookkeeping stays in build/public; servers never need it.
+RSYNC_BASE = ("rsync", "-cqltz", "--exclude=.giza-site.json")
 # Root-level static items that cover every branch: only the newest published branch
 # (published_branches.yaml) deploys them, so an old branch cannot overwrite them.
 NEWEST_BRANCH_ONLY_STATIC = (".htaccess",)

@@ -134,7 +134,7 @@ def test_remote_hosts_build_host_paths(project):
     config = load()
     cmds = commands(config, load_targets(config)["prod"])
     public = str(root / "build" / "public")
-    base = ("rsync", "-cqltz", "--recursive", "--delete")
+    base = ("rsync", "-cqltz", "--exclude=.giza-site.json", "--recursive", "--delete")
     assert cmds == [
         Command("prod", "deploy@web1", (*base, f"{public}/", "deploy@web1:/srv/docs/")),
         Command("prod", "web2", (*base, f"{public}/", "web2:/srv/docs/")),
@@ -420,8 +420,8 @@ def test_dry_run_prints_and_changes_nothing(project):
     public = root / "build" / "public"
     assert not site.exists()
     assert out.getvalue().splitlines()[3:] == [
-        f"would run: rsync -cqltz --recursive {public}/main {site}",
-        f"would run: rsync -cqltz --recursive {public}/manual {site}/",
+        f"would run: rsync -cqltz --exclude=.giza-site.json --recursive {public}/main {site}",
+        f"would run: rsync -cqltz --exclude=.giza-site.json --recursive {public}/manual {site}/",
     ]
 
 
@@ -432,7 +432,8 @@ def test_dry_run_before_the_build_notes_the_missing_output(project):
     assert out.getvalue() == (
         "note: push target 'web': nothing to deploy: build/public does not exist; run "
         "`giza push` or `giza sphinx -b publish` first\n"
-        f"would run: rsync -cqltz --recursive {root}/build/public/ {site_of(root)}/\n")
+        f"would run: rsync -cqltz --exclude=.giza-site.json --recursive "
+        f"{root}/build/public/ {site_of(root)}/\n")
 
 
 def test_nothing_to_deploy(project):
@@ -450,7 +451,8 @@ def test_rsync_failure_is_exit_1_with_stderr(project):
     out = io.StringIO()
     assert deploy(load(), ["web"], out=out) == 1
     dest = f"{site_of(root)}/missing/deep/"
-    argv = ["rsync", "-cqltz", "--recursive", f"{root}/build/public/", dest]
+    argv = ["rsync", "-cqltz", "--exclude=.giza-site.json", "--recursive",
+            f"{root}/build/public/", dest]
     lines = out.getvalue().splitlines()
     assert lines[0] == f"giza: error: deploy to local failed (rsync exit 11): {shlex.join(argv)}"
     assert len(lines) > 1

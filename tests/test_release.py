@@ -65,7 +65,7 @@ def test_deploy_dry_run_changes_nothing(copy_project, giza):
     assert giza("--executor", "serial", "sphinx", "-b", "html").code == 0
     result = giza("deploy", "-t", "web", "--dry-run")
     assert result.code == 0
-    assert result.out == (f"would run: rsync -cqltz --recursive --delete "
+    assert result.out == (f"would run: rsync -cqltz --exclude=.giza-site.json --recursive --delete "
                           f"{root}/build/2.1/html/ {site}/\n")
     assert not site.exists()
 
@@ -80,3 +80,20 @@ def test_make_push_deploy(copy_project, giza):
     assert result.out.splitlines()[0] == "giza make: giza deploy -t web"
     assert result.code == 0, result.out + result.err
     assert (site / "index.html").is_file()
+
+
+def test_staging_manifest_is_not_deployed(project, giza):
+    root = project({
+        "config/build_conf.yaml": "project: {name: s}\nsystem: {files: [integration.yaml, "
+                                  "push.yaml]}\n",
+        "config/integration.yaml": "base: {targets: [dirhtml]}\n",
+        "source/index.txt": "Home\n====\n",
+    })
+    site = root.parent / "site"
+    write_tree(root, {"config/push.yaml": f"target: web\npaths: {{local: public, remote: "
+                                          f"{site}}}\nhosts: [local]\n"})
+    result = giza("--executor", "serial", "push", "-t", "web")
+    assert result.code == 0, result.out + result.err
+    assert (root / "build/public/.giza-site.json").is_file()
+    assert (site / "index.html").is_file()
+    assert not (site / ".giza-site.json").exists()
