@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -226,8 +226,11 @@ def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict
             for v in variants}
 
 
-def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> int:
-    """Run a build request; return the exit code (0 ok, 1 a variant failed)."""
+def build(config: Config, request: BuildRequest, out: TextIO | None = None,
+          then: Callable[[Any], list[Any]] | None = None) -> int:
+    """Run a build request; return the exit code (0 ok, 1 a variant failed).
+
+    ``then(graph)`` returns tasks to run last, after every build task (deploy)."""
     from giza import records
     from giza.options import current
 
@@ -243,11 +246,13 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
             out.write(f"{variant.name}: {verb}: {decision.reason}\n")
         return 0
     to_run = [v for v in variants if decisions[v].run]
-    if not to_run and not request.dry_run:
+    if not to_run and not request.dry_run and then is None:
         graph: Any = ()  # nothing to run: skip planning (and its imports) entirely
     else:
         graph = plan(config, to_run, options.cores, request.kinds,
                      removed={v: decisions[v].removed_pages for v in to_run})
+        for task in then(graph) if then else ():
+            graph.add(task)
     if request.dry_run:
         for variant in variants:
             if not decisions[variant].run:
@@ -291,6 +296,13 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
             "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
         }
     records.write_record(config, entries)
+    deployed = 0
+    if then is not None:
+        from giza.deploy import report
+
+        if any(o.status == "skipped" for n, o in outcomes.items() if n.startswith("deploy:")):
+            out.write("giza: not deploying: the build failed; nothing was deployed\n")
+        deployed = report(outcomes, out)
     order = {v.name: i for i, v in enumerate(variants)}
     rows.sort(key=lambda row: order.get(row["variant"], len(order)))
     _summary(rows, out)
@@ -301,7 +313,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
     # `giza generate` would.
     if any(o.status == "failed" and o.exit_code == 2 for o in outcomes.values()):
         return 2
-    if failed:
+    if failed or deployed:
         return 1
     warnings = sum(row.get("warnings") or 0 for row in rows if row["variant"] in status_of)
     if request.fail_on_warning and warnings:
@@ -365,7 +377,7 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     notes: list[str] = []
     for outcome in outcomes.values():
         value = outcome.value
-        if outcome.status == "failed" and not outcome.name.startswith("sphinx:"):
+        if outcome.status == "failed" and not outcome.name.startswith(("sphinx:", "deploy:")):
             out.write(f"giza: error: {outcome.name}: {outcome.message}\n")
         if not (outcome.ok and isinstance(value, dict)):
             continue

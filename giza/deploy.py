@@ -14,11 +14,8 @@ import os
 import posixpath
 import re
 import shlex
-import subprocess
 import sys
-import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -475,9 +472,6 @@ def task_commands(config: Config, names: Sequence[str],
 
 # --- running ----------------------------------------------------------------------------
 
-_running: set[subprocess.Popen[str]] = set()
-_running_lock = threading.Lock()
-
 
 def _host_of(argv: Sequence[str]) -> str:
     host, _ = split_remote(argv[-1]) if argv else (None, "")
@@ -493,46 +487,103 @@ def failure_message(argv: Sequence[str], returncode: int, stderr: str) -> str:
 
 
 def run_command(command_argv: Sequence[str]) -> dict[str, Any]:
-    """Run one rsync; ``{"returncode", "stderr"}``, or BuildError when it fails."""
+    """Run one rsync; ``{"returncode", "stderr"}``, or BuildError when it fails.
+
+    Started like every child giza runs (its own process group, stopped on Ctrl-C,
+    killed with giza), through giza.sphinx.run."""
+    from giza.sphinx.run import run_sphinx
+
     argv = list(command_argv)
     try:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, errors="replace")
+        run = run_sphinx(argv)
     except OSError as exc:
         raise BuildError(failure_message(argv, 127, f"cannot run {argv[0]}: {exc.strerror}")
                          ) from exc
-    with _running_lock:
-        _running.add(proc)
-    try:
-        _, stderr = proc.communicate()
-    finally:
-        with _running_lock:
-            _running.discard(proc)
-    if proc.returncode != 0:
-        raise BuildError(failure_message(argv, proc.returncode, stderr))
-    return {"returncode": proc.returncode, "stderr": stderr}
+    if run.returncode != 0:
+        raise BuildError(failure_message(argv, run.returncode, run.output))
+    return {"returncode": run.returncode, "stderr": run.output}
 
 
-def stop_running() -> None:
-    """Terminate every rsync this process started and is still waiting for (Ctrl-C)."""
-    with _running_lock:
-        procs = list(_running)
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
+def describe(argv: Sequence[str]) -> str:
+    """``deployed build/public/ -> host:/srv/www/docs/``"""
+    src, dest = argv[-2], argv[-1]
+    return f"deployed {shown(src.rstrip('/')) + ('/' if src.endswith('/') else '')} -> {dest}"
 
 
-def _describe(command: Command) -> tuple[str, str]:
-    return command.argv[-2], command.argv[-1]
+def deploy_group(source: str, argvs: list[list[str]]) -> dict[str, Any]:
+    """A task: one host's commands for one target, in order (the main sync creates the
+    destination the static items go into). Every command runs; failures are collected."""
+    if not Path(source).is_dir():
+        raise BuildError(f"nothing to deploy: {shown(source)} does not exist; run "
+                         f"`giza push` or `giza sphinx -b publish` first")
+    done: list[str] = []
+    failures: list[str] = []
+    for argv in argvs:
+        try:
+            run_command(argv)
+            done.append(describe(argv))
+        except BuildError as exc:
+            failures.append(str(exc))
+    if failures:
+        from giza.stages import TaskFailed
+
+        raise TaskFailed("\n".join(failures), {"deployed": done, "failed": failures})
+    return {"deployed": done}
 
 
-def deploy(config: Config, names: Sequence[str], dry_run: bool = False, jobs: int = 4,
+def deploy_tasks(config: Config, names: Sequence[str], after: Sequence[str] = (),
+                 notes: list[str] | None = None) -> list[Any]:
+    """One graph task per (target, host), each depending on ``after`` (e.g. every build
+    task), so nothing is deployed unless all of those succeeded."""
+    from giza.graph import Task
+
+    tasks = []
+    for target in select(load_targets(config), names):
+        groups: dict[str, list[list[str]]] = {}
+        for command in commands(config, target, notes):
+            groups.setdefault(command.host, []).append(list(command.argv))
+        for host, argvs in groups.items():
+            tasks.append(Task(
+                name=f"deploy:{target.name}:{host}",
+                func=deploy_group,
+                kwargs={"source": str(source_dir(config, target)), "argvs": argvs},
+                deps=tuple(after),
+                kind="deploy",
+                label=f"rsync {target.name} to {host} ({len(argvs)} command"
+                      f"{'' if len(argvs) == 1 else 's'})",
+            ))
+    return tasks
+
+
+def report(outcomes: Mapping[str, Any], out: TextIO) -> int:
+    """Print what the deploy tasks did; 1 when any failed or did not run."""
+    status = 0
+    for name, outcome in outcomes.items():
+        if not name.startswith("deploy:"):
+            continue
+        value = outcome.value if isinstance(outcome.value, dict) else {}
+        for line in value.get("deployed", ()):
+            print(line, file=out)
+        if outcome.status == "failed":
+            status = 1
+            for failure in value.get("failed") or [outcome.message]:
+                print(f"giza: error: {failure}", file=out)
+        elif outcome.status == "skipped":
+            status = 1
+    return status
+
+
+def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
            out: TextIO | None = None) -> int:
-    """Deploy the named push targets; 0 when every rsync succeeded, else 1."""
+    """Deploy the named push targets through the task graph; 0 when every rsync
+    succeeded, else 1."""
+    from giza.graph import Graph, make_executor, run_graph
+    from giza.options import current
+
     out = out if out is not None else sys.stdout
     notes: list[str] = []
-    planned: list[Command] = []
-    for target in select(load_targets(config), names):
+    targets = select(load_targets(config), names)
+    for target in targets:
         source = source_dir(config, target)
         if not source.is_dir():
             message = (f"nothing to deploy: {shown(source)} does not exist; "
@@ -540,46 +591,16 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False, jobs: in
             if not dry_run:
                 raise BuildError(message)
             notes.append(f"push target '{target.name}': {message}")
-        planned.extend(commands(config, target, notes))
+    tasks = deploy_tasks(config, names, notes=notes)
     for note in notes:
         print(f"note: {note}", file=out)
     if dry_run:
-        for command in planned:
-            print(f"would run: {shlex.join(command.argv)}", file=out)
+        for task in tasks:
+            for argv in task.kwargs["argvs"]:
+                print(f"would run: {shlex.join(argv)}", file=out)
         return 0
-
-    # One thread per (target, host): its main sync creates the destination, so the
-    # static items must follow it, not race it; hosts and targets run in parallel.
-    groups: dict[tuple[str, str], list[int]] = {}
-    for index, command in enumerate(planned):
-        groups.setdefault((command.target, command.host), []).append(index)
-    outcomes: list[BuildError | None] = [None] * len(planned)
-
-    def run_group(indexes: list[int]) -> None:
-        for index in indexes:
-            try:
-                run_command(list(planned[index].argv))
-            except BuildError as exc:
-                outcomes[index] = exc
-
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    try:
-        for future in [pool.submit(run_group, indexes) for indexes in groups.values()]:
-            future.result()
-    except BaseException:
-        # Ctrl-C (or anything else): no new rsync starts, running ones are stopped.
-        pool.shutdown(wait=False, cancel_futures=True)
-        stop_running()
-        raise
-    pool.shutdown(wait=True)
-
-    failed = 0
-    for command, error in zip(planned, outcomes, strict=True):
-        if error is None:
-            src, dest = _describe(command)
-            print(f"deployed {shown(src.rstrip('/')) + ('/' if src.endswith('/') else '')}"
-                  f" -> {dest}", file=out)
-        else:
-            failed += 1
-            print(f"giza: error: {error}", file=out)
-    return 1 if failed else 0
+    options = current()
+    executor = make_executor("serial" if options.executor == "serial" else "process",
+                             max(1, min(len(tasks), options.cores)))
+    outcomes = run_graph(Graph(tasks), executor)
+    return report(outcomes, out)

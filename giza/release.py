@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from giza.build import BuildRequest, build
 from giza.config.model import Config
@@ -12,18 +13,27 @@ from giza.config.model import Config
 
 def push(config: Config, targets: Sequence[str], request: BuildRequest,
          out: TextIO | None = None) -> int:
-    """The publish build, then deploy to ``targets`` iff every task succeeded."""
-    from giza.deploy import deploy, load_targets, select
+    """The publish build with deploy tasks last in the same graph: each depends on every
+    build task, so it runs iff the whole build succeeded."""
+    from giza.deploy import deploy_tasks, load_targets, select
 
     out = out or sys.stdout
     select(load_targets(config), targets)  # bad target names fail before any build
-    code = build(config, request, out)
+    notes: list[str] = []
+
+    def then(graph: Any) -> list[Any]:
+        return deploy_tasks(config, targets, after=[task.name for task in graph], notes=notes)
+
+    code = build(config, request, out, then=then)
     if request.dry_run:
-        return deploy(config, targets, dry_run=True, out=out)
-    if code != 0:
-        out.write("giza: not deploying: the build failed; nothing was deployed\n")
+        # The build would create what is missing now: show the commands, not notes.
+        for task in deploy_tasks(config, targets):
+            for argv in task.kwargs["argvs"]:
+                out.write(f"would run: {shlex.join(argv)}\n")
         return code
-    return deploy(config, targets, out=out)
+    for note in notes:
+        out.write(f"note: {note}\n")
+    return code
 
 
 def make(config: Config, targets: Sequence[str], dry_run: bool = False,

@@ -465,7 +465,7 @@ def test_one_failure_does_not_hide_the_successes(project):
         "{site}", "{site}/missing/deep")
     root = make(project, two, built={"public/index.html": "x\n"})
     out = io.StringIO()
-    assert deploy(load(), ["web", "bad"], jobs=2, out=out) == 1
+    assert deploy(load(), ["web", "bad"], out=out) == 1
     text = out.getvalue()
     assert text.startswith(f"deployed build/public/ -> {site_of(root)}/\n"
                            "giza: error: deploy to local failed (rsync exit 11): ")

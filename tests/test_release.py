@@ -97,3 +97,26 @@ def test_staging_manifest_is_not_deployed(project, giza):
     assert (root / "build/public/.giza-site.json").is_file()
     assert (site / "index.html").is_file()
     assert not (site / ".giza-site.json").exists()
+
+
+def test_push_plan_puts_deploy_last(copy_project, giza):
+    root = copy_project("basic")
+    site = setup(root)
+    result = giza("push", "-t", "web", "-b", "html", "--dry-run")
+    assert result.code == 0
+    lines = [line for line in result.out.splitlines() if line]
+    assert lines[-2] == ("  6. deploy:web:local  rsync web to local (1 command)  (after "
+                         "prepare:source, sphinx:html, post:html, stage:public, sitemap-index)")
+    assert lines[-1] == (f"would run: rsync -cqltz --exclude=.giza-site.json --recursive "
+                         f"--delete {root}/build/2.1/html/ {site}/")
+    assert not site.exists() and not (root / "build/2.1/html").exists()
+
+
+def test_push_when_everything_is_up_to_date_still_deploys(copy_project, giza):
+    root = copy_project("basic")
+    site = setup(root)
+    assert giza("--executor", "serial", "sphinx", "-b", "html").code == 0
+    result = giza("--executor", "serial", "push", "-t", "web", "-b", "html")
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[0] == "html: up to date"
+    assert (site / "index.html").is_file()
