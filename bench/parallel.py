@@ -1,12 +1,14 @@
-"""Benchmark: sphinx-build variants one after another vs. through run_graph (process pool).
+"""Benchmark: sphinx-build variants one after another vs. giza (and vs. run_graph alone).
 
     .venv/bin/python bench/parallel.py --pages 200 --editions 2 --builders html dirhtml
 
 Generates a synthetic Sphinx project (one source tree per edition, as giza's proxy trees
-are), then builds every (edition, builder) variant from scratch twice: (a) sequentially,
-(b) as a task graph on the ProcessExecutor with --jobs cores, each sphinx-build getting its
--j share of the core budget when there are fewer variants than cores. Prints both and the
-ratio.
+are), then builds every (edition, builder) variant from scratch three ways: (a) the
+sphinx-build commands one after another (the baseline), (b) the same commands as a task
+graph on the ProcessExecutor with --jobs cores (each gets its -j share when there are fewer
+variants than cores), (c) `python -m giza sphinx -b ...` end to end on a giza project with
+the same pages and editions (planning, mirroring, sphinx-build, post-processing, staging;
+sibling builders of an edition start from the first one's doctrees). Prints the ratios.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -109,6 +112,31 @@ def make_corpus(root: Path, pages: int, editions: list[str], seed: int = 1) -> d
     return trees
 
 
+def make_giza_project(root: Path, tree: Path, editions: list[str]) -> Path:
+    """A giza project over the same pages: its proxy trees equal the corpus trees."""
+    project = root / "giza-project"
+    shutil.copytree(tree, project / "source", ignore=shutil.ignore_patterns("conf.py"))
+    shutil.copy2(tree / "conf.py", project / "conf.py")
+    (project / "config").mkdir()
+    (project / "config/build_conf.yaml").write_text(
+        "project:\n  name: bench\n  editions:\n"
+        + "".join(f"    - name: {edition}\n" for edition in editions)
+        + "version: {release: '1.0', branch: '1.0'}\n")
+    return project
+
+
+def run_giza(project: Path, builders: list[str], jobs: int) -> float:
+    """`giza sphinx -b ...` from nothing, end to end (a fresh interpreter, as users run it)."""
+    shutil.rmtree(project / "build", ignore_errors=True)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "giza", "--jobs", str(jobs), "sphinx", "-b",
+                           *builders], cwd=project, capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"giza failed:\n{done.stdout}\n{done.stderr}")
+    return time.perf_counter() - start
+
+
 def sphinx_argv(src: Path, out: Path, builder: str, edition: str, cores: int) -> list[str]:
     sphinx_build = Path(sys.executable).with_name("sphinx-build")
     argv = [str(sphinx_build), "-q", "-E", "-b", builder, "-t", edition,
@@ -147,7 +175,8 @@ def main() -> int:
         )
         # Alternate the two and keep the best of each: on a shared (virtual) machine the
         # neighbours' load varies from minute to minute; the minimum is the least disturbed.
-        seq_times, graph_times = [], []
+        project = make_giza_project(root, trees[editions[0]], editions)
+        seq_times, graph_times, giza_times = [], [], []
         for _ in range(args.repeat):
             start = time.perf_counter()
             for edition, builder in variants:
@@ -162,17 +191,19 @@ def main() -> int:
             if failed:
                 print("\n".join(f"{o.name}: {o.message}" for o in failed), file=sys.stderr)
                 return 1
-        sequential, parallel = min(seq_times), min(graph_times)
+            giza_times.append(run_giza(project, args.builders, args.jobs))
+        sequential, parallel, whole = min(seq_times), min(graph_times), min(giza_times)
         scaling = cpu_scaling(args.jobs)
         print(f"cpu scaling: {args.jobs} busy processes do {scaling:.2f}x the work of one "
               f"(best possible ratio ~{1 / min(scaling, len(variants)):.2f})")
         print("runs (s): sequential " + " ".join(f"{t:.2f}" for t in seq_times)
               + " | graph " + " ".join(f"{t:.2f}" for t in graph_times)
-              + " | pairwise ratio "
-              + " ".join(f"{g / q:.2f}" for q, g in zip(seq_times, graph_times, strict=True)))
-        print(f"sequential: {sequential:7.2f} s")
-        print(f"graph:      {parallel:7.2f} s")
-        print(f"ratio:      {parallel / sequential:7.2f}")
+              + " | giza " + " ".join(f"{t:.2f}" for t in giza_times)
+              + " | pairwise giza ratio "
+              + " ".join(f"{g / q:.2f}" for q, g in zip(seq_times, giza_times, strict=True)))
+        print(f"sequential:        {sequential:7.2f} s")
+        print(f"graph (same argv): {parallel:7.2f} s   ratio {parallel / sequential:.2f}")
+        print(f"giza end to end:   {whole:7.2f} s   ratio {whole / sequential:.2f}")
     finally:
         if args.keep:
             print(f"kept {root}")

@@ -62,6 +62,32 @@ def trees(config: Config, variants: Sequence[Variant]) -> tuple[dict[str, Tree],
     return found, tree_of
 
 
+# Builders that read sources identically (all StandaloneHTMLBuilder subclasses), so one's
+# doctrees serve the others: Sphinx keeps an environment across builders and tags.
+READING_FAMILY = ("html", "dirhtml", "singlehtml", "json", "pickle", "epub")
+
+
+def seed_plan(config: Config, variants: Sequence[Variant],
+              tree_of: dict[Variant, str]) -> dict[Variant, Variant]:
+    """variant -> the sibling whose doctrees it starts from.
+
+    Within one proxy tree, a reading-family builder without an environment yet (a first
+    build) waits for the first reading-family builder of the tree and copies its doctrees,
+    so it only writes: reading is most of a full build. With an environment of its own it
+    runs independently, in parallel."""
+    seeds: dict[Variant, Variant] = {}
+    first: dict[str, Variant] = {}
+    for variant in variants:
+        if variant.builder not in READING_FAMILY:
+            continue
+        tree = tree_of[variant]
+        if tree not in first:
+            first[tree] = variant
+        elif not (variant.doctree_dir(config) / "environment.pickle").exists():
+            seeds[variant] = first[tree]
+    return seeds
+
+
 def core_share(variant_count: int, cores: int) -> int:
     """sphinx-build -j for each variant: split the cores, never oversubscribe."""
     if variant_count <= 0 or variant_count >= cores:
@@ -106,7 +132,9 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
             kind="prepare",
             label="refresh intersphinx inventories (at most once a day)",
         ))
-    share = core_share(len(variants), cores)
+    seeds = seed_plan(config, variants, tree_of)
+    # Variants that reuse another's doctrees run after it, so fewer run side by side.
+    share = core_share(len(variants) - len(seeds), cores)
     for variant in variants:
         name = tree_of[variant]
         deps = (f"prepare:{name}",)
@@ -114,13 +142,16 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
             deps += ("locale",)
         if "intersphinx" in graph:
             deps += ("intersphinx",)
+        seed = seeds.get(variant)
         graph.add(Task(
             name=f"sphinx:{variant.name}",
             func=stages.run_variant,
             kwargs={"config": config, "variant": variant,
                     "proxy": str(config.branch_dir / name), "jobs": share,
-                    "removed_pages": list((removed or {}).get(variant, ()))},
+                    "removed_pages": list((removed or {}).get(variant, ())),
+                    "seed_doctrees": str(seed.doctree_dir(config)) if seed else None},
             deps=deps,
+            after=(f"sphinx:{seed.name}",) if seed else (),
             kind="sphinx",
             variant=variant.name,
             cores=share,

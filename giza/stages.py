@@ -233,9 +233,20 @@ def remove_stale_outputs(output: Path, builder: str, pages: Sequence[str]) -> li
     return removed
 
 
+def copy_seed_doctrees(seed: Path, doctrees: Path) -> bool:
+    """Start from a sibling builder's doctrees when this builder has none (first build):
+    Sphinx then finds every document up to date and only writes."""
+    import shutil
+
+    if (doctrees / "environment.pickle").exists() or not (seed / "environment.pickle").exists():
+        return False
+    shutil.copytree(seed, doctrees, dirs_exist_ok=True)
+    return True
+
+
 def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
-                tags: Sequence[str] = (), removed_pages: Sequence[str] = ()
-                ) -> dict[str, Any]:
+                tags: Sequence[str] = (), removed_pages: Sequence[str] = (),
+                seed_doctrees: str | None = None) -> dict[str, Any]:
     """One sphinx-build. Raises TaskFailed (carrying the output) when it fails."""
     import os
 
@@ -256,12 +267,15 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
         language=variant.language,
         overrides=overrides,
     )
+    seeded = bool(seed_doctrees) and copy_seed_doctrees(Path(seed_doctrees),
+                                                        variant.doctree_dir(config))
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant))
     run = run_sphinx(argv, cwd=config.root, env=env)
     messages = parse_output(run.output)
     value = {
         "variant": variant.name,
+        "seeded_from": seed_doctrees if seeded else None,
         "returncode": run.returncode,
         "output": run.output,
         "argv": argv,

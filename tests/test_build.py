@@ -116,10 +116,34 @@ def test_excluded_page_is_not_built(project, giza):
 
 def test_dry_run_prints_the_plan(copy_project, giza):
     root = copy_project("basic")
-    result = giza("--jobs", "4", "sphinx", "-b", "html", "dirhtml", "--dry-run")
+    result = giza("--jobs", "4", "sphinx", "-b", "html", "dirhtml", "latex", "--dry-run")
     assert result.code == 0
-    assert "sphinx-build -b html -j 2 build/2.1/source -> build/2.1/html" in result.out
+    lines = result.out.splitlines()
+    # a first build: dirhtml starts from html's doctrees, so two builds run side by side
+    assert lines[1] == ("  2. sphinx:html  sphinx-build -b html -j 2 build/2.1/source -> "
+                        "build/2.1/html  [2 cores]  (after prepare:source)")
+    assert lines[2] == ("  3. sphinx:dirhtml  sphinx-build -b dirhtml -j 2 build/2.1/source -> "
+                        "build/2.1/dirhtml  [2 cores]  (after prepare:source)  (reuses "
+                        "sphinx:html)")
+    assert lines[3] == ("  4. sphinx:latex  sphinx-build -b latex -j 2 build/2.1/source -> "
+                        "build/2.1/latex  [2 cores]  (after prepare:source)")
     assert not (root / "build").exists()
+
+
+def test_sibling_builders_reuse_doctrees_on_a_first_build(copy_project, giza):
+    root = copy_project("basic")
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "dirhtml", "singlehtml",
+                  "--report", "r.json")
+    assert result.code == 0, result.out
+    import json
+    assert (root / "build/2.1/doctrees-dirhtml/environment.pickle").is_file()
+    assert (root / "build/2.1/dirhtml/install/index.html").is_file()
+    assert (root / "build/2.1/singlehtml/index.html").is_file()
+    # later builds are independent again: nothing reuses anything
+    (root / "source/install.txt").write_text("Install\n=======\n\nChanged.\n")
+    plan = giza("sphinx", "-b", "html", "dirhtml", "singlehtml", "--dry-run").out
+    assert "reuses" not in plan
+    assert json.loads((root / "r.json").read_text())["status"] == "ok"
 
 
 def test_core_share():

@@ -43,7 +43,7 @@ class Graph:
         """name -> names of the tasks that depend on it (insertion order)."""
         out: dict[str, list[str]] = {name: [] for name in self._tasks}
         for task in self._tasks.values():
-            for dep in task.deps:
+            for dep in task.waits_for:
                 if dep in out:
                     out[dep].append(task.name)
         return out
@@ -53,7 +53,7 @@ class Graph:
         unknown = [
             f"{task.name!r} -> {dep!r}"
             for task in self._tasks.values()
-            for dep in task.deps
+            for dep in task.waits_for
             if dep not in self._tasks
         ]
         if unknown:
@@ -69,7 +69,7 @@ class Graph:
         for root in self._tasks:
             if colour[root] != white:
                 continue
-            stack: list[tuple[str, Iterator[str]]] = [(root, iter(self._tasks[root].deps))]
+            stack: list[tuple[str, Iterator[str]]] = [(root, iter(self._tasks[root].waits_for))]
             colour[root] = grey
             while stack:
                 node, deps = stack[-1]
@@ -79,7 +79,7 @@ class Graph:
                         return [*path[path.index(dep):], dep]
                     if colour[dep] == white:
                         colour[dep] = grey
-                        stack.append((dep, iter(self._tasks[dep].deps)))
+                        stack.append((dep, iter(self._tasks[dep].waits_for)))
                         break
                 else:
                     colour[node] = black
@@ -90,7 +90,7 @@ class Graph:
         """Topological order; among ready tasks, insertion order (Kahn's algorithm)."""
         self.validate()
         index = {name: i for i, name in enumerate(self._tasks)}
-        waiting = {name: len(set(task.deps)) for name, task in self._tasks.items()}
+        waiting = {name: len(task.waits_for) for name, task in self._tasks.items()}
         dependents = self.dependents()
         ready = sorted((n for n, c in waiting.items() if c == 0), key=index.__getitem__)
         out: list[Task] = []
@@ -116,5 +116,7 @@ class Graph:
                 line += f"  [{task.cores} cores]"
             if task.deps:
                 line += f"  (after {', '.join(task.deps)})"
+            if task.after:
+                line += f"  (reuses {', '.join(task.after)})"
             lines.append(line)
         return "\n".join(lines) + ("\n" if lines else "")

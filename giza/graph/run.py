@@ -43,7 +43,7 @@ def run_graph(
     tasks = graph.tasks
     index = {task.name: i for i, task in enumerate(tasks)}
     dependents = graph.dependents()
-    waiting = {task.name: set(task.deps) for task in tasks}
+    waiting = {task.name: set(task.waits_for) for task in tasks}
     budget = max(1, executor.jobs)
     max_tasks = getattr(executor, "max_tasks", None)
 
@@ -66,7 +66,7 @@ def run_graph(
             for child in dict.fromkeys(dependents[task.name]):
                 if child in outcomes or any(child == t.name for t, _ in stack):
                     continue
-                if outcome.status != "ok":
+                if outcome.status != "ok" and task.name in graph[child].deps:
                     # A task with a failed dependency never runs; its dependents cascade.
                     reason = f"skipped: dependency {task.name!r} {_past(outcome.status)}"
                     stack.append((graph[child], Outcome(child, "skipped", reason)))

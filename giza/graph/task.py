@@ -22,6 +22,9 @@ class Task:
     func: Callable[..., Any]  # module-level function: pickled by reference
     kwargs: Mapping[str, Any]  # plain data only
     deps: tuple[str, ...] = ()
+    # Ordering only: start after these have finished, whatever their outcome (a failure
+    # there does not skip this task). Used to let a build reuse another's work.
+    after: tuple[str, ...] = ()
     kind: str = "task"  # "proxy" | "generate" | "sphinx" | "post" | "deploy" | ...
     variant: str | None = None  # the variant this task belongs to (for the summary)
     cores: int = 1  # cores the task keeps busy (sphinx-build -j N uses N)
@@ -29,6 +32,11 @@ class Task:
 
     def describe(self) -> str:
         return self.label or self.name
+
+    @property
+    def waits_for(self) -> tuple[str, ...]:
+        """Every task this one starts after: dependencies, then ordering-only ones."""
+        return tuple(dict.fromkeys((*self.deps, *self.after)))
 
 
 @dataclass

@@ -194,3 +194,27 @@ def test_a_long_chain_of_skipped_dependents() -> None:
     assert outcomes["t0"].status == "failed"
     assert outcomes["t2999"].message == "skipped: dependency 't2998' was skipped"
     assert sum(o.status == "skipped" for o in outcomes.values()) == 2999
+
+
+def test_ordering_only_dependencies_wait_but_never_skip() -> None:
+    log: list[str] = []
+    graph = Graph([
+        Task("seed", fail, {"message": "html failed"}),
+        Task("reuser", record, {"log": log, "item": "reuser"}, after=("seed",)),
+        Task("first", record, {"log": log, "item": "first"}),
+        Task("last", record, {"log": log, "item": "last"}, deps=("first",), after=("reuser",)),
+    ])
+    outcomes = run_graph(graph, SerialExecutor())
+    assert {n: o.status for n, o in outcomes.items()} == {
+        "seed": "failed", "reuser": "ok", "first": "ok", "last": "ok"}
+    assert log == ["reuser", "first", "last"]
+    assert [t.name for t in graph.order()] == ["seed", "reuser", "first", "last"]
+    assert "reuser  (reuses seed)" in graph.dry_run()
+
+
+def test_ordering_only_cycles_and_unknown_names_are_rejected() -> None:
+    with pytest.raises(ValueError, match=r"unknown dependency: 'a' -> 'nope'"):
+        Graph([Task("a", record, {}, after=("nope",))]).validate()
+    with pytest.raises(ValueError, match=r"dependency cycle: a -> b -> a"):
+        Graph([Task("a", record, {}, deps=("b",)), Task("b", record, {}, after=("a",))]
+              ).validate()
