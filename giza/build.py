@@ -291,7 +291,8 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         if len(graph):
             out.write(graph.dry_run() + "\n")
         return 0
-    for variant in variants:
+    quiet = options.level in ("warning", "error", "critical")
+    for variant in variants if not quiet else ():
         decision = decisions[variant]
         if decision.run:
             out.write(f"{variant.name}: building: {decision.reason}\n")
@@ -375,7 +376,11 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
 
     console = ConsoleReporter(out)
     json_report = JsonReport(request.report) if request.report else None
-    reporter = MultiReporter(console, json_report) if json_report else console
+    # --level warning and above: no progress, only messages, errors and the summary.
+    shown_progress: Any = None if options.level in ("warning", "error", "critical") else console
+    reporters = [r for r in (shown_progress, json_report) if r is not None]
+    reporter = MultiReporter(*reporters) if len(reporters) > 1 else (
+        reporters[0] if reporters else None)
     jobs = options.jobs or (None if options.scheduler else options.cores)
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:

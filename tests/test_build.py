@@ -325,3 +325,14 @@ def test_missing_source_dir_is_a_config_error(project, giza):
     result = giza("generate", "all")
     assert result.err == ("giza: error: config/build_conf.yaml:1: 'paths.source' is source, "
                           "which is not a directory\n")
+
+
+def test_level_warning_prints_only_messages_and_summary(copy_project, giza):
+    root = copy_project("basic")
+    (root / "source/install.txt").write_text("Install\n=======\n\nSee :ref:`nowhere`.\n")
+    result = giza("--level", "warning", "--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "source/install.txt:4: WARNING: undefined label: 'nowhere' [ref.ref]"
+    assert lines[1].split() == ["variant", "status", "warnings", "errors", "seconds"]
+    assert not any(line.startswith(("[", "html: building")) for line in lines)
