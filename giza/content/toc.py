@@ -18,9 +18,21 @@ from typing import Any
 from giza.content import rst
 from giza.content.context import ContentContext
 from giza.content.registry import Generator, Output, SourceFile
-from giza.content.units import BOOL, COMMON_FIELDS, INT, TEXT, Schema
+from giza.content.units import BOOL, COMMON_FIELDS, INT, TEXT, Check, Schema, _Invalid
 
-FIELDS = {**COMMON_FIELDS, "file": TEXT, "name": TEXT, "description": TEXT, "level": INT,
+
+def _page(value: Any) -> str:
+    # Toctree entries name documents: source-absolute, without a suffix.
+    # Dots are fine (/reference/method/db.collection.find); a source suffix is not.
+    text = TEXT.convert(value)
+    if not text.startswith("/") or text.endswith(("/", ".txt", ".rst")):
+        raise _Invalid(value, form=True)
+    return text
+
+
+PAGE = Check("a page path that starts with '/' and has no .txt/.rst suffix "
+             "(e.g. /tutorial/install)", _page)
+FIELDS = {**COMMON_FIELDS, "file": PAGE, "name": TEXT, "description": TEXT, "level": INT,
           "text_only": BOOL}
 
 

@@ -44,9 +44,10 @@ def iter_yaml(path: Path, shown: Path) -> Iterator[tuple[int, int, Any]]:
 class _Invalid(Exception):
     """Raised by a check; ``value`` is the offending (possibly nested) value."""
 
-    def __init__(self, value: Any) -> None:
+    def __init__(self, value: Any, form: bool = False) -> None:
         super().__init__()
         self.value = value
+        self.form = form  # the type is right but the form is not: quote the value
 
 
 def _scalar_text(value: Any) -> str:
@@ -233,10 +234,11 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: 
                 f"{schema.kind} unit '{ref}'{context}; valid fields: {valid}")
         try:
             converted = check.convert(value)
-        except _Invalid:
+        except _Invalid as invalid:
+            got = repr(value) if invalid.form else type_name(value)
             raise ContentError(
                 f"{shown}:{line}: document {index + 1}: field '{key}' must be "
-                f"{check.describe}, not {type_name(value)}") from None
+                f"{check.describe}, not {got}") from None
         nested = schema.nested.get(key) if not context else None
         if nested is not None:
             blocks = converted if isinstance(converted, list) else [converted]

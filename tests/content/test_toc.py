@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from giza.content.registry import match
 
 
@@ -97,3 +99,30 @@ def test_prefixes_do_not_collide() -> None:
     assert kind("options-x.yaml") == ("options", "option")
     assert match("ref-x.yaml") is None
     assert match("steps-x.yml") is None
+
+
+@pytest.mark.parametrize("bad", ["tutorial/install", "/tutorial/install.txt", "/tutorial/"])
+def test_file_must_be_a_source_absolute_page(tmp_path, monkeypatch, bad):
+    from giza.content import ContentContext, generate
+    from giza.errors import ContentError
+
+    monkeypatch.chdir(tmp_path)
+    includes = tmp_path / "source/includes"
+    includes.mkdir(parents=True)
+    (includes / "toc-x.yaml").write_text(f"file: {bad}\ndescription: D.\n")
+    with pytest.raises(ContentError) as err:
+        generate(ContentContext(includes_dir=includes), tmp_path / "proxy")
+    assert str(err.value) == (
+        f"source/includes/toc-x.yaml:1: document 1: field 'file' must be a page path that "
+        f"starts with '/' and has no .txt/.rst suffix (e.g. /tutorial/install), not '{bad}'")
+
+
+def test_dots_in_page_names_are_fine(tmp_path):
+    from giza.content import ContentContext, generate
+
+    includes = tmp_path / "includes"
+    includes.mkdir()
+    (includes / "toc-m.yaml").write_text("file: /reference/method/db.collection.find\n")
+    generate(ContentContext(includes_dir=includes), tmp_path / "proxy")
+    assert "/reference/method/db.collection.find" in (
+        tmp_path / "proxy/includes/toc/m.rst").read_text()
