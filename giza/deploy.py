@@ -401,10 +401,9 @@ def _destination(config: Config, host: str, remote: str) -> tuple[str, str]:
 
 
 def _newest_published(config: Config) -> str | None:
-    from giza.site.branches import load_published_branches
+    from giza.site.branches import for_config
 
-    path = config.paths.builddata / "published_branches.yaml"
-    published = load_published_branches(path).published if path.is_file() else ()
+    published = for_config(config).published
     return published[0] if published else None
 
 
@@ -458,15 +457,6 @@ def commands(config: Config, target: PushTarget,
             extra = [] if checked else ["--ignore-missing-args"]
             argv = [*base, *extra, str(base_dir / item), f"{dest.rstrip('/')}/"]
             result.append(Command(target.name, shown_host, tuple(argv)))
-    return result
-
-
-def task_commands(config: Config, names: Sequence[str],
-                  notes: list[str] | None = None) -> list[Command]:
-    """Every command of the named targets, for scheduling through the task graph."""
-    result: list[Command] = []
-    for target in select(load_targets(config), names):
-        result.extend(commands(config, target, notes))
     return result
 
 

@@ -120,19 +120,9 @@ def fetch_intersphinx(config: Config) -> dict[str, Any]:
 
 def sphinx_documents(config: Config, edition: str | None) -> dict[str, Any]:
     """latex_documents, man_pages and intersphinx_mapping for giza.sphinxext."""
-    from giza.site._files import edition_matches
+    from giza.post.latex import latex_documents
 
-    pdfs = []
-    for unit in config.side_documents("pdfs"):
-        if (isinstance(unit, dict) and unit.get("source")
-                and edition_matches(unit.get("edition"), edition)):
-            tag = unit.get("tag")
-            output = str(unit.get("output") or f"{config.project.name}.tex")
-            if tag and output.endswith(".tex"):
-                output = f"{output[:-4]}-{tag}.tex"
-            pdfs.append([str(unit["source"]).lstrip("/"), output,
-                         str(unit.get("title") or config.project.title),
-                         str(unit.get("author") or ""), str(unit.get("class") or "manual")])
+    pdfs = latex_documents(config, edition)
     manpages = []
     for unit in config.side_documents("manpages"):
         if isinstance(unit, dict) and unit.get("file") and unit.get("name"):
@@ -186,12 +176,10 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
 
 
 def published_versions(config: Config) -> list[dict[str, Any]]:
-    from giza.site.branches import load_published_branches, versions
+    from giza.site.branches import for_config, versions
 
-    path = config.paths.builddata / "published_branches.yaml"
-    if not path.is_file():
-        return []
-    return versions(load_published_branches(path), config.project.url, config.branch)
+    pb = for_config(config)
+    return versions(pb, config.project.url, config.branch) if pb.published else []
 
 
 def write_context(config: Config, variant: Variant) -> Path:
@@ -250,7 +238,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     """One sphinx-build. Raises TaskFailed (carrying the output) when it fails."""
     import os
 
-    from giza.sphinx.output import parse_output
+    from giza.sphinx.output import count_levels, parse_output
     from giza.sphinx.run import run_sphinx
 
     output = variant.output_dir(config)
@@ -272,7 +260,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant))
     run = run_sphinx(argv, cwd=config.root, env=env)
-    messages = parse_output(run.output)
+    warnings, errors = count_levels(parse_output(run.output))
     value = {
         "variant": variant.name,
         "seeded_from": seed_doctrees if seeded else None,
@@ -280,8 +268,8 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
         "output": run.output,
         "argv": argv,
         "seconds": run.seconds,
-        "warnings": sum(1 for m in messages if m.level == "WARNING"),
-        "errors": sum(1 for m in messages if m.level in ("ERROR", "SEVERE", "CRITICAL")),
+        "warnings": warnings,
+        "errors": errors,
     }
     if run.returncode != 0:
         raise TaskFailed(f"sphinx-build exited with status {run.returncode}", value)

@@ -19,7 +19,6 @@ from giza.deploy import (
     load_targets,
     run_command,
     select,
-    task_commands,
 )
 from giza.errors import BuildError, ConfigError, UsageError
 
@@ -145,7 +144,8 @@ def test_static_items_kept_before_the_build(project):
     # Planned before the build (the task graph): rsync skips a missing item itself.
     root = make(project, BRANCHED, branch="master")
     config = load()
-    cmds = task_commands(config, ["web"])
+    cmds = [c for target in select(load_targets(config), ["web"])
+            for c in commands(config, target)]
     public = root / "build" / "public"
     assert [c.argv[-2] for c in cmds] == [str(public / "master"), str(public / "manual"),
                                           str(public / "sitemap.xml.gz"),

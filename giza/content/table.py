@@ -22,8 +22,6 @@ from giza.content.registry import Generator, Output, SourceFile
 from giza.content.units import ANY, COMMON_FIELDS, TEXT, Schema, Unit
 from giza.errors import ContentError
 
-SECTIONS = ("layout", "meta", "content")
-
 
 def _key(data: Mapping[str, Any], index: int) -> Any:
     return data.get("ref", data.get("section"))

@@ -18,19 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from giza.config.schema import type_name
-from giza.errors import ContentError
+from giza.errors import ContentError, shown
 from giza.yamlfile import Node, NodeList, iter_documents
 
 Key = Any  # a str for most kinds, a (program, name) tuple for options
 
 
 def display_path(path: Path) -> Path:
-    """``path`` relative to the cwd when it is under it, else absolute."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd())
-    except ValueError:
-        return absolute
+    """``path`` as messages show it (:func:`giza.errors.shown`), as a Path."""
+    return Path(shown(os.path.abspath(path)))
 
 
 def iter_yaml(path: Path, shown: Path) -> Iterator[tuple[int, int, Any]]:

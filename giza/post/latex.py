@@ -21,7 +21,10 @@ NOT_INSTALLED = "latexmk is not installed; PDFs were not built (see docs: post.t
 
 
 def entries(config: Config, edition: str | None) -> list[tuple[dict[str, Any], str]]:
-    """pdfs.yaml entries for this edition, each with its ``file:line`` for messages."""
+    """pdfs.yaml entries for this edition, each with its ``file:line`` for messages.
+
+    The one reader of pdfs.yaml: giza.sphinxext's latex_documents (which name the .tex
+    Sphinx writes) and this finalizer (which runs latexmk on it) must agree."""
     side = config.side("pdfs")
     if side is None:
         return []
@@ -30,15 +33,22 @@ def entries(config: Config, edition: str | None) -> list[tuple[dict[str, Any], s
         origin = side.origins[i] if i < len(side.origins) else (side.paths[0], 0)
         docs = doc if isinstance(doc, (list, tuple)) else [doc]
         for entry in docs:
-            if not isinstance(entry, dict) or not entry.get("output"):
+            if not isinstance(entry, dict) or not entry.get("output") or not entry.get("source"):
                 continue
+            # An entry that names editions is built for those editions only.
             wanted = entry.get("edition")
-            if wanted:
-                allowed = [wanted] if isinstance(wanted, str) else list(wanted)
-                if edition not in allowed:
-                    continue
+            if wanted and edition not in ([wanted] if isinstance(wanted, str) else wanted):
+                continue
             found.append((dict(entry), where(*origin)))
     return found
+
+
+def latex_documents(config: Config, edition: str | None) -> list[list[Any]]:
+    """Sphinx latex_documents rows: (start doc, .tex name, title, author, class)."""
+    return [[str(entry["source"]).lstrip("/"), str(entry["output"]),
+             str(entry.get("title") or config.project.title), str(entry.get("author") or ""),
+             str(entry.get("class") or "manual")]
+            for entry, _ in entries(config, edition)]
 
 
 def finalize(config: Config, variant: Variant, out: Path, fragment: Path) -> Finalized:

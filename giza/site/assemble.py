@@ -23,7 +23,7 @@ class SiteFiles:
 
 def site_files(config: Config, edition: str | None, language: str | None) -> SiteFiles:
     from giza.post import is_branched, site_dir
-    from giza.site.branches import load_published_branches, versions_json
+    from giza.site.branches import for_config, versions_json
     from giza.site.hashfile import render_release_txt
     from giza.site.redirects import load_redirects, render_htaccess, render_nginx, render_stubs
     from giza.site.robots import load_robots, render_robots
@@ -43,20 +43,19 @@ def site_files(config: Config, edition: str | None, language: str | None) -> Sit
             files.site[rel] = text
 
     files.site["release.txt"] = render_release_txt(config.git.commit)
-    branches_file = config.paths.builddata / "published_branches.yaml"
-    pb = load_published_branches(branches_file) if branches_file.is_file() else None
-    if pb is not None and pb.published:
+    pb = for_config(config)
+    if pb.published:
         files.site["versions.json"] = versions_json(pb, url, config.branch)
     robots = config.side("robots")
     if robots:
         units = [unit for path in robots.paths for unit in load_robots(path)]
-        text = render_robots(units, pb.published if pb else (), edition)
+        text = render_robots(units, pb.published, edition)
         if text is not None:
             at_root("robots.txt", text)
     htaccess = config.side("htaccess")
     if htaccess:
         links = _links(config)
-        redirects = load_redirects(htaccess.paths, pb.published if pb else (), edition, links)
+        redirects = load_redirects(htaccess.paths, pb.published, edition, links)
         if redirects:
             at_root(".htaccess", render_htaccess(redirects, url))
             at_root(NGINX_FILE, render_nginx(redirects, url))

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
-from giza.site._files import yaml_kind
 from giza.yamlfile import Node, NodeList, single_document
 
 
@@ -49,7 +49,7 @@ def _mapping(node: Any, key: str, path: Path, dotted: str) -> Node | None:
         return None
     if not isinstance(value, dict):
         raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a mapping, "
-                          f"got {yaml_kind(value)}")
+                          f"got {type_name(value)}")
     return value  # type: ignore[return-value]
 
 
@@ -61,7 +61,7 @@ def _string(node: Node | None, key: str, path: Path, dotted: str) -> str | None:
         return str(value)  # `stable: 6.0` parses as a float; keep what the author meant
     if not isinstance(value, str):
         raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a string, "
-                          f"got {yaml_kind(value)}")
+                          f"got {type_name(value)}")
     return value
 
 
@@ -71,7 +71,7 @@ def _strings(node: Node | None, key: str, path: Path, dotted: str) -> tuple[str,
     value = node[key]
     if not isinstance(value, list):
         raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a list of "
-                          f"strings, got {yaml_kind(value)}")
+                          f"strings, got {type_name(value)}")
     result = []
     for index, item in enumerate(value):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
@@ -84,6 +84,11 @@ def _strings(node: Node | None, key: str, path: Path, dotted: str) -> tuple[str,
     return tuple(result)
 
 
+def for_config(config: Any) -> PublishedBranches:
+    """The project's ``<builddata>/published_branches.yaml`` (defaults when absent)."""
+    return load_published_branches(config.paths.builddata / "published_branches.yaml")
+
+
 def load_published_branches(path: Path) -> PublishedBranches:
     """Read ``published_branches.yaml``; a missing or empty file gives the defaults."""
     if not path.is_file():
@@ -94,7 +99,7 @@ def load_published_branches(path: Path) -> PublishedBranches:
     data = document.data
     if not isinstance(data, dict):
         raise ConfigError(f"{shown(path)}:{document.line}: expected a mapping with 'git' and "
-                          f"'version', got {yaml_kind(data)}")
+                          f"'version', got {type_name(data)}")
     git = _mapping(data, "git", path, "git")
     branches = _mapping(git, "branches", path, "git.branches") if git else None
     version = _mapping(data, "version", path, "version")

@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
-from giza.site._files import edition_matches, write_if_changed, yaml_kind
+from giza.fileio import write_if_changed
+from giza.site._files import edition_matches
 from giza.yamlfile import Node, NodeList, iter_documents
 
 OUTPUT_TYPES = ("web", "print", "offset", "target")
@@ -118,7 +120,7 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
             continue
         if not isinstance(data, Node):
             raise ConfigError(f"{shown(metadata)}:{doc.line}: expected a mapping with 'name', got "
-                              f"{yaml_kind(data)}")
+                              f"{type_name(data)}")
         name = data.get("name")
         if not isinstance(name, str) or not name.strip() or ".." in name.split("/"):
             problem = "required key is missing" if name is None else \
@@ -137,7 +139,7 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
         raw = data.get("outputs") or [Node()]
         if not isinstance(raw, list):
             raise ConfigError(f"{shown(metadata)}:{data.line_of('outputs')}: outputs: "
-                              f"expected a list, got {yaml_kind(raw)}")
+                              f"expected a list, got {type_name(raw)}")
         outputs = []
         files: dict[str, ImageOutput] = {}
         for index, item in enumerate(raw):

@@ -20,7 +20,7 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
-from giza.site._files import atomic_write
+from giza.fileio import atomic_write
 
 Opener = Callable[..., Any]
 _MAGIC = b"# Sphinx inventory version"

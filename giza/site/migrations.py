@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
-from giza.site._files import edition_matches, write_if_changed, yaml_kind
+from giza.fileio import write_if_changed
+from giza.site._files import edition_matches
 from giza.yamlfile import Node, NodeList, iter_documents
 
 
@@ -216,7 +218,7 @@ def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
             continue
         if not isinstance(doc.data, Node):
             raise ConfigError(f"{shown(migrations)}:{doc.line}: expected a mapping with "
-                              f"'source', got {yaml_kind(doc.data)}")
+                              f"'source', got {type_name(doc.data)}")
         if edition_matches(doc.data.get("edition"), edition):
             written += _migrate(_Context(migrations, doc.data), project_root, proxy_source)
     return written

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
-from giza.site._files import edition_matches, yaml_kind
+from giza.site._files import edition_matches
 from giza.yamlfile import Node, iter_documents
 
 VALID_CODES = (301, 302, 303, 307, 308)
@@ -91,7 +92,7 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
     if isinstance(outputs, str):
         outputs = [outputs]
     if not isinstance(outputs, list):
-        raise ConfigError(f"{where}: outputs: expected a list, got {yaml_kind(outputs)}")
+        raise ConfigError(f"{where}: outputs: expected a list, got {type_name(outputs)}")
     pairs: list[tuple[str, str]] = []
     for index, item in enumerate(outputs):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
@@ -179,7 +180,7 @@ def load_redirects(paths: Iterable[Path], published: Sequence[str],
                 continue  # a trailing '---' is harmless
             if not isinstance(doc.data, Node):
                 raise ConfigError(f"{path}:{doc.line}: expected a mapping with 'from' and "
-                                  f"'to', got {yaml_kind(doc.data)}")
+                                  f"'to', got {type_name(doc.data)}")
             if not edition_matches(doc.data.get("edition"), edition):
                 continue
             for redirect in _unit_redirects(path, doc.data, published, links or {}):

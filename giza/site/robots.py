@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
-from giza.site._files import edition_matches, yaml_kind
+from giza.site._files import edition_matches
 from giza.yamlfile import Node, iter_documents
 
 _PUBLISHED = re.compile(r"^\{\{\s*published\s*\}\}$")
@@ -33,7 +34,7 @@ def load_robots(path: Path) -> list[Node]:
             continue
         if not isinstance(unit, Node):
             raise ConfigError(f"{shown(path)}:{doc.line}: expected a mapping with 'file', got "
-                              f"{yaml_kind(unit)}")
+                              f"{type_name(unit)}")
         file = unit.get("file")
         if not isinstance(file, str) or not file.strip():
             problem = "required key is missing" if file is None else \

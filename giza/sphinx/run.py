@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,10 +204,3 @@ def _reap(proc: subprocess.Popen[str]) -> None:
     for stream in (proc.stdout,):
         if stream is not None:
             stream.close()
-
-
-def command_line(argv: Sequence[str]) -> str:
-    """A copy-pasteable rendering of argv, for logs only (never executed)."""
-    import shlex
-
-    return shlex.join(str(a) for a in argv)
