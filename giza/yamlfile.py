@@ -200,6 +200,21 @@ def iter_documents(path: Path, text: str | None = None,
         loader.dispose()
 
 
+def iter_units(path: Path, expected: str, error: type[Exception] = ConfigError
+               ) -> Iterator[tuple[Document, Node]]:
+    """Each non-empty document of a unit file, which must be a mapping; ``expected``
+    says what it should hold, e.g. "a mapping with 'file'"."""
+    for doc in iter_documents(path, error=error):
+        if doc.data is None:
+            continue  # a trailing '---' is harmless
+        if not isinstance(doc.data, Node):
+            from giza.config.schema import type_name
+
+            raise error(f"{shown(path)}:{doc.line}: expected {expected}, "
+                        f"got {type_name(doc.data)}")
+        yield doc, doc.data
+
+
 def load_documents(path: Path, error: type[Exception] = ConfigError) -> list[Document]:
     """All documents of a YAML file, in order."""
     return list(iter_documents(path, error=error))

@@ -57,3 +57,16 @@ def test_errors_name_file_and_line(tmp_path: Path, monkeypatch):
     with pytest.raises(ConfigError) as err:
         load_one(Path("two.yaml"))
     assert str(err.value) == "two.yaml:3: expected one YAML document, found 2"
+
+
+def test_iter_units_skips_empty_documents_and_requires_mappings(tmp_path: Path, monkeypatch):
+    from giza.yamlfile import iter_units
+
+    monkeypatch.chdir(tmp_path)
+    Path("units.yaml").write_text("file: /a\n---\n---\nfile: /b\n")
+    assert [unit["file"] for _, unit in iter_units(Path("units.yaml"), "a mapping")] == [
+        "/a", "/b"]
+    Path("bad.yaml").write_text("file: /a\n---\n- x\n")
+    with pytest.raises(ConfigError) as err:
+        list(iter_units(Path("bad.yaml"), "a mapping with 'file'"))
+    assert str(err.value) == "bad.yaml:3: expected a mapping with 'file', got a list"

@@ -31,7 +31,7 @@ from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
 from giza.fileio import write_if_changed
 from giza.site._files import edition_matches
-from giza.yamlfile import Node, NodeList, iter_documents
+from giza.yamlfile import Node, NodeList, iter_units
 
 OUTPUT_TYPES = ("web", "print", "offset", "target")
 _GUARDS = {"web": "not latex", "print": "latex and not offset", "offset": "latex and offset"}
@@ -114,13 +114,7 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
     """Validated units of ``metadata`` that apply to ``edition``."""
     units: list[ImageUnit] = []
     seen: dict[str, int] = {}
-    for doc in iter_documents(metadata):
-        data = doc.data
-        if data is None:
-            continue
-        if not isinstance(data, Node):
-            raise ConfigError(f"{shown(metadata)}:{doc.line}: expected a mapping with 'name', got "
-                              f"{type_name(data)}")
+    for _doc, data in iter_units(metadata, "a mapping with 'name'"):
         name = data.get("name")
         if not isinstance(name, str) or not name.strip() or ".." in name.split("/"):
             problem = "required key is missing" if name is None else \

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
 from giza.fileio import write_if_changed
 from giza.site._files import edition_matches
-from giza.yamlfile import Node, NodeList, iter_documents
+from giza.yamlfile import Node, NodeList, iter_units
 
 
 @dataclass(frozen=True)
@@ -213,12 +212,7 @@ def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
     ``build/``. Targets are relative to ``proxy_source``.
     """
     written: list[Path] = []
-    for doc in iter_documents(migrations):
-        if doc.data is None:
-            continue
-        if not isinstance(doc.data, Node):
-            raise ConfigError(f"{shown(migrations)}:{doc.line}: expected a mapping with "
-                              f"'source', got {type_name(doc.data)}")
-        if edition_matches(doc.data.get("edition"), edition):
-            written += _migrate(_Context(migrations, doc.data), project_root, proxy_source)
+    for _doc, unit in iter_units(migrations, "a mapping with 'source'"):
+        if edition_matches(unit.get("edition"), edition):
+            written += _migrate(_Context(migrations, unit), project_root, proxy_source)
     return written

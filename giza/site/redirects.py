@@ -33,7 +33,7 @@ from typing import Any
 from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
 from giza.site._files import edition_matches
-from giza.yamlfile import Node, iter_documents
+from giza.yamlfile import Node, iter_units
 
 VALID_CODES = (301, 302, 303, 307, 308)
 DEFAULT_CODE = 303
@@ -175,15 +175,10 @@ def load_redirects(paths: Iterable[Path], published: Sequence[str],
     """
     by_source: dict[str, Redirect] = {}
     for path in paths:
-        for doc in iter_documents(path):
-            if doc.data is None:
-                continue  # a trailing '---' is harmless
-            if not isinstance(doc.data, Node):
-                raise ConfigError(f"{path}:{doc.line}: expected a mapping with 'from' and "
-                                  f"'to', got {type_name(doc.data)}")
-            if not edition_matches(doc.data.get("edition"), edition):
+        for _doc, unit in iter_units(path, "a mapping with 'from' and 'to'"):
+            if not edition_matches(unit.get("edition"), edition):
                 continue
-            for redirect in _unit_redirects(path, doc.data, published, links or {}):
+            for redirect in _unit_redirects(path, unit, published, links or {}):
                 previous = by_source.get(redirect.source)
                 if previous is None:
                     by_source[redirect.source] = redirect

@@ -17,10 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
 from giza.site._files import edition_matches
-from giza.yamlfile import Node, iter_documents
+from giza.yamlfile import Node, iter_units
 
 _PUBLISHED = re.compile(r"^\{\{\s*published\s*\}\}$")
 
@@ -28,13 +27,7 @@ _PUBLISHED = re.compile(r"^\{\{\s*published\s*\}\}$")
 def load_robots(path: Path) -> list[Node]:
     """The units of ``robots.yaml``, validated; errors name ``<file>:<line>: <key>``."""
     units: list[Node] = []
-    for doc in iter_documents(path):
-        unit = doc.data
-        if unit is None:
-            continue
-        if not isinstance(unit, Node):
-            raise ConfigError(f"{shown(path)}:{doc.line}: expected a mapping with 'file', got "
-                              f"{type_name(unit)}")
+    for _doc, unit in iter_units(path, "a mapping with 'file'"):
         file = unit.get("file")
         if not isinstance(file, str) or not file.strip():
             problem = "required key is missing" if file is None else \
