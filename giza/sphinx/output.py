@@ -50,6 +50,8 @@ _NOISE = re.compile(
     r"Build finished\.)"
 )
 # Lines that start a crash report (sphinx prints these then a long traceback section).
+# Colour codes from a command that ignores NO_COLOR would hide paths from the patterns below.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CRASH = re.compile(
     r"^(?:[A-Z][\w ]* error[!:]|Exception occurred:|Sphinx error:|Interrupted!|"
     r"Traceback \(most recent call last\):)"
@@ -72,7 +74,7 @@ def parse_output(output: str, path_map: PathMap | None = None) -> list[Message]:
             messages.append(Message(path, line, str(current["level"]), text))  # type: ignore[arg-type]
         current, body = None, []
 
-    for raw in output.splitlines():
+    for raw in _ANSI.sub("", output).splitlines():
         line = raw.rstrip()
         progress = _PROGRESS.match(line)
         if progress:

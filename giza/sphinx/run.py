@@ -71,6 +71,9 @@ def run_sphinx(
     if isinstance(argv, (str, bytes)):
         raise TypeError("argv must be a list of arguments, never a shell string")
     argv = [os.fspath(a) for a in argv]
+    # Output is parsed, never shown raw: ask for plain text even when the caller's
+    # environment sets FORCE_COLOR (as CI systems do); NO_COLOR wins over it in Sphinx.
+    child_env = {**(os.environ if env is None else env), "NO_COLOR": "1"}
     start = time.perf_counter()
     # The child dies with this process even on kill -9, where no handler can run. Only from
     # the main thread: Linux ties the signal to the creating thread, and pool threads end.
@@ -79,7 +82,7 @@ def run_sphinx(
     proc = subprocess.Popen(
         argv,
         cwd=cwd,
-        env=dict(env) if env is not None else None,
+        env=child_env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

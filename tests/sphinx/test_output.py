@@ -3,6 +3,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from giza.sphinx.output import (
     Message,
     count_levels,
@@ -144,7 +146,18 @@ def test_merge_and_format_messages() -> None:
     ]
 
 
-def test_real_sphinx_build_output_round_trip(tmp_path: Path) -> None:
+def test_colour_codes_are_stripped_before_parsing() -> None:
+    coloured = f"\x1b[91m{P}/index.txt:4: WARNING: undefined label: 'x' [ref.ref]\x1b[39;49;00m\n"
+    assert parse_output(coloured) == [
+        Message(f"{P}/index.txt", 4, "WARNING", "undefined label: 'x' [ref.ref]"),
+    ]
+
+
+def test_real_sphinx_build_output_round_trip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CI systems set FORCE_COLOR; sphinx-build must still write plain text for giza.
+    monkeypatch.setenv("FORCE_COLOR", "1")
     root = tmp_path
     source = root / "source"
     source.mkdir()
@@ -154,6 +167,7 @@ def test_real_sphinx_build_output_round_trip(tmp_path: Path) -> None:
     (proxy / "index.txt").write_text("T\n=\n\n.. toctree::\n\n   missing\n\nSee :ref:`x`.\n")
     sphinx_build = Path(sys.executable).with_name("sphinx-build")
     result = run_sphinx([str(sphinx_build), "-q", "-b", "html", str(proxy), str(root / "out")])
+    assert "\x1b[" not in result.output
     messages = parse_output(result.output, proxy_path_mapper(root, {proxy: source}))
     assert [(m.path, m.line, m.level) for m in messages] == [
         ("source/index.txt", 4, "WARNING"),
