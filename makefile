@@ -16,13 +16,20 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# rsync is what deploy runs (and what its tests use); install it when we can.
+# rsync is what deploy runs (and its tests use); latexmk and a small TeX set turn the
+# latex builder's output into PDFs. Install what is missing when we can.
+TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra \
+                texlive-fonts-recommended tex-gyre
 system-deps:
-	@command -v rsync >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing rsync"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync) >/dev/null; \
-	  else echo "warning: rsync is not installed; deploy tests will be skipped" >&2; fi; }
+	@missing=""; \
+	command -v rsync >/dev/null 2>&1 || missing="$$missing rsync"; \
+	command -v latexmk >/dev/null 2>&1 || missing="$$missing $(TEX_PACKAGES)"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "warning: not installed:$$missing; tests that need them are skipped" >&2; fi
 
 docs: venv
 	$(GIZA) sphinx -b html

@@ -7,7 +7,6 @@ Each entry's ``output`` names the ``.tex`` file Sphinx wrote; the PDF is staged 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from giza.config.model import Config
 from giza.errors import BuildError, shown, where
 from giza.post import Finalized, stable_link
 from giza.post.staging import _place_file
+from giza.sphinx.run import run_sphinx
 from giza.variants import Variant
 
 NOT_INSTALLED = "latexmk is not installed; PDFs were not built (see docs: post.txt)"
@@ -66,11 +66,11 @@ def finalize(config: Config, variant: Variant, out: Path, fragment: Path) -> Fin
             raise BuildError(f"{variant.name}: {shown(tex)} (pdfs.yaml entry at {origin}) "
                              f"was not written by Sphinx; check latex_documents")
         argv = [latexmk, "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name]
-        run = subprocess.run(argv, cwd=out, stdin=subprocess.DEVNULL, capture_output=True,
-                             text=True, errors="replace", check=False)
+        # Through run_sphinx for its process group: Ctrl-C stops pdflatex too.
+        run = run_sphinx(argv, cwd=out)
         pdf = tex.with_suffix(".pdf")
         if run.returncode != 0 or not pdf.is_file():
-            tail = "\n".join((run.stdout + run.stderr).splitlines()[-15:])
+            tail = "\n".join(run.output.splitlines()[-15:])
             raise BuildError(f"{variant.name}: latexmk failed on {shown(tex)} "
                              f"(exit {run.returncode}):\n{tail}")
         stem = tex.stem + (f"-{entry['tag']}" if entry.get("tag") else "")
