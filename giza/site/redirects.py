@@ -5,7 +5,8 @@ A unit::
     from: /old/path            # site path; gets a leading '/', loses a trailing '/'
     to: /new/path              # site path or an absolute http(s) URL
     code: 301                  # 301|302|303|307|308, default 303
-    outputs: [all, before-v3.0, after-v3.2, v2.6, {manual: v3.0}, {after-v3.0: manual}]
+    outputs: [all, before-v3.0, after-v3.2, v2.6, {manual: v3.0}, {after-v3.0: manual},
+              {before-v3.0: {onprem: cloud}}]
     edition: saas              # optional filter (string or list)
 
 ``outputs`` expands against the published branches (newest first) into pairs of
@@ -15,7 +16,9 @@ prefixes, the left one for ``from`` and the right one for ``to``:
 * ``before-<b>``: ``<b>`` and every older branch; ``after-<b>``: every newer one;
 * a plain string: that prefix on both sides (``''`` means no prefix);
 * ``{left: right}``: different prefixes; when ``left`` is ``all``/``before-<b>``/
-  ``after-<b>`` it is expanded and every branch redirects to ``right``.
+  ``after-<b>`` it is expanded and every branch redirects to ``right``;
+* ``{<set>: {src: dst}}`` with ``<set>`` one of ``all``/``before-<b>``/``after-<b>``:
+  each branch ``b`` of the set redirects from ``src/b`` to ``dst/b``.
 
 Without ``outputs`` the redirect applies once, without a prefix. The resolved list
 renders as Apache ``.htaccess`` lines, nginx ``location`` rules or HTML
@@ -85,6 +88,21 @@ def _branch_set(expr: str, published: Sequence[str], where: str) -> list[str] | 
     return None
 
 
+def _mapped_branches(expr: str, mapping: dict[Any, Any], published: Sequence[str],
+                     where: str) -> list[tuple[str, str]]:
+    """``{before-v3.0: {onprem: cloud}}``: each branch ``b`` of the set redirects from
+    ``onprem/b`` to ``cloud/b`` (the historic form for products whose sections moved)."""
+    branches = _branch_set(expr, published, where)
+    if branches is None:
+        raise ConfigError(f"{where}: {{{expr}: {{from-prefix: to-prefix}}}} needs all, "
+                          f"before-<branch> or after-<branch> as its key, got {expr!r}")
+    if len(mapping) != 1 or not all(isinstance(x, str) for x in next(iter(mapping.items()))):
+        raise ConfigError(f"{where}: {{{expr}: ...}}: expected one {{from-prefix: to-prefix}} "
+                          f"pair of strings, got {dict(mapping)!r}")
+    src, dst = next(iter(mapping.items()))
+    return [(f"{src}/{b}" if src else b, f"{dst}/{b}" if dst else b) for b in branches]
+
+
 def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, str],
                     where: str) -> list[tuple[str, str]]:
     if outputs is None:
@@ -105,6 +123,9 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
                 pairs.extend((b, b) for b in branches)
         elif isinstance(item, dict) and len(item) == 1:
             left, right = next(iter(item.items()))
+            if isinstance(left, str) and isinstance(right, dict):
+                pairs.extend(_mapped_branches(left, right, published, f"{where}: outputs[{index}]"))
+                continue
             if not isinstance(left, str) or not isinstance(right, str):
                 raise ConfigError(f"{where}: outputs[{index}]: expected {{left: right}} with "
                                   f"string prefixes, got {dict(item)!r}")

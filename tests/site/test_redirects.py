@@ -181,3 +181,27 @@ def test_whitespace_in_paths(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_redirects([path], [])
     assert str(exc.value) == f"{path}:1: from: '/a b' contains whitespace; encode it as %20"
+
+
+def test_branch_set_with_mapped_prefixes(tmp_path):
+    # The historic {before-<b>: {src: dst}} form: each branch moves from src/b to dst/b.
+    path = write(tmp_path, "from: /a\nto: /b\noutputs: [{before-v3.0: {onprem: cloud}}]\n")
+    assert sources(load_redirects([path], PUBLISHED)) == [
+        (303, "/onprem/v2.6/a", "/cloud/v2.6/b"),
+        (303, "/onprem/v3.0/a", "/cloud/v3.0/b"),
+    ]
+
+
+def test_mapped_prefixes_need_a_branch_set(tmp_path):
+    path = write(tmp_path, "from: /a\nto: /b\noutputs: [{v3.0: {onprem: cloud}}]\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], PUBLISHED)
+    assert str(exc.value) == (f"{path}:3: outputs[0]: {{v3.0: {{from-prefix: to-prefix}}}} "
+                              "needs all, before-<branch> or after-<branch> as its key, "
+                              "got 'v3.0'")
+    path = write(tmp_path, "from: /a\nto: /b\noutputs: [{all: {onprem: cloud, x: y}}]\n")
+    with pytest.raises(ConfigError) as exc:
+        load_redirects([path], PUBLISHED)
+    assert str(exc.value) == (f"{path}:3: outputs[0]: {{all: ...}}: expected one "
+                              "{from-prefix: to-prefix} pair of strings, got "
+                              "{'onprem': 'cloud', 'x': 'y'}")
