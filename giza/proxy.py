@@ -2,18 +2,24 @@
 
 Sphinx decides what to re-read from mtimes, so a file whose size and mtime match
 the source is left alone, and a copied file keeps the source's mtime. Directories
-that generators own (``protect``) are never pruned.
+that generators own (``protect``) are never pruned. Files that later steps rewrite
+(``owned``: migration targets, pages that include extracts) are neither copied nor
+pruned, so a rebuild that changes nothing touches none of them; the owned set of
+the previous run is kept beside the tree (:func:`load_owned`).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from giza.fileio import atomic_write
 
 DEFAULT_IGNORE = (".git*", ".hg*", ".svn", ".DS_Store", "Thumbs.db", "*~", "#*#", ".#*")
 
@@ -64,6 +70,54 @@ def _excluded(rel: str, excludes: Sequence[str]) -> bool:
     return stem in excludes
 
 
+def mirrored(rel: str, ignore: Sequence[str] = (), exclude: Sequence[str] = ()) -> bool:
+    """Whether :func:`mirror` copies the source file at ``rel`` (not ignored or excluded,
+    nor inside an ignored or excluded directory)."""
+    skip, excludes = Ignore(ignore), _normalise(exclude)
+    parts = rel.strip("/").split("/")
+    for end in range(1, len(parts) + 1):
+        sub = "/".join(parts[:end])
+        if skip(sub, parts[end - 1]) or _excluded(sub, excludes):
+            return False
+    return True
+
+
+def _owned_manifest(proxy: Path) -> Path:
+    proxy = Path(os.path.abspath(proxy))
+    return proxy.parent / ".giza" / f"owned-{proxy.name}.json"
+
+
+def load_owned(proxy: Path) -> set[str]:
+    """The proxy-relative files later steps rewrote in the previous run."""
+    try:
+        data = json.loads(_owned_manifest(proxy).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {str(rel) for rel in data} if isinstance(data, list) else set()
+
+
+def save_owned(proxy: Path, owned: set[str]) -> None:
+    manifest = _owned_manifest(proxy)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(manifest, json.dumps(sorted(owned)).encode())
+
+
+def release_owned(source: Path, proxy: Path, released: set[str],
+                  ignore: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[str]:
+    """Give files no step owns any more back to the mirror: the source's copy where
+    there is one, otherwise nothing. Returns the released paths that changed."""
+    changed = []
+    for rel in sorted(released):
+        src, dst = source / rel, proxy / rel
+        if src.is_file() and mirrored(rel, ignore, exclude):
+            _copy(str(src), str(dst))
+            changed.append(rel)
+        elif dst.is_file():
+            dst.unlink()
+            changed.append(rel)
+    return changed
+
+
 def _copy(src: str, dst: str) -> None:
     # Copy beside the target, then rename: a reader never sees half a file.
     tmp = f"{dst}.giza-tmp"
@@ -73,17 +127,20 @@ def _copy(src: str, dst: str) -> None:
 
 
 def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Sequence[str] = (),
-           exclude: Sequence[str] = (), keep: Sequence[str] = ()) -> MirrorResult:
+           exclude: Sequence[str] = (), keep: Sequence[str] = (),
+           owned: Sequence[str] = ()) -> MirrorResult:
     """Make ``proxy`` hold the files of ``source`` (minus ignored and excluded ones).
 
     ``protect`` names proxy-relative dirs or files never pruned; ``keep`` holds globs
     on proxy-relative paths of generated files that live beside mirrored ones (e.g.
-    ``images/*.rst``) and must not be pruned either."""
+    ``images/*.rst``) and must not be pruned either; ``owned`` files are neither
+    copied nor pruned."""
     if not source.is_dir():
         raise FileNotFoundError(f"source directory {source} does not exist")
     skip = Ignore(ignore)
     keep_globs = list(keep)
-    protected = _normalise(protect)
+    owned_files = set(_normalise(owned))
+    protected = _normalise([*protect, *owned_files])
     excludes = _normalise(exclude)
     result = MirrorResult()
     wanted: set[str] = set()
@@ -108,6 +165,8 @@ def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Seque
             if not entry.is_file():
                 continue
             wanted.add(rel)
+            if rel in owned_files:
+                continue
             if not made:
                 os.makedirs(dst_dir, exist_ok=True)
                 made = True

@@ -11,7 +11,7 @@ from typing import Any
 from giza.config.model import Config
 from giza.errors import BuildError
 from giza.fileio import write_if_changed
-from giza.proxy import mirror
+from giza.proxy import load_owned, mirror, release_owned, save_owned
 from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
 from giza.variants import Variant
 
@@ -73,19 +73,25 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
                  proxy: str, kinds: Sequence[str] | None = None,
                  excluded: Sequence[str] = ()) -> dict[str, Any]:
     """Mirror source/ into the proxy tree, then generate content into it: YAML units,
-    includes/hash.rst, image figures and migrations."""
+    includes/hash.rst, image figures, migrations and extract includes in pages."""
     from giza.content import generate
     from giza.site.hashfile import write_hash_rst
     from giza.site.images import generate_images
     from giza.site.migrations import apply_migrations
+    from giza.site.pages import apply_page_edits
 
     proxy_dir = Path(proxy)
-    mirrored = mirror(config.paths.source, proxy_dir, ignore=config.paths.ignore,
+    ignore = config.paths.ignore
+    # Files the steps below rewrite stay out of the mirror, so an unchanged run
+    # leaves them (and their mtimes, which Sphinx watches) alone.
+    previous = load_owned(proxy_dir)
+    mirrored = mirror(config.paths.source, proxy_dir, ignore=ignore,
                       protect=protected_dirs(config, proxy_dir), exclude=excluded,
-                      keep=kept_globs(config))
+                      keep=kept_globs(config), owned=sorted(previous))
     generated = generate(content_context(config, edition), proxy_dir, kinds)
     written = len(generated.written)
     notes: list[str] = []
+    owned: set[str] = set()
     if kinds is None or "hash" in kinds:
         written += write_hash_rst(proxy_dir, config.git.commit)
     images = config.side("images")
@@ -98,8 +104,21 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
             notes.extend(result.notices)
     migrations = config.side("migrations")
     if migrations and (kinds is None or "migrations" in kinds):
+        root = proxy_dir.resolve()
         for path in migrations.paths:
-            written += len(apply_migrations(path, config.root, proxy_dir, edition))
+            done = apply_migrations(path, config.root, proxy_dir, edition)
+            written += len(done.written)
+            owned.update(Path(t).resolve().relative_to(root).as_posix() for t in done.targets)
+    pages, edited = apply_page_edits(generated.edits, config.paths.source, proxy_dir,
+                                     ignore, excluded)
+    written += len(edited)
+    owned |= pages
+    if kinds is None:
+        release_owned(config.paths.source, proxy_dir, previous - owned, ignore, excluded)
+    else:
+        owned |= previous  # a partial run does not know what the other kinds own
+    if owned != previous:
+        save_owned(proxy_dir, owned)
     return {
         "proxy": str(proxy_dir),
         "copied": len(mirrored.copied),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from giza.proxy import mirror
+from giza.proxy import mirror, mirrored, release_owned
 
 from helpers import write_tree
 
@@ -118,3 +118,28 @@ def test_kept_generated_files_beside_mirrored_ones(tmp_path: Path):
     result = mirror(src, proxy, keep=["images/*.rst", "images/*.png"])
     assert result.removed == ["images/old.txt"]
     assert tree(proxy) == ["images/logo.png", "images/logo.rst", "images/logo.svg"]
+
+
+def test_owned_files_are_neither_copied_nor_pruned(tmp_path: Path) -> None:
+    source, proxy = tmp_path / "source", tmp_path / "proxy"
+    source.mkdir()
+    (source / "page.txt").write_text("from source\n")
+    proxy.mkdir()
+    (proxy / "page.txt").write_text("rewritten by a later step\n")
+    (proxy / "moved.txt").write_text("a migration target\n")
+    result = mirror(source, proxy, owned=["page.txt", "/moved.txt"])
+    assert (result.copied, result.removed) == ([], [])
+    assert (proxy / "page.txt").read_text() == "rewritten by a later step\n"
+    assert (proxy / "moved.txt").is_file()
+    # Released: the source's copy comes back, and a file with no source goes.
+    assert release_owned(source, proxy, {"page.txt", "moved.txt"}) == ["moved.txt", "page.txt"]
+    assert (proxy / "page.txt").read_text() == "from source\n"
+    assert not (proxy / "moved.txt").exists()
+
+
+def test_mirrored_answers_like_mirror() -> None:
+    assert mirrored("ref/a.txt")
+    assert not mirrored("ref/a.txt", exclude=["/ref"])
+    assert not mirrored("ref/a.txt", exclude=["/ref/a"])
+    assert not mirrored("drafts/a.txt", ignore=["drafts"])
+    assert not mirrored(".git/config")

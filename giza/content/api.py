@@ -22,8 +22,18 @@ from giza.content.units import display_path
 from giza.content.writer import write_if_changed
 from giza.errors import ContentError, UsageError
 
-__all__ = ["ContentContext", "GenerateResult", "generate", "kinds", "load_replacements",
-           "output_dirs"]
+__all__ = ["ContentContext", "GenerateResult", "PageEdit", "generate", "kinds",
+           "load_replacements", "output_dirs"]
+
+
+@dataclass(frozen=True)
+class PageEdit:
+    """An include of a generated file to add to a page of the build copy."""
+
+    mode: str  # "append" or "prepend"
+    page: str  # as written in the unit: relative to the source dir, "/" allowed
+    include: str  # source-absolute path of the generated file
+    origin: tuple[Path, int]  # (yaml file, line of the unit that asked for it)
 
 
 @dataclass
@@ -33,6 +43,7 @@ class GenerateResult:
     removed: list[Path] = field(default_factory=list)
     # each output file -> (yaml file, line of the unit that produced it)
     origins: dict[Path, tuple[Path, int]] = field(default_factory=dict)
+    edits: list[PageEdit] = field(default_factory=list)
 
 
 def kinds() -> list[str]:
@@ -93,14 +104,18 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     key = _record.run_key(ctx, selected.values()) + os.getcwd()
     recorded = _record.unchanged(record_file, key, listing, out_dirs)
     if recorded is not None:
+        outputs, edits = recorded
         origins = {includes_out / os.path.relpath(name, out_root): (Path(origin), line)
-                   for name, (origin, line) in recorded.items()}
-        return GenerateResult(unchanged=len(origins), origins=origins)
+                   for name, (origin, line) in outputs.items()}
+        return GenerateResult(unchanged=len(origins), origins=origins,
+                              edits=[PageEdit(mode, page, include, (Path(origin), line))
+                                     for mode, page, include, origin, line in edits])
 
     resolver = Resolver(ctx)
     rendered: dict[str, bytes] = {}  # absolute output path -> bytes
     relative: dict[str, str] = {}  # absolute output path -> path under includes/
     origins_by_name: dict[str, tuple[Path, int]] = {}
+    edits: list[PageEdit] = []
     for path, generator, prefix in inputs:
         units = resolver.load(path, generator.schema)
         items = [resolver.item(unit, generator.builtins) for unit in units
@@ -118,9 +133,11 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
             rendered[target] = output.text.encode("utf-8")
             relative[target] = name
             origins_by_name[target] = output.origin
+            edits.extend(PageEdit(mode, page, f"/includes/{name}", output.origin)
+                         for mode, page in output.edits)
 
     # Nothing was raised: now touch the disk.
-    result = GenerateResult()
+    result = GenerateResult(edits=edits)
     made_dirs: set[str] = set()
     for target, data in rendered.items():
         shown = includes_out / relative[target]
@@ -135,5 +152,6 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
             result.removed.append(includes_out / os.path.relpath(stale, out_root))
     _record.save(record_file, key, listing, resolver.loaded_paths(),
                  {name: (str(origin[0]), origin[1])
-                  for name, origin in origins_by_name.items()}, out_dirs)
+                  for name, origin in origins_by_name.items()}, out_dirs,
+                 [[e.mode, e.page, e.include, str(e.origin[0]), e.origin[1]] for e in edits])
     return result

@@ -10,8 +10,7 @@ from giza.content.units import ACTION_FIELDS, COMMON_FIELDS, TEXT, TEXTS, Schema
 FIELDS = {
     **COMMON_FIELDS, **ACTION_FIELDS,
     "only": TEXT, "style": TEXT,
-    # append/prepend edit pages of the build copy in the reference tool; they are
-    # accepted so existing files load, and ignored (see docs/source/generators).
+    # pages (source-absolute paths) of the build copy that get an include of this extract
     "append": TEXTS, "prepend": TEXTS,
 }
 
@@ -29,8 +28,17 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
             body = rst.join_blocks([rst.directive("rst-class", data["style"]), body])
         if data.get("only"):
             body = rst.only(data["only"], body)
-        outputs.append(Output(f"{item.unit.key}.rst", body, (source.path, item.unit.line)))
+        edits = tuple((mode, page) for mode in ("prepend", "append")
+                      for page in _pages(data.get(mode)))
+        outputs.append(Output(f"{item.unit.key}.rst", body, (source.path, item.unit.line),
+                              edits))
     return outputs
+
+
+def _pages(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 GENERATOR = Generator("extracts", ("extracts-",), "extracts", SCHEMA, render)

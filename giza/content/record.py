@@ -21,7 +21,7 @@ from typing import Any
 from giza.content.context import ContentContext
 from giza.content.registry import Generator
 
-VERSION = 1
+VERSION = 2  # 2: page edits (extracts append/prepend) are recorded
 
 
 def record_path(proxy_dir: Path) -> Path:
@@ -79,7 +79,8 @@ def rst_files(directory: str) -> set[str]:
 
 
 def save(path: Path, key: str, listing: list[str], inputs: Iterable[str],
-         outputs: Mapping[str, tuple[str, int]], out_dirs: list[str]) -> None:
+         outputs: Mapping[str, tuple[str, int]], out_dirs: list[str],
+         edits: list[list[Any]] | None = None) -> None:
     """Store the record of a successful run (outputs by absolute path)."""
     data: dict[str, Any] = {
         "key": key,
@@ -88,6 +89,7 @@ def save(path: Path, key: str, listing: list[str], inputs: Iterable[str],
         "outputs": {name: [_stat(name), origin[0], origin[1]]
                     for name, origin in outputs.items()},
         "dirs": out_dirs,
+        "edits": edits or [],
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,8 +101,9 @@ def save(path: Path, key: str, listing: list[str], inputs: Iterable[str],
 
 
 def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
-              ) -> dict[str, tuple[str, int]] | None:
-    """The recorded outputs and origins when nothing changed, else None."""
+              ) -> tuple[dict[str, tuple[str, int]], list[list[Any]]] | None:
+    """The recorded outputs (with origins) and page edits when nothing changed, else
+    None."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -119,4 +122,5 @@ def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
         present |= rst_files(directory)
     if present != set(outputs):
         return None
-    return {name: (origin, line) for name, (_, origin, line) in outputs.items()}
+    return ({name: (origin, line) for name, (_, origin, line) in outputs.items()},
+            data.get("edits", []))

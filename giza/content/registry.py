@@ -44,6 +44,9 @@ class Output:
     name: str
     text: str
     origin: tuple[Path, int]  # (yaml file, line of the unit that produced it)
+    # Pages of the build copy that include this output: ("append"|"prepend", page path
+    # relative to the source dir, leading "/" allowed), applied after generation.
+    edits: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

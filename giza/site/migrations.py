@@ -17,7 +17,7 @@ Unlike the original giza, results go into the proxy source tree, never into
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +147,13 @@ def _transforms(spec: Any, ctx: _Context) -> list[tuple[re.Pattern[str], str]]:
     return result
 
 
-def _migrate(ctx: _Context, project_root: Path, proxy_source: Path) -> list[Path]:
+@dataclass
+class Migrated:
+    targets: list[Path] = field(default_factory=list)  # every file the units produce
+    written: list[Path] = field(default_factory=list)  # those whose bytes changed
+
+
+def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrated) -> None:
     unit = ctx.unit
     if "sources" in unit:
         key, names = "sources", unit["sources"]
@@ -171,7 +177,6 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path) -> list[Path
     if append is not None and not isinstance(append, str):
         raise ConfigError(f"{ctx.at('append')}: append: expected text, got {append!r}")
     dirs = _search_dirs(project_root, source_dir)
-    written = []
     for name in names:
         source = _find_source(name, dirs, ctx, key)
         target = _target(unit.get("target"), name, len(names) > 1, project_root,
@@ -198,21 +203,22 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path) -> list[Path
                     text += "\n"
                 text += append if append.endswith("\n") else append + "\n"
             payload = text
+        done.targets.append(target)
         if write_if_changed(target, payload):
-            written.append(target)
-    return written
+            done.written.append(target)
 
 
 def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
-                     edition: str | None) -> list[Path]:
-    """Apply every unit of ``migrations`` for ``edition``; return the files written.
+                     edition: str | None) -> Migrated:
+    """Apply every unit of ``migrations`` for ``edition``; return the files produced and
+    those written (a target whose bytes did not change is left alone).
 
     Sources are looked up in ``source_dir`` (relative to ``project_root``), then
     the project root, its parent, the parent's ``source/``, ``source/`` and
     ``build/``. Targets are relative to ``proxy_source``.
     """
-    written: list[Path] = []
+    done = Migrated()
     for _doc, unit in iter_units(migrations, "a mapping with 'source'"):
         if edition_matches(unit.get("edition"), edition):
-            written += _migrate(_Context(migrations, unit), project_root, proxy_source)
-    return written
+            _migrate(_Context(migrations, unit), project_root, proxy_source, done)
+    return done

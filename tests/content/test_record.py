@@ -35,7 +35,8 @@ def test_unchanged_checks_inputs_outputs_and_listing(tmp_path: Path) -> None:
     listing = [str(source)]
     save(record, "k", listing, [str(source)], {str(output): ("steps-a.yaml", 1)},
          [str(out_dir)])
-    assert unchanged(record, "k", listing, [str(out_dir)]) == {str(output): ("steps-a.yaml", 1)}
+    assert unchanged(record, "k", listing, [str(out_dir)]) == \
+        ({str(output): ("steps-a.yaml", 1)}, [])
     assert unchanged(record, "other", listing, [str(out_dir)]) is None
     assert unchanged(record, "k", [], [str(out_dir)]) is None
     (out_dir / "extra.rst").write_text("y\n")

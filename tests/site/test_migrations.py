@@ -51,13 +51,14 @@ transform:
   - {regex: '^(Then)', replace: '\\1,'}
 append: See also the manual.
 """)
-    written = apply_migrations(path, root, proxy, None)
+    done = apply_migrations(path, root, proxy, None)
     target = proxy / "tutorial" / "install.txt"
-    assert written == [target.resolve()]
+    assert done.written == done.targets == [target.resolve()]
     assert target.read_text() == "\nRun mongos now.\nThen, mongos again.\n\nSee also the manual.\n"
     assert not (root / "source" / "tutorial" / "install.txt").exists()  # never into source/
     os.utime(target, (1_000_000, 1_000_000))
-    assert apply_migrations(path, root, proxy, None) == []
+    again = apply_migrations(path, root, proxy, None)
+    assert again.written == [] and again.targets == [target.resolve()]
     assert target.stat().st_mtime == 1_000_000
 
 
@@ -83,7 +84,7 @@ edition: saas
 source: source/tutorial/local.txt
 edition: [hosted]
 """)
-    written = apply_migrations(path, root, proxy, "hosted")
+    written = apply_migrations(path, root, proxy, "hosted").written
     assert [p.relative_to(proxy.resolve()).as_posix() for p in written] == [
         "moved/local.txt", "gathered/install.txt", "gathered/local.txt", "cut.txt",
         "tutorial/local.txt"]
