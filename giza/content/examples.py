@@ -3,7 +3,8 @@
 The first unit describes the collection (``collection``, ``documents``,
 ``options``); each following unit is one example case with ``operation`` blocks
 and ``results``. A file whose first unit has ``options: {base_file: true}`` is
-only an inheritance source and is not emitted.
+only an inheritance source and is not emitted. A case with ``edition: E`` can
+also be inherited as ``<ref>-<E>``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ FIELDS = {
     "content": TEXT, "post": TEXT, "final": TEXT,
 }
 
-SCHEMA = Schema("examples", FIELDS, nested={"operation": OPERATION_FIELDS})
+# a case with `edition: E` can be inherited as `<ref>-<E>` (reference behaviour)
+SCHEMA = Schema("examples", FIELDS, nested={"operation": OPERATION_FIELDS},
+                edition_refs=True)
 
 CASE_LEVEL = 3
 TITLE_LEVEL = 2

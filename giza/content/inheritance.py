@@ -4,6 +4,9 @@ A unit names its base with ``inherit:`` or ``source:`` ``{file, ref}``. The base
 is resolved first (chains of any depth, walked iteratively so depth is never a
 recursion problem), then every top-level field the child sets replaces the
 base's, except ``replacement``, whose dicts merge with the child's keys winning.
+
+Kinds whose schema sets ``edition_refs`` (examples) also accept ``<ref>-<E>`` as
+a base ref: the unit ``ref`` carrying edition ``E``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,15 @@ from typing import Any
 import jinja2
 
 from giza.content.context import ContentContext
-from giza.content.units import Key, Schema, Unit, display_path, load_units
+from giza.content.units import (
+    Key,
+    Schema,
+    Unit,
+    applies,
+    display_path,
+    parse_units,
+    select_units,
+)
 from giza.errors import ContentError
 
 MAX_ROUNDS = 10
@@ -45,6 +56,25 @@ class _File:
     path: Path
     units: list[Unit]
     by_key: dict[Key, Unit]
+    # "<key>-<edition>" -> unit, for kinds with Schema.edition_refs
+    by_edition_ref: dict[Key, Unit]
+
+
+def edition_refs(units: list[Unit], edition: str | None) -> dict[Key, Unit]:
+    """``<key>-<E>`` for each edition E of each unit built for ``edition``.
+
+    Units dropped by :func:`select_units` (a later same-ref unit of other
+    editions, in a build without an edition) are included: naming the edition
+    is how such a unit is reached. Same-ref units that share an edition were
+    already rejected, so every name is unique.
+    """
+    found: dict[Key, Unit] = {}
+    for unit in units:
+        if unit.editions is None or not isinstance(unit.key, str) or not applies(unit, edition):
+            continue
+        for name in sorted(unit.editions):
+            found.setdefault(f"{unit.key}-{name}", unit)
+    return found
 
 
 @dataclass(frozen=True)
@@ -76,8 +106,10 @@ class Resolver:
         cache_key = (schema.kind, path)
         loaded = self._files.get(cache_key)
         if loaded is None:
-            units = load_units(path, schema, self.ctx.edition)
-            loaded = _File(path, units, {unit.key: unit for unit in units})
+            parsed = parse_units(path, schema)
+            units = select_units(parsed, self.ctx.edition)
+            aliases = edition_refs(parsed, self.ctx.edition) if schema.edition_refs else {}
+            loaded = _File(path, units, {unit.key: unit for unit in units}, aliases)
             self._files[cache_key] = loaded
         return loaded
 
@@ -117,6 +149,15 @@ class Resolver:
         target = self._load(path, unit.schema)
         wanted = unit.schema.base_key(unit.base)
         base = target.by_key.get(wanted)
+        by_edition = target.by_edition_ref.get(wanted)
+        if base is not None and by_edition is not None:
+            raise ContentError(
+                f"{unit.path}:{unit.base_line}: unit '{unit.ref}' inherits from ref "
+                f"'{unit.schema.show(wanted)}' in {display_path(path)}, which is ambiguous: "
+                f"the unit at line {base.line}, or edition "
+                f"'{str(wanted)[len(by_edition.ref) + 1:]}' of the unit '{by_edition.ref}' "
+                f"at line {by_edition.line}")
+        base = base if base is not None else by_edition
         if base is None:
             raise ContentError(
                 f"{unit.path}:{unit.base_line}: unit '{unit.ref}' inherits from ref "

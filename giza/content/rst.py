@@ -78,12 +78,17 @@ def directive(name: str, argument: str = "", options: Iterable[tuple[str, str]] 
     return head
 
 
-def code_block(code: str | list[str], language: str | None) -> str:
+# The class put on a code block whose action says `copyable: false`.
+NO_COPY_CLASS = "no-copy"
+
+
+def code_block(code: str | list[str], language: str | None,
+               options: Iterable[tuple[str, str]] = ()) -> str:
     """A ``code-block`` directive; code lines are kept verbatim."""
     text = "\n".join(code) if isinstance(code, list) else code
     lines = [line.rstrip() for line in text.strip("\n").splitlines()]
     body = "\n".join(lines) + "\n"
-    return directive("code-block", language or "none", content=body)
+    return directive("code-block", language or "none", options, content=body)
 
 
 def raw_html(html: str) -> str:
@@ -97,9 +102,10 @@ def only(expression: str, content: str) -> str:
 def render_action(action: Mapping[str, Any], heading_level: int) -> str:
     """An action: heading, pre, code block, content, post.
 
-    ``copyable: false`` is accepted but not emitted: Sphinx's ``code-block``
-    rejects unknown options, and the reference theme's option has no
-    equivalent in stock Sphinx.
+    ``copyable: false`` puts ``:class: no-copy`` on the code block (the
+    reference tool's ``:copyable: false`` option is unknown to stock Sphinx's
+    ``code-block``; ``:class:`` is standard and lets a theme or a copy-button
+    script skip the block).
     """
     parts: list[str] = []
     title = action.get("heading", action.get("title"))
@@ -109,7 +115,8 @@ def render_action(action: Mapping[str, Any], heading_level: int) -> str:
     parts.append(block(action.get("pre", "")))
     code = action.get("code")
     if code:
-        parts.append(code_block(code, action.get("language")))
+        options = [("class", NO_COPY_CLASS)] if action.get("copyable") is False else []
+        parts.append(code_block(code, action.get("language"), options))
     parts.append(block(action.get("content", "")))
     parts.append(block(action.get("post", "")))
     return join_blocks(parts)

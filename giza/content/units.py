@@ -185,6 +185,9 @@ class Schema:
     # nested mappings checked field by field (e.g. steps' action)
     nested: Mapping[str, Mapping[str, Check]] = field(default_factory=dict)
     key_required: str | None = None  # field name to mention when key is missing
+    # a unit with editions is also named ``<key>-<edition>`` (each of its editions)
+    # when inherited, so a base can pick one edition's unit among same-ref units
+    edition_refs: bool = False
 
 
 @dataclass(eq=False)
@@ -313,6 +316,11 @@ def wanted_editions_overlap(first: frozenset[str] | None, second: frozenset[str]
     return min(shared) if shared else None
 
 
+def applies(unit: Unit, edition: str | None) -> bool:
+    """Whether ``unit`` is built for ``edition`` (None: the build has no edition)."""
+    return edition is None or unit.editions is None or edition in unit.editions
+
+
 def select_units(units: list[Unit], edition: str | None) -> list[Unit]:
     """Keep units of ``edition`` and reject a ref defined twice for one edition.
 
@@ -323,7 +331,7 @@ def select_units(units: list[Unit], edition: str | None) -> list[Unit]:
     kept: list[Unit] = []
     first: dict[Key, list[Unit]] = {}
     for unit in units:
-        if edition is not None and unit.editions is not None and edition not in unit.editions:
+        if not applies(unit, edition):
             continue
         earlier = first.setdefault(unit.key, [])
         clash = None
@@ -343,12 +351,16 @@ def select_units(units: list[Unit], edition: str | None) -> list[Unit]:
     return kept
 
 
+def parse_units(path: Path, schema: Schema) -> list[Unit]:
+    """Every unit of ``path``, checked, before edition selection."""
+    shown = display_path(path)
+    return [parse_unit(schema, shown, index, line, data)
+            for index, line, data in iter_yaml(path, shown)]
+
+
 def load_units(path: Path, schema: Schema, edition: str | None) -> list[Unit]:
     """Every unit of ``path`` that applies to ``edition``, in file order."""
-    shown = display_path(path)
-    units = [parse_unit(schema, shown, index, line, data)
-             for index, line, data in iter_yaml(path, shown)]
-    return select_units(units, edition)
+    return select_units(parse_units(path, schema), edition)
 
 
 def as_list(value: Any) -> list[Any]:
@@ -360,6 +372,7 @@ def as_list(value: Any) -> list[Any]:
 
 __all__ = [
     "ACTION_FIELDS", "ANY", "BLOCKS", "BOOL", "COMMON_FIELDS", "Check", "INT", "MAPPING",
-    "NodeList", "STRINGS", "Schema", "TEXT", "TEXTS", "TITLE", "TOKENS", "Unit", "as_list",
-    "display_path", "iter_yaml", "load_units", "parse_unit", "select_units", "type_name",
+    "NodeList", "STRINGS", "Schema", "TEXT", "TEXTS", "TITLE", "TOKENS", "Unit", "applies",
+    "as_list", "display_path", "iter_yaml", "load_units", "parse_unit", "parse_units",
+    "select_units", "type_name",
 ]

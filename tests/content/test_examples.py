@@ -95,3 +95,108 @@ def test_base_file_is_not_emitted_and_missing_operation_is_an_error(project) -> 
         project.generate(["examples"])
     assert str(caught.value) == ("source/includes/examples-bad.yaml:3: example 'x' has no "
                                  "'operation'")
+
+
+BASE_CASES = """
+    collection: inventory
+    options: {base_file: true}
+    ---
+    ref: find
+    edition: saas
+    operation: {language: javascript, code: db.cloud.find()}
+    ---
+    ref: find
+    edition: onprem
+    operation: {language: javascript, code: db.local.find()}
+    ---
+    ref: count
+    edition: [saas, onprem]
+    operation: {language: javascript, code: db.any.count()}
+    ---
+    ref: plain
+    operation: {language: javascript, code: db.plain.find()}
+    """
+
+
+def _inheriting(*refs: str) -> str:
+    cases = "".join(f"---\ninherit: {{file: examples-base.yaml, ref: {ref}}}\n"
+                    for ref in refs)
+    return "collection: inventory\noptions: {show_title: false}\n" + cases
+
+
+def _codes(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.startswith("   db.")]
+
+
+def test_case_with_an_edition_is_inherited_as_ref_dash_edition(project) -> None:
+    project.write("examples-base.yaml", BASE_CASES)
+    project.write("examples-use.yaml", _inheriting(
+        "find-saas", "find-onprem", "count-saas", "count-onprem", "plain"))
+    project.generate(["examples"])
+    # without a build edition, the second same-ref case (onprem) is still reachable
+    assert project.outputs() == ["examples/use.rst"]
+    assert project.output("examples/use.rst") == (
+        ".. code-block:: javascript\n\n   db.cloud.find()\n\n"
+        ".. code-block:: javascript\n\n   db.local.find()\n\n"
+        ".. code-block:: javascript\n\n   db.any.count()\n\n"
+        ".. code-block:: javascript\n\n   db.any.count()\n\n"
+        ".. code-block:: javascript\n\n   db.plain.find()\n")
+
+
+def test_plain_ref_still_names_the_case_of_the_build_edition(project) -> None:
+    project.write("examples-base.yaml", BASE_CASES)
+    project.write("examples-use.yaml", _inheriting("find"))
+    project.generate(["examples"], edition="onprem")
+    assert _codes(project.output("examples/use.rst")) == ["db.local.find()"]
+    project.generate(["examples"])  # no edition: the first same-ref case
+    assert _codes(project.output("examples/use.rst")) == ["db.cloud.find()"]
+
+
+def test_ref_dash_edition_within_an_edition_build(project) -> None:
+    project.write("examples-base.yaml", BASE_CASES)
+    project.write("examples-use.yaml", _inheriting("find-onprem", "count-saas"))
+    project.generate(["examples"], edition="onprem")
+    # count applies to onprem too, so its saas name resolves in an onprem build
+    assert _codes(project.output("examples/use.rst")) == ["db.local.find()",
+                                                          "db.any.count()"]
+
+
+def test_ref_dash_edition_of_an_edition_not_built_is_missing(project) -> None:
+    project.write("examples-base.yaml", BASE_CASES)
+    project.write("examples-use.yaml", _inheriting("find-saas"))
+    with pytest.raises(ContentError) as caught:
+        project.generate(["examples"], edition="onprem")
+    assert str(caught.value) == (
+        "source/includes/examples-use.yaml:4: unit 'find-saas' inherits from ref 'find-saas' "
+        "in source/includes/examples-base.yaml, which has no such unit")
+
+
+def test_ref_dash_unknown_edition_is_missing(project) -> None:
+    project.write("examples-base.yaml", BASE_CASES)
+    project.write("examples-use.yaml", _inheriting("plain-saas"))
+    with pytest.raises(ContentError) as caught:
+        project.generate(["examples"])
+    assert str(caught.value) == (
+        "source/includes/examples-use.yaml:4: unit 'plain-saas' inherits from ref "
+        "'plain-saas' in source/includes/examples-base.yaml, which has no such unit")
+
+
+def test_ref_dash_edition_that_is_also_a_plain_ref_is_ambiguous(project) -> None:
+    project.write("examples-base.yaml", """
+        collection: c
+        options: {base_file: true}
+        ---
+        ref: find
+        edition: saas
+        operation: {code: a()}
+        ---
+        ref: find-saas
+        operation: {code: b()}
+        """)
+    project.write("examples-use.yaml", _inheriting("find-saas"))
+    with pytest.raises(ContentError) as caught:
+        project.generate(["examples"])
+    assert str(caught.value) == (
+        "source/includes/examples-use.yaml:4: unit 'find-saas' inherits from ref 'find-saas' "
+        "in source/includes/examples-base.yaml, which is ambiguous: the unit at line 8, or "
+        "edition 'saas' of the unit 'find' at line 4")

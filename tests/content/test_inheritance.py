@@ -160,3 +160,12 @@ def test_very_deep_chain_does_not_hit_the_recursion_limit(project) -> None:
     result = project.generate()
     assert len(result.written) == depth
     assert project.output(f"extracts/u{depth - 1}.rst") == "root 0\n"
+
+
+@pytest.mark.parametrize("kind", ["extracts", "steps", "release"])
+def test_ref_dash_edition_is_for_examples_only(project, kind: str) -> None:
+    project.write(f"{kind}-a.yaml", "ref: a\ncontent: x\nedition: saas\n")
+    project.write(f"{kind}-b.yaml", f"ref: b\nsource: {{file: {kind}-a.yaml, ref: a-saas}}\n")
+    assert _error(project, [kind]) == (
+        f"source/includes/{kind}-b.yaml:2: unit 'b' inherits from ref 'a-saas' in "
+        f"source/includes/{kind}-a.yaml, which has no such unit")

@@ -41,3 +41,33 @@ def test_stable_is_unset_without_published_branches(project) -> None:
         project.generate(["release"])
     assert str(caught.value) == ("source/includes/release-x.yaml:2: unit 'x' field 'content': "
                                  "placeholder '{{stable}}' has no value")
+
+
+def test_copyable_false_marks_the_code_block_no_copy(project) -> None:
+    project.write("release-x.yaml", """
+        ref: _curl
+        language: sh
+        code: curl -O https://example.org/giza-{{version}}.tgz
+        copyable: false
+        ---
+        ref: curl
+        inherit: {file: release-x.yaml, ref: _curl}
+        heading: Download
+        """)
+    project.generate(["release"], version="7.0.2")
+    assert project.output("release/curl.rst") == (
+        "Download\n"
+        "~~~~~~~~\n"
+        "\n"
+        ".. code-block:: sh\n"
+        "   :class: no-copy\n"
+        "\n"
+        "   curl -O https://example.org/giza-7.0.2.tgz\n")
+
+
+def test_copyable_must_be_a_boolean(project) -> None:
+    project.write("release-x.yaml", "ref: x\ncode: ls\ncopyable: [no]\n")
+    with pytest.raises(ContentError) as caught:
+        project.generate(["release"])
+    assert str(caught.value) == ("source/includes/release-x.yaml:3: document 1: field "
+                                 "'copyable' must be a boolean, not a list")

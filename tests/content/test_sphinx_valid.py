@@ -25,6 +25,7 @@ INPUTS = {
           - heading: On Linux
             language: sh
             code: [tar -zxvf giza.tgz, ls]
+            copyable: false
           - heading: Elsewhere
             content: Use any archive tool.
         content: Done.
@@ -108,6 +109,7 @@ INPUTS = {
     "release-get.yaml": """
         ref: _get
         language: sh
+        copyable: false
         code: curl -O https://example.org/{{platform}}/giza-{{version}}.tgz
         ---
         ref: get-linux
@@ -270,3 +272,5 @@ def test_generated_rst_builds_without_warnings(tmp_path: Path) -> None:
     assert "giza-7.0.1.tgz" in text
     html = (tmp_path / "out" / "html" / "index.html").read_text()
     assert 'class="sequence-step">2</div>' in html
+    # copyable: false -> `:class: no-copy` on the code block (steps action, release)
+    assert html.count('<div class="no-copy highlight-sh notranslate">') == 2

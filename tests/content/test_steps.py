@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from giza.content.steps import numbered
+from giza.errors import ContentError
 
 
 def test_steps_exact_output(project) -> None:
@@ -155,3 +158,52 @@ def test_abstract_steps_and_other_editions_are_not_emitted(project) -> None:
     text = project.output("steps/x.rst")
     assert "Step 1: Shown" in text
     assert "Hidden" not in text and "Other edition" not in text
+
+
+def test_action_copyable_false_marks_only_its_code_block(project) -> None:
+    project.write("steps-c.yaml", """
+        ref: c
+        title: Clean
+        action:
+          - language: sh
+            code: rm -rf build
+            copyable: false
+          - language: sh
+            code: make
+        """)
+    project.generate(["steps"])
+    actions = textwrap.indent(textwrap.dedent("""\
+        .. code-block:: sh
+           :class: no-copy
+
+           rm -rf build
+
+        .. code-block:: sh
+
+           make
+        """), "   ")
+    opening = ('<div class="sequence-block"><div class="bullet-block">'
+               '<div class="sequence-step">1</div></div>')
+    assert project.output("steps/c.rst") == (
+        ".. only:: html or dirhtml or singlehtml\n\n"
+        f"   .. raw:: html\n\n      {opening}\n\n"
+        "   Clean\n   ~~~~~\n\n"
+        f"{actions}\n"
+        "   .. raw:: html\n\n      </div>\n\n"
+        ".. only:: not (html or dirhtml or singlehtml)\n\n"
+        "   Step 1: Clean\n   ~~~~~~~~~~~~~\n\n"
+        f"{actions}")
+
+
+def test_action_copyable_must_be_a_boolean(project) -> None:
+    project.write("steps-c.yaml", """
+        ref: c
+        action:
+          - code: make
+          - code: rm -rf build
+            copyable: 0
+        """)
+    with pytest.raises(ContentError) as caught:
+        project.generate(["steps"])
+    assert str(caught.value) == ("source/includes/steps-c.yaml:5: document 1: field "
+                                 "'copyable' must be a boolean, not an integer")
