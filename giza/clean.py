@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from giza.config.model import Config
-from giza.errors import UsageError
+from giza.errors import UsageError, unknown_choice
 from giza.variants import SPHINX_BUILDERS
 
 
@@ -24,8 +24,7 @@ def targets(config: Config, builders: Sequence[str] = (), everything: bool = Fal
         return [branch_dir] if branch_dir.exists() else []
     unknown = [b for b in builders if b not in SPHINX_BUILDERS]
     if unknown:
-        raise UsageError(f"unknown builder '{unknown[0]}'; valid builders: "
-                         f"{', '.join(sorted(SPHINX_BUILDERS))}")
+        raise UsageError(unknown_choice("builder", unknown[0], sorted(SPHINX_BUILDERS)))
     found: list[Path] = []
     if branch_dir.is_dir():
         for child in sorted(branch_dir.iterdir()):

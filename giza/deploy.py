@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from giza.config.model import Config
 from giza.config.schema import type_name
-from giza.errors import BuildError, ConfigError, UsageError, shown
+from giza.errors import BuildError, ConfigError, UsageError, shown, unknown_choice
 from giza.yamlfile import Node, NodeList, single_document
 
 SIDE_FILE = "push"
@@ -374,7 +374,8 @@ def select(targets: Mapping[str, PushTarget], names: Sequence[str]) -> list[Push
     chosen: list[PushTarget] = []
     for name in names:
         if name not in targets:
-            raise UsageError(f"unknown push target '{name}'; valid targets: {valid}")
+            raise UsageError(unknown_choice("push target", name, targets, valid,
+                                            plural="targets"))
         if targets[name] not in chosen:
             chosen.append(targets[name])
     return chosen

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Iterable
 
 
 class GizaError(Exception):
@@ -50,3 +52,23 @@ def shown(path: object) -> str:
 def where(path: object, line: int | None = None) -> str:
     """``file:line`` (or just ``file``) for messages."""
     return f"{shown(path)}:{line}" if line else shown(path)
+
+
+def suggestion(value: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'html'?)`` for a near miss or the one name it starts, else ''."""
+    names = list(choices)
+    close = difflib.get_close_matches(value, names, n=1)
+    if not close and value:
+        close = [n for n in names if n.startswith(value)]
+    return f" (did you mean '{close[0]}'?)" if len(close) == 1 else ""
+
+
+def unknown_choice(what: str, value: str, valid: Iterable[str], listing: str | None = None,
+                   plural: str | None = None) -> str:
+    """``unknown builder 'htm' (did you mean 'html'?); valid builders: ...``.
+
+    ``listing`` replaces the comma-separated ``valid`` names in the message."""
+    choices = list(valid)
+    guess = suggestion(value, choices)
+    names = listing if listing is not None else (", ".join(choices) or "(none defined)")
+    return f"unknown {what} '{value}'{guess}; valid {plural or what + 's'}: {names}"

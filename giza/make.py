@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from giza.config.model import Config
-from giza.errors import UsageError
+from giza.errors import UsageError, suggestion
 from giza.variants import SOURCE_LANGUAGES, SPHINX_BUILDERS
 
 ACTIONS = ("publish", "push", "stage", "clean")
@@ -69,8 +69,9 @@ def parse(config: Config, targets: Sequence[str], push_targets: Sequence[str]) -
             _add_deploy(job, target, options, push_targets, editions, languages)
             continue
         if action not in valid_actions:
+            guess = suggestion(action, sorted(set(valid_actions)))
             raise UsageError(f"make target '{target}' is not defined: '{action}' is not a "
-                             f"builder or action; valid targets start with one of: "
+                             f"builder or action{guess}; valid targets start with one of: "
                              f"{', '.join(sorted(set(valid_actions)))}")
         if action == "clean":
             if options:

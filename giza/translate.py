@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from giza.config.model import Config
-from giza.errors import BuildError, UsageError
+from giza.errors import BuildError, UsageError, unknown_choice
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def languages_for(config: Config, requested: Sequence[str]) -> list[str]:
         return valid
     unknown = [lang for lang in requested if lang not in valid]
     if unknown:
-        raise UsageError(f"unknown language '{unknown[0]}'; valid languages: {', '.join(valid)}")
+        raise UsageError(unknown_choice("language", unknown[0], valid))
     return list(dict.fromkeys(requested))
 
 

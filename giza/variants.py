@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from giza.config.model import Config
-from giza.errors import UsageError
+from giza.errors import UsageError, unknown_choice
 
 # Sphinx's own builders (make-mode names) plus giza's pseudo-builder `publish`.
 SPHINX_BUILDERS = (
@@ -57,8 +57,7 @@ def _choices(kind: str, wanted: Sequence[str], valid: Sequence[str]) -> list[str
         return list(valid)
     unknown = [w for w in wanted if w not in valid]
     if unknown:
-        listing = ", ".join(valid) if valid else "(none defined)"
-        raise UsageError(f"unknown {kind} '{unknown[0]}'; valid {kind}s: {listing}")
+        raise UsageError(unknown_choice(kind, unknown[0], valid))
     return list(dict.fromkeys(wanted))
 
 
@@ -91,8 +90,7 @@ def expand_builders(config: Config, builders: Sequence[str]) -> list[str]:
         if builder.startswith("pdf"):
             builder = "latex"
         if builder not in valid:
-            raise UsageError(f"unknown builder '{builder}'; valid builders: "
-                             f"{', '.join(sorted(valid))}")
+            raise UsageError(unknown_choice("builder", builder, sorted(valid)))
         expanded = publish_targets(config) if builder == "publish" else (builder,)
         for name in expanded:
             if name not in result:
@@ -122,9 +120,10 @@ def resolve(config: Config, builders: Sequence[str], editions: Sequence[str] = (
                        if lang not in SOURCE_LANGUAGES and lang not in valid_languages]
             if unknown:
                 listing = ", ".join(["en (the source language)", *valid_languages])
-                raise UsageError(f"unknown language '{unknown[0]}'; valid languages: "
-                                 f"{listing} (languages are the top-level keys of "
-                                 f"integration.yaml and sphinx.yaml 'languages')")
+                raise UsageError(unknown_choice(
+                    "language", unknown[0], [*SOURCE_LANGUAGES, *valid_languages],
+                    f"{listing} (languages are the top-level keys of integration.yaml and "
+                    f"sphinx.yaml 'languages')"))
             chosen_languages = list(dict.fromkeys(
                 None if lang in SOURCE_LANGUAGES else lang for lang in languages))
     return [Variant(builder, edition, language)

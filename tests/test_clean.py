@@ -43,7 +43,8 @@ def test_unknown_builder(project):
     project(FILES)
     with pytest.raises(UsageError) as err:
         clean(load(), builders=["htm"])
-    assert str(err.value).startswith("unknown builder 'htm'; valid builders: changes, ")
+    assert str(err.value).startswith(
+        "unknown builder 'htm' (did you mean 'html'?); valid builders: changes, ")
 
 
 def test_refuses_output_outside_project(project):

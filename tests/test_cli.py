@@ -82,7 +82,8 @@ def test_unknown_builder_exit_2(project, giza):
     project(PROJECT)
     result = giza("sphinx", "-b", "htlm")
     assert result.code == 2
-    assert result.err.startswith("giza: error: unknown builder 'htlm'; valid builders: ")
+    assert result.err.startswith(
+        "giza: error: unknown builder 'htlm' (did you mean 'html'?); valid builders: ")
 
 
 def test_unknown_edition_exit_2(project, giza):

@@ -40,8 +40,8 @@ def test_targets(project, targets, expected):
 
 
 @pytest.mark.parametrize(("targets", "message"), [
-    (["htlm"], "make target 'htlm' is not defined: 'htlm' is not a builder or action; valid "
-               "targets start with one of: "),
+    (["htlm"], "make target 'htlm' is not defined: 'htlm' is not a builder or action "
+               "(did you mean 'html'?); valid targets start with one of: "),
     (["html-cloud"], "make target 'html-cloud': unknown option 'cloud'; valid options are "
                      "editions: saas, onprem; languages: fr; or another builder"),
     (["clean-all"], "make target 'clean-all': 'clean' takes no options"),

@@ -55,7 +55,8 @@ def test_unknown_builder_lists_valid_ones(project):
     with pytest.raises(UsageError) as err:
         resolve(load(), ["htlm"])
     message = str(err.value)
-    assert message.startswith("unknown builder 'htlm'; valid builders: changes, coverage, ")
+    assert message.startswith(
+        "unknown builder 'htlm' (did you mean 'html'?); valid builders: changes, coverage, ")
     assert ", dirhtml, " in message and ", publish, " in message
 
 
