@@ -187,6 +187,7 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
         "builder": variant.builder,
         "branch": config.branch,
         "commit": config.git.commit,
+        "conf_file": str(config.conf_file),
         "replacements": replacement_tokens(config, variant.edition),
         "locale_dir": str(locale_dir(config)),
         "versions": published_versions(config),
@@ -201,9 +202,12 @@ def published_versions(config: Config) -> list[dict[str, Any]]:
     return versions(pb, config.project.url, config.branch) if pb.published else []
 
 
-def write_context(config: Config, variant: Variant) -> Path:
+def write_context(config: Config, variant: Variant, source_dir: str | None = None) -> Path:
     path = config.branch_dir / ".giza" / "context" / f"{variant.name}.json"
-    text = json.dumps(build_context(config, variant), indent=2, sort_keys=True) + "\n"
+    context = build_context(config, variant)
+    if source_dir is not None:
+        context["source_dir"] = source_dir  # the proxy tree this variant is built from
+    text = json.dumps(context, indent=2, sort_keys=True) + "\n"
     write_if_changed(path, text)
     return path
 
@@ -277,7 +281,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     seeded = bool(seed_doctrees) and copy_seed_doctrees(Path(seed_doctrees),
                                                         variant.doctree_dir(config))
     env = dict(os.environ)
-    env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant))
+    env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant, proxy))
     run = run_sphinx(argv, cwd=config.root, env=env)
     warnings, errors = count_levels(parse_output(run.output))
     value = {

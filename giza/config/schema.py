@@ -210,7 +210,8 @@ BUILD_CONF: dict[str, Field] = {
                      "(globs relative to source/, or /regex/)."),
         projectroot=Field("str", doc="Legacy; the root is the parent of config/."),
         tools=Field("str", doc="Legacy; accepted and ignored."),
-        buildsystem=Field("str", doc="Legacy; accepted and ignored."),
+        buildsystem=Field("str", doc="Legacy; giza ignores it; an original-style conf.py "
+                          "reads it as conf.paths.buildsystem."),
     ),
     "system": section(
         "The side-file registry.",

@@ -56,3 +56,20 @@ def load_replacements(path: Path, edition: str | None, default: str | None = Non
         line, data = per_edition[0]
         return _tokens(data["tokens"], shown, line)
     return {}
+
+
+def get_replacements(conf: Any) -> list[str]:
+    """``rst_epilog`` lines ``.. |key| replace:: value`` for conf.py files written for
+    the original giza: the ``replacement`` side file's tokens for the edition being
+    built (``conf`` comes from ``giza.config.helper.fetch_config``), plus a computed
+    ``release-string``: ``-- <release> Release``, or an escaped blank when the
+    release is ``Upcoming``. ``[]`` when system.files names no ``replacement`` file.
+    """
+    data = conf.system.files.data
+    if "replacement" not in data:
+        return []
+    tokens = {str(key): value for key, value in data["replacement"].items()}
+    release = conf.version.release
+    tokens["release-string"] = "\\ " if release == "Upcoming" else f"-- {release} Release"
+    return [f".. |{key}| replace:: {str(value).replace(chr(10), ' ')}"
+            for key, value in tokens.items()]
