@@ -262,6 +262,9 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     """Run a build request; return the exit code (0 ok, 1 a variant failed).
 
     ``then(graph)`` returns tasks to run last, after every build task (deploy)."""
+    import time
+
+    from giza import messages as messages_mod
     from giza import records
     from giza.options import current
 
@@ -299,35 +302,61 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         else:
             out.write(f"{variant.name}: up to date\n")
     out.flush()
+    json_report = _json_report(request)
     outcomes: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
+    logs: dict[str, Any] = {}
+    started = time.time()
+    since_ns = 0
     if len(graph):
         records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
-        outcomes, rows = _run(config, graph, to_run, request, options, out)
+        # Output files newer than this were written by this run (same file system as build/).
+        since_ns = records.pending_path(config).stat().st_mtime_ns
+        # After planning: a variant that had an environment is not seeded from a sibling.
+        messages_mod.discard_environments(config, [v for v in to_run if decisions[v].fresh])
+        outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report)
     previous = records.load_previous(config)
-    entries: dict[str, dict[str, Any]] = {}
     status_of = {row["variant"]: row for row in rows}
+    messages = messages_mod.current_messages(config, variants, decisions, previous, logs,
+                                             outcomes, since_ns)
+    entries: dict[str, dict[str, Any]] = {}
     for variant in variants:
         name = f"sphinx:{variant.name}"
         decision = decisions[variant]
+        found = messages[variant.name]
+        warnings, errors = messages_mod.counts(found)
         if not decision.run:
-            entries[name] = dict(previous.tasks.get(name) or {}, reason="up to date")
+            entries[name] = {key: value for key, value in (previous.tasks.get(name) or {}).items()
+                             if key != "earlier"}
+            entries[name]["reason"] = "up to date"
             rows.append({"variant": variant.name, "status": "up to date",
-                         "warnings": entries[name].get("warnings"),
-                         "errors": entries[name].get("errors"), "seconds": 0.0})
+                         "warnings": warnings, "errors": errors, "seconds": 0.0})
             continue
         row = status_of.get(variant.name, {})
+        ran = variant.name in logs
+        if ran and row:
+            row["warnings"], row["errors"] = warnings, errors
         entries[name] = {
             "variant": variant.name,
             "status": "ok" if row.get("skip_ok") else row.get("status", "skipped"),
             "reason": decision.reason,
             "seconds": round(row.get("seconds") or 0.0, 3),
-            "warnings": row.get("warnings"),
-            "errors": row.get("errors"),
+            "warnings": warnings if ran else row.get("warnings"),
+            "errors": errors if ran else row.get("errors"),
             "outputs": [str(variant.output_dir(config).relative_to(config.root))],
             "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
+            "messages": [records.message_data(m, phase) for m, phase, _ in found],
+            "built_at": started,
         }
-    records.write_record(config, entries)
+    # Variants this run did not build keep their entries (their outputs are as recorded), so
+    # building html and then latex does not make the next html build start from nothing.
+    for name, entry in previous.tasks.items():
+        if name not in entries and isinstance(entry, dict):
+            entries[name] = dict(entry, earlier=True)
+    records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants])
+    # What each variant's output has: this run's messages, then those carried over.
+    shown = [v for v in variants if not decisions[v].run or v.name in logs]
+    messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
     deployed = 0
     if then is not None:
         from giza.deploy import report
@@ -338,6 +367,14 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     order = {v.name: i for i, v in enumerate(variants)}
     rows.sort(key=lambda row: order.get(row["variant"], len(order)))
     _summary(rows, out)
+    if json_report is not None:
+        from giza.sphinx.output import merge_messages
+
+        json_report.set_messages(
+            merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown}),
+            carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown})
+        json_report.summary(rows)
+        json_report.close()
     failed = any(row["status"] == "failed" or (row["status"] == "skipped"
                                                 and not row.get("skip_ok"))
                  for row in rows if row["variant"] in status_of)
@@ -347,11 +384,22 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         return 2
     if failed or deployed:
         return 1
-    warnings = sum(row.get("warnings") or 0 for row in rows if row["variant"] in status_of)
-    if request.fail_on_warning and warnings:
-        out.write(f"giza: {warnings} warning(s) and --fail-on-warning: failing the build\n")
+    # Carried-over messages count: they are in the output as much as the new ones. Like
+    # sphinx-build -W, ERROR-level messages (docutils errors) count too.
+    warnings = sum(row.get("warnings") or 0 for row in rows)
+    errors = sum(row.get("errors") or 0 for row in rows)
+    if request.fail_on_warning and (warnings or errors):
+        found = ", ".join(f"{n} {what}{'' if n == 1 else 's'}"
+                          for n, what in ((warnings, "warning"), (errors, "error")) if n)
+        out.write(f"giza: {found} and --fail-on-warning: failing the build\n")
         return 1
     return 0
+
+
+def _json_report(request: BuildRequest) -> Any:
+    from giza.report import JsonReport
+
+    return JsonReport(request.report) if request.report else None
 
 
 def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
@@ -363,19 +411,15 @@ def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
 
 
 def _run(config: Config, graph: Any, variants: Sequence[Variant], request: BuildRequest,
-         options: Any, out: TextIO) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Run the graph; print notes and merged Sphinx messages; return outcomes and rows."""
+         options: Any, out: TextIO, json_report: Any
+         ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """Run the graph; print notes; return outcomes, summary rows and, per variant whose
+    sphinx-build ran, its parsed output (giza.sphinx.output.SphinxLog)."""
     from giza.graph import GraphInterrupted, make_executor, run_graph
-    from giza.report import ConsoleReporter, JsonReport, MultiReporter, summary_rows
-    from giza.sphinx.output import (
-        format_messages,
-        merge_messages,
-        parse_output,
-        proxy_path_mapper,
-    )
+    from giza.report import ConsoleReporter, MultiReporter, summary_rows
+    from giza.sphinx.output import parse_log, proxy_path_mapper
 
     console = ConsoleReporter(out)
-    json_report = JsonReport(request.report) if request.report else None
     # --level warning and above: no progress, only messages, errors and the summary.
     shown_progress: Any = None if options.level in ("warning", "error", "critical") else console
     reporters = [r for r in (shown_progress, json_report) if r is not None]
@@ -404,12 +448,12 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
             for generated, (yaml_file, line) in prepared.value["origins"].items():
                 origins[Path(generated)] = (Path(yaml_file), int(line))
     mapper = proxy_path_mapper(config.root, proxies, origins)
-    per_variant: dict[str, list] = {}
+    logs: dict[str, Any] = {}
     for variant in variants:
         outcome = outcomes.get(f"sphinx:{variant.name}")
         value = outcome.value if outcome is not None else None
-        if isinstance(value, dict) and value.get("output"):
-            per_variant[variant.name] = parse_output(value["output"], mapper)
+        if isinstance(value, dict) and isinstance(value.get("output"), str):
+            logs[variant.name] = parse_log(value["output"], mapper)
     notes: list[str] = []
     for outcome in outcomes.values():
         value = outcome.value
@@ -424,14 +468,6 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         notes.extend(n for n in value.get("notes", ()) if n not in notes)
     for note in notes:
         out.write(f"giza: note: {note}\n")
-    merged = merge_messages(per_variant)
-    for line in format_messages(merged):
-        out.write(line + "\n")
-    for variant in variants:
-        outcome = outcomes.get(f"sphinx:{variant.name}")
-        if outcome is not None and outcome.status == "failed" and not per_variant.get(
-                variant.name):
-            out.write(f"giza: error: {variant.name}: {outcome.message}\n")
     rows = summary_rows(graph, outcomes)
     for row in rows:
         post = outcomes.get(f"post:{row['variant']}")
@@ -440,11 +476,7 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
                 post.value, dict) and post.value.get("skipped") and post.value.get("notes"):
             row["status"] = "skipped"
             row["skip_ok"] = True
-    if json_report:
-        json_report.set_messages(merged)
-        json_report.summary(rows)
-        json_report.close()
-    return outcomes, rows
+    return outcomes, rows, logs
 
 
 def require_source(config: Config) -> None:

@@ -7,6 +7,10 @@ touched-but-unchanged file), conf.py, the resolved configuration as canonical JS
 and giza's version. An unchanged fingerprint with existing output means sphinx-build
 never starts. One record per branch lives in ``build/<branch>/.giza/record.json``;
 older ones rotate to ``record.1.json`` ... ``record.9.json``.
+
+A record also keeps the Sphinx messages each variant's output has, because Sphinx only
+reports those of the documents it processes: ``carry_messages`` decides which of them
+still hold after an incremental build.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,7 @@ from typing import Any
 from giza import __version__
 from giza.config.model import Config
 from giza.proxy import Ignore, _excluded, _normalise
+from giza.sphinx.output import CHECK, LEVELS, READ, WRITE, Message, Processed
 
 RECORD_FORMAT = 1
 KEEP = 9
@@ -119,6 +124,10 @@ class Decision:
     reason: str
     fingerprint: Fingerprint | None = None
     removed_pages: list[str] = field(default_factory=list)
+    # Nothing trustworthy is recorded to carry messages over from (--force, no or an unusable
+    # record, an interrupted run): Sphinx starts from a fresh environment, so that it reads
+    # and writes every document and reports every message itself.
+    fresh: bool = False
 
 
 @dataclass
@@ -225,14 +234,15 @@ def decide(name: str, fingerprint_inputs: dict[str, Any], previous: Previous, fo
     old_pages = Fingerprint(before.get("files") or {}, "", {}).pages
     removed_pages = sorted(set(old_pages) - set(fingerprint.pages))
     if force:
-        return Decision(True, "--force", fingerprint, removed_pages)
+        return Decision(True, "--force", fingerprint, removed_pages, fresh=True)
     if previous.problem:
-        return Decision(True, previous.problem, fingerprint, removed_pages)
+        return Decision(True, previous.problem, fingerprint, removed_pages, fresh=True)
     if "*" in previous.pending or name in previous.pending:
+        # The interrupted run may have processed pages whose messages nobody recorded.
         return Decision(True, "the previous run was interrupted before recording it",
-                        fingerprint, removed_pages)
+                        fingerprint, removed_pages, fresh=True)
     if not entry:
-        return Decision(True, "no previous record", fingerprint, removed_pages)
+        return Decision(True, "no previous record", fingerprint, removed_pages, fresh=True)
     if entry.get("status") != "ok":
         return Decision(True, f"{entry.get('status', 'not ok')} last time", fingerprint,
                         removed_pages)
@@ -248,6 +258,112 @@ def decide(name: str, fingerprint_inputs: dict[str, Any], previous: Previous, fo
     return Decision(False, "up to date", fingerprint)
 
 
+def message_data(message: Message, phase: str) -> dict[str, Any]:
+    """A message as a record stores it: the reported fields and the build phase."""
+    return {"path": message.path, "line": message.line, "level": message.level,
+            "text": message.text, "phase": phase}
+
+
+def recorded_messages(entry: Mapping[str, Any]) -> list[tuple[Message, str]]:
+    """(message, phase) pairs of a record entry; an entry without messages (an older
+    record) or with damaged ones yields nothing for those."""
+    found = []
+    for item in entry.get("messages") or ():
+        if not isinstance(item, Mapping) or not isinstance(item.get("text"), str) or \
+                item.get("level") not in LEVELS:
+            continue
+        path, line = item.get("path"), item.get("line")
+        found.append((Message(path if isinstance(path, str) else None,
+                              line if isinstance(line, int) else None,
+                              item["level"], item["text"]),
+                      str(item.get("phase") or "")))
+    return found
+
+
+def carry_messages(recorded: Sequence[tuple[Message, str]], new: Iterable[Message],
+                   processed: Processed, changed: Callable[[str], bool],
+                   docname: Callable[[str], str | None],
+                   reseeded: bool = False) -> list[tuple[Message, str]]:
+    """The recorded messages that are still true of the output after a run that
+    processed ``processed``, minus those reported again (``new``).
+
+    Sphinx reports a document's parse messages only when it reads the document, its
+    reference messages only when it writes it, and the consistency check's when anything
+    was read. So a recorded message is carried over unless: it names no file; its file
+    changed or is gone; the run read its document (which also writes it) or re-read
+    everything; it came from the consistency check and that ran again; or it came from
+    writing and its document was written again. ``reseeded``: the run started from a
+    sibling's environment, whose read and check messages replace the recorded ones.
+    """
+    fresh = set(new)
+    kept = []
+    for message, phase in recorded:
+        if message.path is None or message in fresh or changed(message.path):
+            continue
+        if reseeded and phase in (READ, CHECK):
+            continue
+        if processed.seen:
+            document = docname(message.path)
+            if processed.read_all or document in processed.read:
+                continue
+            if phase == CHECK and processed.checked:
+                continue
+            if phase == WRITE and (processed.written_all or document in processed.written):
+                continue
+        kept.append((message, phase))
+    return kept
+
+
+def message_files(config: Config, before: Mapping[str, list[Any]],
+                  now: Mapping[str, list[Any]], since: float | None
+                  ) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
+    """``changed(path)`` and ``docname(path)`` for the paths messages name (relative to
+    the project root, or absolute).
+
+    A file the fingerprint tracks changed when the fingerprints say so (added, removed or
+    new content). Any other file (a module autodoc read, a template) counts as changed when
+    it is gone or was modified after ``since``, the start of the build that reported it.
+    """
+    source = os.path.normpath(config.paths.source)
+    locale = os.path.normpath(config.paths.locale)
+
+    def absolute(path: str) -> str:
+        return os.path.normpath(path if os.path.isabs(path) else os.path.join(config.root, path))
+
+    def under(path: str, root: str) -> str | None:
+        if path.startswith(root + os.sep):
+            return path[len(root) + 1:].replace(os.sep, "/")
+        return None
+
+    def key(path: str) -> str | None:
+        full = absolute(path)
+        rel = under(full, source)
+        if rel is not None:
+            return rel
+        rel = under(full, locale)
+        return None if rel is None else "locale/" + rel
+
+    def changed(path: str) -> bool:
+        rel = key(path)
+        if rel is not None and (rel in before or rel in now):
+            if rel not in before or rel not in now:
+                return True
+            return bool(file_changes({rel: before[rel]}, {rel: now[rel]}))
+        # autodoc names "module.py:docstring of module.f"
+        filename = absolute(path).split(":docstring of ", 1)[0]
+        try:
+            mtime = os.stat(filename).st_mtime
+        except OSError:
+            return True
+        return since is None or mtime > since
+
+    def docname(path: str) -> str | None:
+        rel = under(absolute(path), source)
+        return None if rel is None else os.path.splitext(rel)[0]
+
+    return changed, docname
+
+
 def write_atomic(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -258,13 +374,27 @@ def write_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
+def _pending(config: Config) -> set[str]:
+    try:
+        tasks = json.loads(pending_path(config).read_text()).get("tasks", [])
+        return {str(name) for name in tasks}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()
+
+
 def mark_pending(config: Config, names: Iterable[str]) -> None:
-    """Before running: these tasks are not done until a record says so (kill -9 safety)."""
-    write_atomic(pending_path(config), {"tasks": sorted(names), "since": time.time()})
+    """Before running: these tasks are not done until a record says so (kill -9 safety).
+    Tasks an interrupted run left pending stay so until a record settles them too."""
+    write_atomic(pending_path(config), {"tasks": sorted(set(names) | _pending(config)),
+                                        "since": time.time()})
 
 
-def write_record(config: Config, tasks: Mapping[str, dict[str, Any]]) -> Path:
-    """Rotate the old records and write the new one atomically, then clear pending."""
+def write_record(config: Config, tasks: Mapping[str, dict[str, Any]],
+                 settled: Iterable[str] | None = None) -> Path:
+    """Rotate the old records and write the new one atomically, then clear pending.
+
+    ``settled``: the tasks this run decided (default: all of ``tasks``); the others, kept
+    from an earlier record, stay pending if they were."""
     directory = giza_dir(config)
     directory.mkdir(parents=True, exist_ok=True)
     for index in range(KEEP, 0, -1):
@@ -274,7 +404,11 @@ def write_record(config: Config, tasks: Mapping[str, dict[str, Any]]) -> Path:
     path = record_path(config)
     write_atomic(path, {"format": RECORD_FORMAT, "giza": __version__, "time": time.time(),
                         "branch": config.branch, "tasks": dict(tasks)})
-    pending_path(config).unlink(missing_ok=True)
+    left = _pending(config) - set(tasks if settled is None else settled)
+    if left:
+        write_atomic(pending_path(config), {"tasks": sorted(left), "since": time.time()})
+    else:
+        pending_path(config).unlink(missing_ok=True)
     return path
 
 
@@ -309,6 +443,8 @@ def format_records(found: Sequence[Mapping[str, Any]], fails: bool = False,
             label = entry.get("variant") or name.removeprefix("sphinx:")
             if variant and label != variant:
                 continue
+            if entry.get("earlier"):
+                continue  # kept from an earlier record: that run did not build it
             if fails and entry.get("status") not in ("failed", "skipped"):
                 continue
             shown_any = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -253,6 +253,7 @@ class JsonReport:
         self.tasks: dict[str, dict[str, Any]] = {}
         self.rows: list[dict[str, Any]] = []
         self.messages: list[tuple[Message, list[str]]] = []
+        self.carried: Mapping[str, Collection[Message]] = {}
         self.interrupted = False
 
     def plan(self, tasks: Sequence[Task]) -> None:
@@ -281,8 +282,12 @@ class JsonReport:
     def summary(self, rows: list[dict[str, Any]]) -> None:
         self.rows = [dict(row, seconds=round(row["seconds"], 3)) for row in rows]
 
-    def set_messages(self, merged: Iterable[tuple[Message, list[str]]]) -> None:
+    def set_messages(self, merged: Iterable[tuple[Message, list[str]]],
+                     carried: Mapping[str, Collection[Message]] | None = None) -> None:
+        """``merged``: each message once with its variants; ``carried``: per variant, the
+        messages it carried over from its previous build rather than reported anew."""
         self.messages = list(merged)
+        self.carried = carried or {}
 
     def data(self) -> dict[str, Any]:
         statuses = {entry["status"] for entry in self.tasks.values()}
@@ -296,7 +301,8 @@ class JsonReport:
             "tasks": list(self.tasks.values()),
             "messages": [
                 {"path": m.path, "line": m.line, "level": m.level, "text": m.text,
-                 "variants": variants}
+                 "variants": variants,
+                 "carried": [v for v in variants if m in self.carried.get(v, ())]}
                 for m, variants in self.messages
             ],
         }

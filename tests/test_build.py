@@ -232,7 +232,7 @@ def test_json_report(copy_project, giza, tmp_path: Path):
     assert data["variants"][0]["warnings"] == 1
     assert data["messages"] == [{"path": "source/install.txt", "line": 4, "level": "WARNING",
                                  "text": "undefined label: 'nowhere' [ref.ref]",
-                                 "variants": ["html"]}]
+                                 "variants": ["html"], "carried": []}]
     assert {t["name"] for t in data["tasks"]} >= {"prepare:source", "sphinx:html"}
 
 
@@ -241,7 +241,17 @@ def test_fail_on_warning(copy_project, giza):
     (root / "source/install.txt").write_text("Install\n=======\n\nSee :ref:`nowhere`.\n")
     result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
     assert result.code == 1
-    assert result.out.splitlines()[-1] == ("giza: 1 warning(s) and --fail-on-warning: "
+    assert result.out.splitlines()[-1] == ("giza: 1 warning and --fail-on-warning: "
+                                           "failing the build")
+
+
+def test_fail_on_warning_counts_errors_too(copy_project, giza):
+    # docutils errors do not fail sphinx-build; like -W, --fail-on-warning fails on them.
+    root = copy_project("basic")
+    (root / "source/install.txt").write_text("Install\n=======\n\n.. nosuch:: x\n")
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
+    assert result.code == 1
+    assert result.out.splitlines()[-1] == ("giza: 1 error and --fail-on-warning: "
                                            "failing the build")
 
 

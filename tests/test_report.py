@@ -122,8 +122,9 @@ def test_json_report_is_written_atomically(tmp_path: Path) -> None:
         if task.name != "sphinx:epub":  # never finished: stays "not run"
             both.task_finished(task, OUTCOMES[task.name])
     both.summary(summary_rows(graph, OUTCOMES))
-    report.set_messages([(Message("source/a.txt", 3, "WARNING", "undefined label: 'x'"),
-                          ["html", "html-saas"])])
+    undefined = Message("source/a.txt", 3, "WARNING", "undefined label: 'x'")
+    report.set_messages([(undefined, ["html", "html-saas"])],
+                        carried={"html": set(), "html-saas": {undefined}})
     both.close()
     data = json.loads(path.read_text())
     assert data["version"] == 1
@@ -136,7 +137,8 @@ def test_json_report_is_written_atomically(tmp_path: Path) -> None:
     assert data["tasks"][5] == {"name": "sphinx:epub", "kind": "sphinx", "variant": "epub",
                                 "status": "skipped", "seconds": 0.0, "message": "not run"}
     assert data["messages"] == [{"path": "source/a.txt", "line": 3, "level": "WARNING",
-                                 "text": "undefined label: 'x'", "variants": ["html", "html-saas"]}]
+                                 "text": "undefined label: 'x'", "variants": ["html", "html-saas"],
+                                 "carried": ["html-saas"]}]
     assert [p.name for p in path.parent.iterdir()] == ["report.json"]  # no temp file left
 
 

@@ -32,7 +32,10 @@ def variant_tags(builder: str, edition: str | None, extra: Sequence[str] = ()) -
 def sphinx_argv(*, builder: str, proxy: Path, output: Path, doctrees: Path, confdir: Path,
                 tags: Sequence[str], jobs: int = 1, language: str | None = None,
                 overrides: Sequence[tuple[str, str]] = ()) -> list[str]:
-    argv = [sys.executable, "-m", "sphinx", "-b", builder, "-q", "-c", str(confdir),
+    # No -q: the progress lines ("reading sources... [ 50%] install") say which documents
+    # Sphinx read and wrote, hence whose earlier messages still hold (giza.records); the
+    # parser drops them (giza.sphinx.output).
+    argv = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(confdir),
             "-d", str(doctrees)]
     for tag in tags:
         argv += ["-t", tag]

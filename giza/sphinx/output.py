@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LEVELS = ("WARNING", "ERROR", "SEVERE", "CRITICAL", "INFO")
@@ -39,28 +39,87 @@ _MESSAGE = re.compile(
     r"^(?:(?P<path>.+?)(?::(?P<line>\d+))?: )?"
     r"(?P<level>WARNING|ERROR|SEVERE|CRITICAL|INFO): ?(?P<text>.*)$"
 )
-# Progress chatter without -q ("reading sources... [ 50%] index"); a message may follow it on
-# the same line ("checking consistency... /p/x.txt: WARNING: ...").
-_PROGRESS = re.compile(r"^[A-Za-z\[][^:]*?\.\.\.(?: |$)")
+# Sphinx's status output (sphinx-build runs without -q so that giza learns which documents
+# it read and wrote): "reading sources... [ 50%] index", "dumping search index in English
+# (code: en)... done". A message may follow on the same line ("checking consistency...
+# /p/x.txt: WARNING: ..."), and so may man's "} " closing a page's list of documents.
+_PROGRESS = re.compile(r"^(?:[A-Za-z\[](?:[^:(\n]|\([^)\n]*\))*?\.\.\.(?: |$)|\} )")
+# One item of a progress bar: a document name, or "first .. last" for a chunk that
+# `sphinx-build -j` handed to one process.
+_ITEM = re.compile(r"^(?P<what>reading sources|writing output)\.\.\. \[\s*\d+%\] (?P<item>.+)$")
+_BUILDING = re.compile(r"^building \[(?P<builder>[^\]]+)\]: (?P<summary>.*)$")
+_UPDATING = re.compile(r"^updating environment: (?P<reason>\[.*?\] )?")
 _NOISE = re.compile(
     r"^(?:Running Sphinx v|done$|build (?:succeeded|finished)|The .* (?:is|are) in |"
     r"Writing evaluated template result to |making output directory|"
     r"loading (?:translations|pickled environment|intersphinx)|"
     r"\[autosummary\]|highlighting module code|copying static files: done|"
-    r"Build finished\.)"
+    r"Build finished\.|building \[|updating environment: |no targets are out of date\.|"
+    r"[A-Za-z][^:]*: (?:done|skipped|failed)$|Run 'make' in that directory |"
+    r"\(use [`']make |\(\s*[^)]*: line\s+\d+\) )"
 )
 # Lines that start a crash report (sphinx prints these then a long traceback section).
 # Colour codes from a command that ignores NO_COLOR would hide paths from the patterns below.
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CRASH = re.compile(
     r"^(?:[A-Z][\w ]* error[!:]|Exception occurred:|Sphinx error:|Interrupted!|"
-    r"Traceback \(most recent call last\):)"
+    r"Traceback \(most recent call last\):|Versions$)"  # Versions: any other exception
 )
+
+# The build phase a message was reported in (see SphinxLog.phases).
+SETUP, READ, CHECK, WRITE = "setup", "read", "check", "write"
+
+
+@dataclass
+class Processed:
+    """What one sphinx-build run did again, read from its (English) progress lines.
+
+    Sphinx only reports the messages of what it processes: a document's parse messages
+    when it reads it, its reference messages when it writes it, and the consistency
+    check's messages (about every document) when anything was read.
+    """
+
+    seen: bool = False  # the progress lines were there: the fields below can be trusted
+    read: set[str] = field(default_factory=set)  # docnames
+    written: set[str] = field(default_factory=set)  # docnames (see _add_items for -j)
+    read_all: bool = False  # the configuration changed: Sphinx read every document
+    written_all: bool = False  # a builder that writes everything (latex, singlehtml, man)
+    checked: bool = False  # the consistency check ran
+
+
+@dataclass
+class SphinxLog:
+    """A sphinx-build run's output, parsed: its messages, the phase each was reported in
+    (``setup``, ``read``, ``check`` or ``write``) and what the run processed."""
+
+    messages: list[Message]
+    phases: list[str]
+    processed: Processed
+
+
+def _add_items(found: set[str], item: str) -> None:
+    # "a .. z" names a chunk by its first and last document: the ones in between are not
+    # named anywhere, so they are not counted as processed (their messages are then carried
+    # over and de-duplicated against the new ones, see giza.records.carry_messages).
+    first, sep, last = item.partition(" .. ")
+    found.add(first)
+    if sep:
+        found.add(last)
 
 
 def parse_output(output: str, path_map: PathMap | None = None) -> list[Message]:
     """Messages in the order sphinx-build wrote them; noise dropped; paths mapped."""
+    return parse_log(output, path_map).messages
+
+
+def parse_log(output: str, path_map: PathMap | None = None) -> SphinxLog:
+    """Parse sphinx-build's combined output: messages (noise dropped, paths mapped), the
+    phase of each, and which documents the run read and wrote."""
     messages: list[Message] = []
+    phases: list[str] = []
+    processed = Processed()
+    phase = SETUP
+    status = False  # Sphinx's status lines are in the output (no -q): other text is chatter
     current: dict[str, object] | None = None
     body: list[str] = []
 
@@ -72,15 +131,26 @@ def parse_output(output: str, path_map: PathMap | None = None) -> list[Message]:
             if path is not None and path_map is not None:
                 path, line = path_map(str(path), line)  # type: ignore[arg-type]
             messages.append(Message(path, line, str(current["level"]), text))  # type: ignore[arg-type]
+            phases.append(str(current["phase"]))
         current, body = None, []
+
+    def crashing() -> bool:
+        return current is not None and bool(current.get("crash"))
 
     for raw in _ANSI.sub("", output).splitlines():
         line = raw.rstrip()
-        progress = _PROGRESS.match(line)
-        if progress:
-            match = _MESSAGE.match(line[progress.end():].lstrip())
+        if not crashing():
+            phase = _track(line, phase, processed)
+        item = _ITEM.match(line)
+        progress = None if item else _PROGRESS.match(line)
+        if item or progress or line.startswith("Running Sphinx v") or _BUILDING.match(line):
+            status = True
+        if item or progress:
+            match = _MESSAGE.match(line[progress.end():].lstrip()) if progress else None
             if match is None:
-                continue  # pure progress line
+                if not crashing():
+                    flush()  # status ends a message; inside a crash report it is quoted text
+                continue
         else:
             match = _MESSAGE.match(line)
         if match is not None:
@@ -90,27 +160,68 @@ def parse_output(output: str, path_map: PathMap | None = None) -> list[Message]:
                 "line": int(match["line"]) if match["line"] else None,
                 "level": match["level"],
                 "text": match["text"].rstrip(),
+                "phase": phase,
             }
             continue
         if _NOISE.match(line):
+            if not crashing():
+                flush()
             continue
         if current is not None:
             body.append(line)  # continuation: docutils' quoted block, "InputError: ..." etc.
             continue
         if not line.strip():
             continue
+        crash = bool(_CRASH.match(line))
+        if status and not crash:
+            continue  # status chatter of a builder (latex lists the documents it assembles)
         # Text outside any message: a crash report or an extension printing. Keep it, as one
         # message (an ERROR when it looks like a crash).
         current = {
             "path": None,
             "line": None,
-            "level": "ERROR" if _CRASH.match(line) else "INFO",
+            "level": "ERROR" if crash else "INFO",
             "text": line,
+            "phase": phase,
+            "crash": crash,
         }
     flush()
     # Trailing empty lines of a block were kept as body lines; strip inner trailing blanks.
-    return [m if m.text == m.text.rstrip() else Message(m.path, m.line, m.level, m.text.rstrip())
-            for m in messages]
+    messages = [m if m.text == m.text.rstrip() else Message(m.path, m.line, m.level,
+                                                             m.text.rstrip())
+                for m in messages]
+    return SphinxLog(messages, phases, processed)
+
+
+def _track(line: str, phase: str, processed: Processed) -> str:
+    """Follow sphinx-build's progress lines: the phase they start, what they name."""
+    updating = _UPDATING.match(line)
+    if updating:
+        processed.seen = True
+        if updating["reason"]:  # "[new config]", "[config changed ('x')]": reads everything
+            processed.read_all = True
+        return READ
+    item = _ITEM.match(line)
+    if item:
+        if item["what"] == "reading sources":
+            _add_items(processed.read, item["item"])
+            return READ
+        _add_items(processed.written, item["item"])
+        return WRITE
+    if line.startswith("looking for now-outdated files..."):
+        return CHECK
+    if line.startswith("checking consistency..."):
+        processed.checked = True
+        return CHECK
+    if line.startswith("preparing documents..."):
+        return WRITE
+    building = _BUILDING.match(line)
+    if building and building["builder"] != "mo" and not building["summary"].startswith(
+            "targets for "):
+        # "building [latex]: all documents", "building [html]: build_info mismatch, ...":
+        # every document is written again.
+        processed.written_all = True
+    return phase
 
 
 def count_levels(messages: Iterable[Message]) -> tuple[int, int]:

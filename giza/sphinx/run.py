@@ -74,6 +74,13 @@ def run_sphinx(
     # Output is parsed, never shown raw: ask for plain text even when the caller's
     # environment sets FORCE_COLOR (as CI systems do); NO_COLOR wins over it in Sphinx.
     child_env = {**(os.environ if env is None else env), "NO_COLOR": "1"}
+    # ... and in English: sphinx-build translates its progress lines into the user's
+    # language, and giza reads them. Only the messages category changes.
+    language = child_env.pop("LC_ALL", None)
+    if language:
+        child_env.setdefault("LC_CTYPE", language)
+    child_env.pop("LANGUAGE", None)
+    child_env["LC_MESSAGES"] = "C"
     start = time.perf_counter()
     # The child dies with this process even on kill -9, where no handler can run. Only from
     # the main thread: Linux ties the signal to the creating thread, and pool threads end.

@@ -7,9 +7,11 @@ import pytest
 
 from giza.sphinx.output import (
     Message,
+    Processed,
     count_levels,
     format_messages,
     merge_messages,
+    parse_log,
     parse_output,
     proxy_path_mapper,
 )
@@ -173,3 +175,155 @@ def test_real_sphinx_build_output_round_trip(
         ("source/index.txt", 4, "WARNING"),
         ("source/index.txt", 8, "WARNING"),
     ]
+
+
+# Verbatim sphinx-build 9 output without -q (NO_COLOR): an incremental html build after
+# a.txt changed; index.txt lists a.txt, so it is written again without being read.
+INCREMENTAL = (
+    "Running Sphinx v9.0.4\n"
+    "loading translations [en]... done\n"
+    "loading pickled environment... done\n"
+    "building [mo]: targets for 0 po files that are out of date\n"
+    "writing output... \n"
+    "building [html]: targets for 1 source files that are out of date\n"
+    "updating environment: 0 added, 1 changed, 0 removed\n"
+    "reading sources... [100%] a\n"
+    "\n"
+    "/p/src/a.txt:6: WARNING: image file not readable: x.png [image.not_readable]\n"
+    "looking for now-outdated files... none found\n"
+    "pickling environment... done\n"
+    "checking consistency... /p/src/c.txt: WARNING: document isn't included in any toctree"
+    " [toc.not_included]\n"
+    "done\n"
+    "preparing documents... done\n"
+    "copying assets... \n"
+    "copying static files... \n"
+    "Writing evaluated template result to /p/out/_static/basic.css\n"
+    "copying static files: done\n"
+    "copying extra files... \n"
+    "copying extra files: done\n"
+    "copying assets: done\n"
+    "writing output... [ 50%] a\n"
+    "writing output... [100%] index\n"
+    "\n"
+    "/p/src/a.txt:4: WARNING: undefined label: 'x' [ref.ref]\n"
+    "generating indices... genindex done\n"
+    "writing additional pages... search done\n"
+    "dumping search index in English (code: en)... done\n"
+    "dumping object inventory... done\n"
+    "build succeeded, 3 warnings.\n"
+    "\n"
+    "The HTML pages are in out.\n"
+)
+
+
+def test_parse_log_reads_phases_and_processed_documents() -> None:
+    log = parse_log(INCREMENTAL)
+    assert log.messages == [
+        Message("/p/src/a.txt", 6, "WARNING",
+                "image file not readable: x.png [image.not_readable]"),
+        Message("/p/src/c.txt", None, "WARNING",
+                "document isn't included in any toctree [toc.not_included]"),
+        Message("/p/src/a.txt", 4, "WARNING", "undefined label: 'x' [ref.ref]"),
+    ]
+    assert log.phases == ["read", "check", "write"]
+    assert log.processed == Processed(seen=True, read={"a"}, written={"a", "index"},
+                                      checked=True)
+    assert parse_output(INCREMENTAL) == log.messages
+
+
+def test_parse_log_of_a_build_with_nothing_to_do() -> None:
+    log = parse_log(
+        "Running Sphinx v9.0.4\n"
+        "building [html]: targets for 0 source files that are out of date\n"
+        "updating environment: 0 added, 0 changed, 0 removed\n"
+        "reading sources... \n"
+        "looking for now-outdated files... none found\n"
+        "no targets are out of date.\n"
+        "preparing documents... done\n"
+        "WARNING: html_static_path entry '_static' does not exist\n"
+        "build succeeded, 1 warning.\n"
+    )
+    assert log.processed == Processed(seen=True)
+    assert log.messages == [
+        Message(None, None, "WARNING", "html_static_path entry '_static' does not exist")]
+    assert log.phases == ["write"]
+
+
+def test_parse_log_new_configuration_and_parallel_chunks() -> None:
+    # sphinx-build -j names a chunk of documents by its first and last one.
+    log = parse_log(
+        "updating environment: [config changed ('rst_epilog')] 0 added, 14 changed, 0 removed\n"
+        "reading sources... [ 50%] index .. p10\n"
+        "reading sources... [100%] p11\n"
+        "preparing documents... done\n"
+        "/p/src/p3.txt:4: WARNING: undefined label: 'missing3' [ref.ref]\n"
+        "writing output... [ 50%] p1 .. p12\n"
+        "writing output... [100%] p3\n"
+    )
+    assert log.processed == Processed(seen=True, read={"index", "p10", "p11"},
+                                      written={"p1", "p12", "p3"}, read_all=True)
+    assert log.phases == ["write"]
+
+
+def test_parse_log_builders_that_write_everything() -> None:
+    # latex and texinfo list the documents they assemble; man closes its list with "} ",
+    # which a message may follow on the same line.
+    latex = parse_log(
+        "building [latex]: all documents\n"
+        "updating environment: 0 added, 1 changed, 0 removed\n"
+        "reading sources... [100%] b\n"
+        "preparing documents... done\n"
+        "processing b.tex... \n"
+        "index\n"
+        " a\n"
+        " b\n"
+        "\n"
+        "resolving references...\n"
+        "/p/src/a.txt:4: WARNING: undefined label: 'x' [ref.ref]\n"
+        "processing b.tex: done\n"
+        "writing... done\n"
+        "build succeeded, 1 warning.\n"
+        "\n"
+        "The LaTeX files are in out.\n"
+        "Run 'make' in that directory to run these through (pdf)latex\n"
+        "(use `make latexpdf' here to do that automatically).\n"
+    )
+    assert latex.processed.written_all
+    assert latex.messages == [Message("/p/src/a.txt", 4, "WARNING",
+                                      "undefined label: 'x' [ref.ref]")]
+    man = parse_log(
+        "Running Sphinx v9.0.4\n"
+        "building [man]: all manpages\n"
+        "writing... b.1 { \n"
+        " a\n"
+        "} /p/src/a.txt:4: WARNING: undefined label: 'x' [ref.ref]\n"
+        "done\n"
+    )
+    assert man.messages == latex.messages
+    assert man.processed.written_all and not man.processed.seen
+
+
+def test_quiet_output_tells_nothing_about_processed_documents() -> None:
+    log = parse_log(OUTPUT)
+    assert log.processed == Processed()
+    assert set(log.phases) == {"setup"}
+
+
+def test_a_crash_report_keeps_its_status_lines() -> None:
+    crash = ("Running Sphinx v9.0.4\n"
+             "reading sources... [100%] index\n"
+             "\n"
+             "Extension error!\n"
+             "\n"
+             "Last Messages\n"
+             "=============\n"
+             "\n"
+             "reading sources... [100%] index\n"
+             "done\n"
+             "\n"
+             "The full traceback has been saved in:\n")
+    [message] = parse_output(crash)
+    assert message.level == "ERROR"
+    assert message.text.splitlines()[0] == "Extension error!"
+    assert message.text.splitlines()[-1] == "The full traceback has been saved in:"

@@ -37,6 +37,17 @@ def test_run_sphinx_passes_cwd_and_env(tmp_path: Path) -> None:
     assert result.output.splitlines() == [str(tmp_path), "yes"]
 
 
+def test_run_sphinx_asks_for_english_messages(tmp_path: Path) -> None:
+    # giza reads sphinx-build's progress lines, which it would translate otherwise.
+    code = ("import os; print([os.environ.get(k) for k in "
+            "('LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'LANGUAGE', 'LANG')])")
+    env = {**os.environ, "LC_ALL": "fr_FR.UTF-8", "LANGUAGE": "fr:de", "LANG": "fr_FR.UTF-8",
+           "PYTHONCOERCECLOCALE": "0"}  # this machine may lack the locale: keep it as given
+    env.pop("LC_CTYPE", None)
+    result = run_sphinx([PY, "-c", code], cwd=tmp_path, env=env)
+    assert result.output.strip() == "[None, 'fr_FR.UTF-8', 'C', None, 'fr_FR.UTF-8']"
+
+
 def test_run_sphinx_refuses_shell_strings() -> None:
     with pytest.raises(TypeError):
         run_sphinx("echo hi")  # type: ignore[arg-type]
