@@ -214,7 +214,8 @@ def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None
 
 
 def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
-                       scans: dict[str, dict[str, tuple[int, int]]]) -> dict[str, Any]:
+                       scans: dict[str, dict[str, tuple[int, int]]],
+                       assets: Sequence[Any] = ()) -> dict[str, Any]:
     """What decides a variant's result, gathered without running anything."""
     from giza import records
     from giza.config.show import resolved
@@ -235,6 +236,8 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
     flat = records.flatten(records.canonical(resolved(config)))
     flat.update(records.flatten(records.canonical(
         {"context": stages.build_context(config, variant),
+         # the commit of each asset checkout (themes, extensions conf.py loads)
+         "assets": list(assets),
          "sphinx.yaml": {"tags": settings.tags, "excluded": settings.excluded},
          "side": {name: side.documents for name, side in config.side_files.items()}})))
     return {
@@ -251,8 +254,13 @@ def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict
     previous = records.load_previous(config)
     found, tree_of = trees(config, variants)
     scans: dict[str, dict[str, tuple[int, int]]] = {}
+    heads: list[Any] = []
+    if config.assets:
+        from giza.site.assets import fingerprint
+
+        heads = fingerprint(config.assets)
     return {v: records.decide(f"sphinx:{v.name}",
-                              fingerprint_inputs(config, v, found[tree_of[v]], scans),
+                              fingerprint_inputs(config, v, found[tree_of[v]], scans, heads),
                               previous, force, v.output_dir(config))
             for v in variants}
 
@@ -272,6 +280,17 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     options = current()
     variants = resolve(config, request.builders, request.editions, request.languages)
     require_source(config)
+    quiet = options.level in ("warning", "error", "critical")
+    if config.assets and not (request.dry_run or request.explain):
+        # Before deciding: conf.py loads themes and extensions from these checkouts,
+        # and their commits are part of every fingerprint.
+        from giza.site.assets import sync_assets
+
+        for note in sync_assets(config.assets, force=options.force):
+            if note.startswith("warning: "):
+                out.write(f"giza: {note}\n")
+            elif not quiet:
+                out.write(f"giza: note: {note}\n")
     decisions = decide_all(config, variants, options.force)
     if request.explain:
         for variant in variants:
@@ -294,7 +313,6 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         if len(graph):
             out.write(graph.dry_run() + "\n")
         return 0
-    quiet = options.level in ("warning", "error", "critical")
     for variant in variants if not quiet else ():
         decision = decisions[variant]
         if decision.run:

@@ -254,7 +254,14 @@ def decide(name: str, fingerprint_inputs: dict[str, Any], previous: Previous, fo
     if not reasons and not (output.is_dir() and any(output.iterdir())):
         reasons.append(f"output missing: {output.name}")
     if reasons:
-        return Decision(True, "; ".join(reasons), fingerprint, removed_pages)
+        # Sphinx cannot see a theme or extension change in an asset checkout: start it
+        # from a fresh environment so every page is read and written with the new code.
+        old_config = before.get("config") or {}
+        assets_moved = any(key.startswith("assets") and
+                           old_config.get(key) != fingerprint.config.get(key)
+                           for key in old_config.keys() | fingerprint.config.keys())
+        return Decision(True, "; ".join(reasons), fingerprint, removed_pages,
+                        fresh=assets_moved)
     return Decision(False, "up to date", fingerprint)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from giza.config import git
 from giza.config.matrix import load_matrix, matrix_path
 from giza.config.model import (
+    Asset,
     Config,
     Edition,
     Git,
@@ -170,12 +171,39 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
         side_files=freeze(side_files),
         raw=freeze(values),
         matrix=load_matrix(matrix_path(paths.builddata)),
+        assets=_assets(values["assets"], conf_file, data, root),
         warnings=tuple(state.warnings),
         strict=strict,
     )
     if strict and config.warnings:
         raise ConfigError("\n".join(config.warnings) + "\n(--strict makes warnings errors)")
     return config
+
+
+def _assets(entries: Any, conf_file: Path, data: Any, root: Path) -> tuple[Asset, ...]:
+    raw = data.get("assets") if isinstance(data, dict) else None
+    lines = raw.item_lines if isinstance(raw, NodeList) else []
+    assets: list[Asset] = []
+    seen: dict[Path, int] = {}
+    for i, entry in enumerate(entries):
+        where = f"{shown(conf_file)}:{lines[i] if i < len(lines) else 1}"
+        path = (root / entry["path"]).resolve()
+        if os.path.isabs(entry["path"]) or path == root or root not in path.parents:
+            raise ConfigError(f"{where}: 'assets[{i}].path' {entry['path']!r} must be a "
+                              f"directory inside the project, e.g. build/docs-tools")
+        if path in seen:
+            raise ConfigError(f"{where}: 'assets[{i}].path' {entry['path']!r} is already "
+                              f"used by assets[{seen[path]}]")
+        seen[path] = i
+        repository = entry["repository"]
+        if ":" not in repository.split("/", 1)[0] and not os.path.isabs(repository):
+            # a local path (not a URL or host:path) is relative to the project root
+            repository = str((root / repository).resolve())
+        assets.append(Asset(path=path, repository=repository,
+                            branch=entry["branch"] or None, commit=entry["commit"] or None,
+                            origin=where,
+                            generate=tuple(str(g) for g in entry["generate"] or ())))
+    return tuple(assets)
 
 
 def _editions(p: dict[str, Any], conf_file: Path, data: Any) -> tuple[Edition, ...]:

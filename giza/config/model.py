@@ -20,6 +20,18 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class Asset:
+    """A git repository the build needs, checked out at ``path`` (build_conf ``assets``)."""
+
+    path: Path
+    repository: str
+    branch: str | None
+    commit: str | None
+    origin: str  # "config/build_conf.yaml:12", for messages
+    generate: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Project:
     name: str
     tag: str
@@ -96,6 +108,7 @@ class Config:
     side_files: Mapping[str, SideFile]
     raw: Mapping[str, Any]  # validated build_conf.yaml with defaults, for `giza config`
     matrix: Matrix = field(default_factory=lambda: Matrix({}))
+    assets: tuple[Asset, ...] = ()
     warnings: tuple[str, ...] = ()
     strict: bool = False
 

@@ -225,5 +225,15 @@ BUILD_CONF: dict[str, Field] = {
         branches=Field("dict", None, doc="Legacy; published branches live in "
                        "published_branches.yaml."),
     ),
-    "assets": Field("list", (), doc="Legacy embedded repositories; accepted, not cloned."),
+    "assets": list_of(
+        "Git repositories a build needs (themes, Sphinx extensions), cloned or updated "
+        "before it starts.",
+        path=Field("str", required=True, doc="Where the checkout lives, relative to the "
+                   "project root, e.g. build/docs-tools."),
+        repository=Field("str", required=True, doc="What `git clone` takes: a URL, "
+                         "host:path or a local path."),
+        branch=Field("str", doc="Branch to clone and follow (default: the remote's)."),
+        commit=Field("str", doc="Pin the checkout to this commit."),
+        generate=Field("list", doc="Legacy; ignored with a note."),
+    ),
 }
