@@ -190,16 +190,20 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
         "conf_file": str(config.conf_file),
         "replacements": replacement_tokens(config, variant.edition),
         "locale_dir": str(locale_dir(config)),
-        "versions": published_versions(config),
+        "versions": published_versions(config, variant.edition, variant.language),
         **sphinx_documents(config, variant.edition),
     }
 
 
-def published_versions(config: Config) -> list[dict[str, Any]]:
+def published_versions(config: Config, edition: str | None = None,
+                       language: str | None = None) -> list[dict[str, Any]]:
+    from giza.post import versions_base_url
     from giza.site.branches import for_config, versions
 
     pb = for_config(config)
-    return versions(pb, config.project.url, config.branch) if pb.published else []
+    if not pb.published:
+        return []
+    return versions(pb, versions_base_url(config, edition, language), config.branch)
 
 
 def write_context(config: Config, variant: Variant, source_dir: str | None = None) -> Path:

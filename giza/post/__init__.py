@@ -117,6 +117,16 @@ def site_url(config: Config, edition: str | None, language: str | None) -> str:
     return f"{base}/{rel}/" if rel != "." else f"{base}/"
 
 
+def versions_base_url(config: Config, edition: str | None, language: str | None) -> str:
+    """The URL the branch directories of this site hang off (no trailing slash), so
+    ``<base>/<branch>/`` is where each published branch of the same edition and language
+    lives; "" when no url is configured."""
+    url = site_url(config, edition, language).rstrip("/")
+    if url and is_branched(config, edition):
+        url = url.removesuffix(f"/{config.branch}")
+    return url
+
+
 def archive_stem(config: Config, edition: str | None) -> str:
     """<project>[-<edition>] for tarball names (no edition part for the default)."""
     return f"{config.project.name}-{edition}" if edition else config.project.name

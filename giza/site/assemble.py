@@ -22,7 +22,7 @@ class SiteFiles:
 
 
 def site_files(config: Config, edition: str | None, language: str | None) -> SiteFiles:
-    from giza.post import is_branched, site_dir
+    from giza.post import is_branched, site_dir, versions_base_url
     from giza.site.branches import for_config, versions_json
     from giza.site.hashfile import render_release_txt
     from giza.site.redirects import load_redirects, render_htaccess, render_nginx, render_stubs
@@ -45,7 +45,8 @@ def site_files(config: Config, edition: str | None, language: str | None) -> Sit
     files.site["release.txt"] = render_release_txt(config.git.commit)
     pb = for_config(config)
     if pb.published:
-        files.site["versions.json"] = versions_json(pb, url, config.branch)
+        files.site["versions.json"] = versions_json(
+            pb, versions_base_url(config, edition, language), config.branch)
     robots = config.side("robots")
     if robots:
         units = [unit for path in robots.paths for unit in load_robots(path)]

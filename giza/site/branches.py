@@ -169,7 +169,8 @@ def versions_json(pb: PublishedBranches, project_url: str, current_branch: str |
 
     Each object has ``branch`` (git branch, also the URL path segment),
     ``version`` (label, see :func:`branch_label`), ``url``
-    (``<project_url>/<branch>/``), and the booleans ``current`` (the branch being
+    (``<project_url>/<branch>/``, where ``project_url`` is the site's URL without its
+    branch), and the booleans ``current`` (the branch being
     built), ``stable`` (its version equals ``version.stable``), ``active`` (its
     version is in ``version.active``; true for all when that list is empty) and
     ``manual`` (it is ``git.branches.manual``). The text ends with a newline and is

@@ -9,7 +9,7 @@ import pytest
 
 from giza.config import load
 from giza.errors import BuildError
-from giza.post import finalizers_for, post_variant, site_dir, site_url
+from giza.post import finalizers_for, post_variant, site_dir, site_url, versions_base_url
 from giza.variants import Variant
 
 EDITIONS = """
@@ -47,6 +47,10 @@ def test_site_dir_and_url_follow_editions_languages_and_branched(tmp_path: Path)
     assert site_url(config, None, None) == "https://docs.example.org/v1.0/"
     assert site_url(config, "saas", "fr") == "https://cloud.example.org/fr/cloud/"
     assert site_url(config, "onprem", None) == "https://docs.example.org/onprem/v1.0/"
+    # versions.json entries are <base>/<branch>/: the same edition and language, any branch
+    assert versions_base_url(config, None, None) == "https://docs.example.org"
+    assert versions_base_url(config, "onprem", "fr") == "https://docs.example.org/fr/onprem"
+    assert versions_base_url(config, "saas", None) == "https://cloud.example.org/cloud"
     with pytest.raises(BuildError, match="unknown edition 'nope'; valid editions: saas, onprem"):
         site_dir(config, "nope", None)
 
