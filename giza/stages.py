@@ -31,7 +31,8 @@ def replacement_tokens(config: Config, edition: str | None) -> dict[str, str]:
     paths = list(side.paths) if side else [config.paths.builddata / "replacement.yaml"]
     tokens: dict[str, str] = {}
     for path in paths:
-        tokens.update(load_replacements(path, edition))
+        # a document named after the project is the default edition's (as in the original)
+        tokens.update(load_replacements(path, edition, default=config.project.name))
     return tokens
 
 

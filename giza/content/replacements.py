@@ -33,7 +33,7 @@ def load_replacements(path: Path, edition: str | None, default: str | None = Non
 
     Per-edition files: the document whose ``edition`` equals ``edition``; else
     the one equal to ``default`` (the project name counts as the default
-    edition); with no edition and no default, the first document.
+    edition); with no edition and no such document, the first document.
     """
     path = Path(path)
     if not path.is_file():
@@ -52,7 +52,7 @@ def load_replacements(path: Path, edition: str | None, default: str | None = Non
         if wanted is not None and wanted in by_edition:
             line, data = by_edition[wanted]
             return _tokens(data["tokens"], shown, line)
-    if edition is None and default is None:
+    if edition is None:
         line, data = per_edition[0]
         return _tokens(data["tokens"], shown, line)
     return {}

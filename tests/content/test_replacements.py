@@ -30,6 +30,9 @@ def test_per_edition_documents(tmp_path: Path) -> None:
     assert load_replacements(path, "other", default="manual") == {"product": "Server"}
     assert load_replacements(path, None) == {"product": "Server"}  # first document
     assert load_replacements(path, "other") == {}
+    # no edition: the project's own document, wherever it is in the file; else the first
+    assert load_replacements(path, None, default="saas") == {"product": "Cloud"}
+    assert load_replacements(path, None, default="acme") == {"product": "Server"}
 
 
 def test_token_values_must_be_scalars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
