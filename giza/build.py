@@ -423,6 +423,7 @@ def _json_report(request: BuildRequest) -> Any:
 def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
     from giza.report import ConsoleReporter
 
+    out.write("\n")  # set the table apart from the messages above it
     reporter = ConsoleReporter(out)
     reporter.summary(rows)
     reporter.close()
