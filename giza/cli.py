@@ -47,7 +47,10 @@ def make_parser() -> argh.ArghParser:
                         help="treat config warnings (e.g. unknown keys) as errors")
     parser.add_argument("--conf", default=None, metavar="PATH",
                         help="the build_conf.yaml to use (default: found from the cwd)")
-    argh.add_commands(parser, COMMANDS, name_mapping_policy=NameMappingPolicy.BY_NAME_IF_KWONLY)
+    # Each option's help says its default where it matters; argh's default formatter
+    # would append "(default: -)" and print a bare "False" for flags.
+    argh.add_commands(parser, COMMANDS, name_mapping_policy=NameMappingPolicy.BY_NAME_IF_KWONLY,
+                      func_kwargs={"formatter_class": argparse.RawDescriptionHelpFormatter})
     return parser
 
 
@@ -66,11 +69,15 @@ def _call(function, namespace) -> int:
     return int(result or 0)
 
 
+# Spellings of the original giza that its users' makefiles still type.
+LEGACY_SPELLINGS = {"--serial_sphinx": "--serial-sphinx"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
+    args = [LEGACY_SPELLINGS.get(a, a) for a in (argv if argv is not None else sys.argv[1:])]
     try:
-        function, namespace = argh.parse_and_resolve(parser, list(argv) if argv is not None
-                                                     else sys.argv[1:])
+        function, namespace = argh.parse_and_resolve(parser, args)
     except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
         return int(exc.code or 0)
     if function is None:

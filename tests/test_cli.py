@@ -103,3 +103,22 @@ def test_version_and_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "giza", "--version"], capture_output=True,
                           text=True, check=False)
     assert (done.returncode, done.stdout) == (0, f"giza {__version__}\n")
+
+
+def test_help_says_what_flags_do(giza):
+    text = "".join(giza(command, "--help").out
+                   for command in ("sphinx", "push", "deploy", "make", "clean", "records"))
+    assert "(default: -)" not in text
+    assert not any(line.strip() in ("False", "True") for line in text.splitlines())
+    assert "-d, --dry-run         print the task plan; build nothing" in text
+
+
+def test_original_giza_spellings(project, giza):
+    project(PROJECT)
+    # the original's `giza sphinx --serial_sphinx`: one sphinx-build at a time
+    result = giza("sphinx", "--serial_sphinx", "-b", "html", "--dry-run")
+    assert result.code == 0, result.err
+    # the original's `giza push --deploy TARGET`
+    result = giza("deploy", "--deploy", "nowhere")
+    assert result.code == 2
+    assert result.err.startswith("giza: error: unknown push target 'nowhere'")

@@ -6,6 +6,8 @@ import argh
 
 
 @argh.arg("-b", "--builder", nargs="+", help="remove only these builders' output and doctrees")
+@argh.arg("-a", "--all", help="remove the whole build/ directory, every branch")
+@argh.arg("-d", "--dry-run", help="print what would be removed; remove nothing")
 def clean(*, builder: list[str] | None = None, all: bool = False, dry_run: bool = False) -> int:
     """Remove build output for the current branch (or one builder's, or all of build/)."""
     from giza.clean import clean as run_clean

@@ -6,6 +6,7 @@ import argh
 
 
 @argh.arg("targets", nargs="+", help="make targets, e.g. html, dirhtml-saas, publish, push")
+@argh.arg("-d", "--dry-run", help="print the giza command and what it would do; run nothing")
 def make(*targets: str, dry_run: bool = False) -> int:
     """Run make targets: <builder>[-<edition>][-<lang>], publish, push[-<target>], stage,
     push-deploy, clean. Prints the equivalent giza command first."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argh
 
 
-@argh.arg("-t", "--target", nargs="+", required=True, help="push targets from push.yaml")
+@argh.arg("-t", "--target", "--deploy", dest="target", nargs="+", required=True,
+          help="push targets from push.yaml (--deploy: the original giza's spelling)")
 @argh.arg("-b", "--builder", nargs="+", help="builders (default: publish)")
 @argh.arg("-e", "--edition", nargs="+", help="editions or 'all' (default: all)")
 @argh.arg("-l", "--language", nargs="+", help="languages or 'all'")
+@argh.arg("-d", "--dry-run", help="print the build plan and the rsync commands; change nothing")
 def push(*, target: list[str], builder: list[str] | None = None,
          edition: list[str] | None = None, language: list[str] | None = None,
          dry_run: bool = False) -> int:
@@ -23,7 +25,9 @@ def push(*, target: list[str], builder: list[str] | None = None,
     return run_push(load_config(), target, request)
 
 
-@argh.arg("-t", "--target", nargs="+", required=True, help="push targets from push.yaml")
+@argh.arg("-t", "--target", "--deploy", dest="target", nargs="+", required=True,
+          help="push targets from push.yaml (--deploy: the original giza's spelling)")
+@argh.arg("-d", "--dry-run", help="print the rsync commands; change nothing")
 def deploy(*, target: list[str], dry_run: bool = False) -> int:
     """Deploy what is already built (rsync); --dry-run prints the commands only."""
     from giza.commands import load_config

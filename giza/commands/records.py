@@ -7,6 +7,7 @@ import argh
 
 @argh.arg("--last", type=int, help="how many records to show, newest first (default: 1)")
 @argh.arg("--variant", help="only this variant, e.g. html-saas")
+@argh.arg("-f", "--fails", help="only variants that failed")
 def records(*, last: int = 1, fails: bool = False, variant: str | None = None) -> int:
     """Show the build records of the current branch: per variant its status, time,
     warnings and why it ran."""

@@ -9,13 +9,26 @@ import argh
 @argh.arg("-e", "--edition", nargs="+", help="editions or 'all' (default: all)")
 @argh.arg("-l", "--language", nargs="+", help="languages or 'all' (default: source language)")
 @argh.arg("--report", metavar="FILE.json", help="also write a machine-readable report")
+@argh.arg("-d", "--dry-run", help="print the task plan; build nothing")
+@argh.arg("-f", "--fail-on-warning", help="fail (exit 1) when the output has a warning or "
+          "an error, carried-over ones included")
+@argh.arg("--explain", help="print why each variant would rebuild; build nothing")
+@argh.arg("--serial-sphinx",
+          help="the original giza's flag: run one sphinx-build at a time (--executor serial)")
 def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None,
            language: list[str] | None = None, dry_run: bool = False,
            fail_on_warning: bool = False, report: str | None = None,
-           explain: bool = False) -> int:
+           explain: bool = False, serial_sphinx: bool = False) -> int:
     """Generate content and run sphinx-build for every requested variant."""
     from giza.build import BuildRequest, build
     from giza.commands import load_config
+
+    if serial_sphinx:
+        from dataclasses import replace
+
+        from giza.options import current, use
+
+        use(replace(current(), executor="serial"))
 
     request = BuildRequest(builders=tuple(builder or ("html",)), editions=tuple(edition or ()),
                            languages=tuple(language or ()), dry_run=dry_run,
