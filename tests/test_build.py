@@ -347,3 +347,14 @@ def test_level_warning_prints_only_messages_and_summary(copy_project, giza):
     assert lines[1] == ""
     assert lines[2].split() == ["variant", "status", "warnings", "errors", "seconds"]
     assert not any(line.startswith(("[", "html: building")) for line in lines)
+
+
+def test_default_conf_treats_figure_files_as_fragments(project, giza):
+    # Without a conf.py, images/<name>.rst (generated figures) are never pages of their own.
+    project({
+        "config/build_conf.yaml": "project: {name: d}\n",
+        "source/index.txt": "T\n=\n",
+        "source/images/figure.rst": ".. figure:: /images/figure.svg\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
+    assert result.code == 0, result.out

@@ -5,7 +5,8 @@ extensions = ["giza.sphinxext"]
 source_suffix = {".txt": "restructuredtext", ".rst": "restructuredtext"}
 master_doc = "index"
 root_doc = "index"
-# Generated and reusable fragments are included by pages, never pages themselves.
-exclude_patterns = ["includes", "**/includes"]
+# Generated and reusable fragments are included by pages, never pages themselves
+# (images/<name>.rst are the figures giza generates from the image metadata).
+exclude_patterns = ["includes", "**/includes", "images/*.rst"]
 html_theme = "alabaster"
 pygments_style = "sphinx"
