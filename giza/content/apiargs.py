@@ -22,7 +22,9 @@ FIELDS = {
 
 ARG_NAMES = {"param": "Parameter", "field": "Field", "arg": "Argument", "option": "Option",
              "flag": "Flag"}
-ROLES = {"command": "dbcommand", "method": "method", "phpmethod": "phpmethod"}
+# `interface` -> the role of {{role}}; real files say `dbcommand` as often as `command`
+ROLES = {"command": "dbcommand", "dbcommand": "dbcommand", "method": "method",
+         "phpmethod": "phpmethod"}
 OPTIONAL = "Optional."
 
 

@@ -82,10 +82,12 @@ def case_block(data: Mapping[str, Any], show_title: bool) -> str:
     parts.append(rst.block(data.get("pre", "")))
     operations = as_list(data.get("operation"))
     parts += [operation_block(block) for block in operations]
+    # `post` introduces the results ("The operation returns:"), `final` follows them
+    parts.append(rst.block(data.get("post", "")))
     if data.get("results"):
         language = next((b.get("language") for b in operations if b.get("language")), None)
         parts.append(rst.code_block(data["results"], language))
-    parts += [rst.block(data.get("post", "")), rst.block(data.get("final", ""))]
+    parts.append(rst.block(data.get("final", "")))
     return rst.join_blocks(parts)
 
 

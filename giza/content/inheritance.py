@@ -11,10 +11,11 @@ a base ref: the unit ``ref`` carrying edition ``E``.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,12 @@ MAX_ROUNDS = 10
 # Fields that are identity or bookkeeping, never text to render.
 _NOT_RENDERED = frozenset({"ref", "replacement"})
 _PLACEHOLDER = re.compile(r"\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)")
-# `{{ name }}` alone, the common case, is substituted without Jinja2 (same
-# result: the token's text); anything else (filters, `{%`, `{{-`) goes to Jinja2.
-_SIMPLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# The inside of `{{ name }}`, the common case, substituted without Jinja2 (same
+# result: the token's text); other expressions (filters, `{{-`) go to Jinja2.
+_SIMPLE_INSIDE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+# A Jinja2 statement or comment: the whole text is rendered as one template
+# (`{{#each}}` is Handlebars, not a `{#` comment).
+_STATEMENT = re.compile(r"\{%|(?<!\{)\{#")
 
 _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
@@ -145,7 +149,7 @@ class Resolver:
             raise ContentError(
                 f"{unit.path}:{unit.base_line}: unit '{unit.ref}' inherits from "
                 f"'{wanted_file}', which does not exist under "
-                f"{display_path(self.includes_dir)}")
+                f"{display_path(self.includes_dir)}{self._file_hint(wanted_file, unit)}")
         target = self._load(path, unit.schema)
         wanted = unit.schema.base_key(unit.base)
         base = target.by_key.get(wanted)
@@ -161,8 +165,19 @@ class Resolver:
         if base is None:
             raise ContentError(
                 f"{unit.path}:{unit.base_line}: unit '{unit.ref}' inherits from ref "
-                f"'{unit.schema.show(wanted)}' in {display_path(path)}, which has no such unit")
+                f"'{unit.schema.show(wanted)}' in {display_path(path)}, which has no such "
+                f"unit{_ref_hint(unit.schema, list(target.by_key))}")
         return base
+
+    def _file_hint(self, wanted: str, unit: Unit) -> str:
+        """"; did you mean '<file>'?" for a close name in the includes dir."""
+        try:
+            names = sorted(entry.name for entry in os.scandir(self.includes_dir)
+                           if entry.name.endswith(".yaml") and entry.name != unit.path.name)
+        except OSError:
+            return ""
+        close = difflib.get_close_matches(Path(wanted).name, names, n=1, cutoff=0.85)
+        return f"; did you mean '{close[0]}'?" if close else ""
 
     def resolve(self, unit: Unit) -> dict[str, Any]:
         """``unit``'s fields after inheritance (not yet rendered)."""
@@ -201,15 +216,34 @@ class Resolver:
              builtins: Callable[[Mapping[str, Any]], Mapping[str, str]] | None = None
              ) -> Item:
         """Resolve and render one unit."""
-        data = self.resolve(unit)
+        # a null field is an unset one (a child's null clears the base's value)
+        data = {key: value for key, value in self.resolve(unit).items() if value is not None}
         tokens = self.tokens(data, builtins(data) if builtins else None)
         return Item(unit, render_fields(data, tokens, unit))
+
+
+_MAX_LISTED = 12
+_NUMBERED = re.compile(r"#\d+")
+
+
+def _ref_hint(schema: Schema, keys: list[Key]) -> str:
+    """What the file does have: its refs in file order (the first few)."""
+    shown = [schema.show(key) for key in keys
+             if not (isinstance(key, str) and _NUMBERED.fullmatch(key))]  # "#3": no ref
+    if not shown:
+        return " (it has no units for this build)"
+    listed = ", ".join(shown[:_MAX_LISTED])
+    if len(shown) > _MAX_LISTED:
+        listed += f", ... ({len(shown) - _MAX_LISTED} more)"
+    return f" (refs there: {listed})"
 
 
 def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
     """Child fields replace the base's; ``replacement`` dicts merge (child wins)."""
     merged = dict(base)
     for key, value in child.items():
+        if key == "replacement" and value is None:
+            continue  # `replacement: null` keeps the base's tokens
         if key == "replacement" and isinstance(base.get(key), Mapping):
             merged[key] = {**base[key], **value}
         else:
@@ -228,6 +262,8 @@ def render_fields(data: Mapping[str, Any], tokens: Mapping[str, str], unit: Unit
     """Render every string (and list of strings, and nested mapping) in ``data``."""
     out: dict[str, Any] = {}
     for key, value in data.items():
+        if value is None:
+            continue  # a null field is an unset one
         out[key] = value if key in _NOT_RENDERED else _render_value(value, tokens, unit, key)
     return out
 
@@ -243,36 +279,98 @@ def _render_value(value: Any, tokens: Mapping[str, str], unit: Unit, name: str) 
         inner = {**tokens, **own} if isinstance(own, Mapping) else tokens
         return {key: item if key in _NOT_RENDERED else
                 _render_value(item, inner, unit, f"{name}.{key}")
-                for key, item in value.items()}
+                for key, item in value.items() if item is not None}
     return value
 
 
 def render_text(text: str, tokens: Mapping[str, str], unit: Unit, name: str) -> str:
-    """Render ``text`` until no ``{{`` remains (at most MAX_ROUNDS rounds)."""
+    """Render ``text`` until no placeholder is left (at most MAX_ROUNDS rounds).
+
+    A placeholder is a ``{{ ... }}`` whose inside is a Jinja2 expression
+    (``{{name}}``, ``{{ name | upper }}``). Any other ``{{`` is text: Java's
+    double-brace initialisation (``new HashMap<>() {{ put("a", b); }}``),
+    Handlebars' ``{{#each}}`` and the like are written out as they are, as the
+    reference tool did for every unit without replacement tokens. Text holding
+    ``{%`` or ``{#`` is rendered as one Jinja2 template.
+    """
     line = unit.lines.get(name.split(".", 1)[0], unit.line)
     for _ in range(MAX_ROUNDS):
         if "{{" not in text:
             return text
-        for placeholder in _PLACEHOLDER.findall(text):
-            if placeholder not in tokens:
-                raise _unresolved(unit, line, name, placeholder)
-        simple = _SIMPLE.sub(lambda match: str(tokens[match.group(1)]), text)
-        if "{{" not in simple and "{%" not in text and "{#" not in text:
-            text = simple
-            continue
-        try:
-            text = _template(text).render(tokens)
-        except jinja2.UndefinedError as exc:
-            missing = re.search(r"'([^']+)' is undefined", str(exc))
-            raise _unresolved(unit, line, name, missing.group(1) if missing else "?") from None
-        except jinja2.TemplateError as exc:
-            raise ContentError(f"{unit.path}:{line}: unit '{unit.ref}' field '{name}': "
-                               f"template error: {exc}") from None
-    if "{{" in text:
-        found = _PLACEHOLDER.search(text)
-        raise _unresolved(unit, line, name, found.group(1) if found else "?",
+        if _STATEMENT.search(text):
+            rendered = _render_template(text, tokens, unit, line, name)
+        else:
+            rendered = _render_spans(text, tokens, unit, line, name)
+        if rendered == text:
+            return text
+        text = rendered
+    found = _first_placeholder(text)
+    if found is not None:
+        raise _unresolved(unit, line, name, found,
                           f" (still unresolved after {MAX_ROUNDS} rounds)")
     return text
+
+
+def _render_template(text: str, tokens: Mapping[str, str], unit: Unit, line: int,
+                     name: str) -> str:
+    try:
+        return _template(text).render(tokens)
+    except jinja2.UndefinedError as exc:
+        missing = re.search(r"'([^']+)' is undefined", str(exc))
+        raise _unresolved(unit, line, name, missing.group(1) if missing else "?") from None
+    except jinja2.TemplateError as exc:
+        raise ContentError(f"{unit.path}:{line}: unit '{unit.ref}' field '{name}': "
+                           f"template error: {exc}") from None
+
+
+def _spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, inside)`` of each ``{{ ... }}`` that is a Jinja2 expression."""
+    start = text.find("{{")
+    while start != -1:
+        end = text.find("}}", start + 2)
+        if end == -1:
+            return
+        inside = text[start + 2:end]
+        if _SIMPLE_INSIDE.fullmatch(inside) or _is_expression(inside):
+            yield start, end + 2, inside
+            start = text.find("{{", end + 2)
+        else:
+            start = text.find("{{", start + 2)  # text: look again past this "{{"
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_expression(inside: str) -> bool:
+    try:
+        _template("{{" + inside + "}}")
+    except jinja2.TemplateSyntaxError:
+        return False
+    return True
+
+
+def _render_spans(text: str, tokens: Mapping[str, str], unit: Unit, line: int,
+                  name: str) -> str:
+    parts: list[str] = []
+    done = 0
+    for start, end, inside in _spans(text):
+        simple = _SIMPLE_INSIDE.fullmatch(inside)
+        if simple:
+            token = simple.group(1)
+            if token not in tokens:
+                raise _unresolved(unit, line, name, token)
+            value = str(tokens[token])
+        else:
+            value = _render_template(text[start:end], tokens, unit, line, name)
+        parts += [text[done:start], value]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _first_placeholder(text: str) -> str | None:
+    for _start, _end, inside in _spans(text):
+        found = _PLACEHOLDER.search("{{" + inside)
+        return found.group(1) if found else "?"
+    return None
 
 
 def _unresolved(unit: Unit, line: int, name: str, placeholder: str, extra: str = ""

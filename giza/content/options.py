@@ -17,7 +17,7 @@ from giza.content.units import BOOL, COMMON_FIELDS, TEXT, TEXTS, Schema, as_list
 
 FIELDS = {
     **COMMON_FIELDS,
-    "program": TEXT, "name": TEXT, "directive": TEXT, "args": TEXT, "aliases": TEXTS,
+    "program": TEXT, "name": TEXT, "directive": TEXT, "args": TEXTS, "aliases": TEXTS,
     "type": TEXT, "default": TEXT, "pre": TEXT, "description": TEXT, "content": TEXT,
     "post": TEXT, "filename": TEXT, "command": TEXT, "optional": BOOL,
 }
@@ -55,10 +55,18 @@ def _dashed(name: str) -> str:
     return name if name.startswith(("-", "<")) else f"--{name}"
 
 
+def args_text(value: str | list[str] | None) -> str:
+    """The ``args`` of a signature. ``args: [a|b]`` is a YAML flow sequence, which
+    authors write meaning the bracketed text: it is written back as ``[a|b]``."""
+    if isinstance(value, list):
+        return f"[{', '.join(value)}]"
+    return value or ""
+
+
 def signature(data: Mapping[str, Any]) -> str:
     directive = data.get("directive", DEFAULT_DIRECTIVE)
     name = str(data["name"])
-    args = f" {data['args']}" if data.get("args") else ""
+    args = f" {args_text(data.get('args'))}" if data.get("args") else ""
     if directive not in OPTION_DIRECTIVES:
         return name
     forms = [f"{_dashed(name)}{args}"]

@@ -12,6 +12,7 @@ Documents are numbered from 1 in messages ("document 1" is the first).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,31 @@ def display_path(path: Path) -> Path:
 
 def iter_yaml(path: Path, shown: Path) -> Iterator[tuple[int, int, Any]]:
     """Yield ``(index, line, data)`` per document; errors name ``shown``."""
-    for doc in iter_documents(path, error=ContentError, label=shown):
-        yield doc.index, doc.line, doc.data
+    try:
+        for doc in iter_documents(path, error=ContentError, label=shown):
+            yield doc.index, doc.line, doc.data
+    except ContentError as exc:
+        hint = _conflict_hint(path) if "YAML syntax error" in str(exc) else ""
+        if hint:
+            raise ContentError(f"{exc}{hint}") from None
+        raise
+
+
+_CONFLICT_MARKER = re.compile(r"^(<{7}|>{7})(?= |$)", re.MULTILINE)
+
+
+def _conflict_hint(path: Path) -> str:
+    """Why a file does not parse, when it still holds a merge conflict."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    found = _CONFLICT_MARKER.search(text)
+    if found is None:
+        return ""
+    line = text.count("\n", 0, found.start()) + 1
+    return (f" (line {line} starts with the merge conflict marker '{found.group(1)}': "
+            f"resolve the conflict)")
 
 
 # -- field checks --------------------------------------------------------------
@@ -231,6 +255,11 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: 
             raise ContentError(
                 f"{shown}:{line}: document {index + 1}: unknown field '{key}' in "
                 f"{schema.kind} unit '{ref}'{context}; valid fields: {valid}")
+        if value is None:
+            # `args: null`: the field is unset, as in the reference tool (a null
+            # in a child clears what the base set; generators never see it)
+            out[key] = None
+            continue
         try:
             converted = check.convert(value)
         except _Invalid as invalid:

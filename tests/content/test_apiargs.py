@@ -96,3 +96,15 @@ def test_apiargs_role_needs_an_operation(project) -> None:
     project.write("apiargs-r.yaml", "name: x\ndescription: '{{role}}'\n")
     with pytest.raises(ContentError, match=r"field 'description': placeholder '\{\{role\}\}'"):
         project.generate(["apiargs"])
+
+
+@pytest.mark.parametrize(("interface", "role"), [
+    ("command", ":dbcommand:`insert`"), ("dbcommand", ":dbcommand:`insert`"),
+    ("method", ":method:`insert`"), ("phpmethod", ":phpmethod:`insert`"),
+    ("other", ":samp:`insert`")])
+def test_apiargs_role_by_interface(project, interface: str, role: str) -> None:
+    # real files say `interface: dbcommand` as often as `interface: command`
+    project.write("apiargs-r.yaml", f"name: x\noperation: insert\ninterface: {interface}\n"
+                  "description: 'Runs {{role}}.'\n")
+    project.generate(["apiargs"])
+    assert f":param x: Runs {role}.\n" in project.output("apiargs/r.rst")

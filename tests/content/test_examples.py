@@ -168,7 +168,8 @@ def test_ref_dash_edition_of_an_edition_not_built_is_missing(project) -> None:
         project.generate(["examples"], edition="onprem")
     assert str(caught.value) == (
         "source/includes/examples-use.yaml:4: unit 'find-saas' inherits from ref 'find-saas' "
-        "in source/includes/examples-base.yaml, which has no such unit")
+        "in source/includes/examples-base.yaml, which has no such unit "
+        "(refs there: find, count, plain)")
 
 
 def test_ref_dash_unknown_edition_is_missing(project) -> None:
@@ -178,7 +179,8 @@ def test_ref_dash_unknown_edition_is_missing(project) -> None:
         project.generate(["examples"])
     assert str(caught.value) == (
         "source/includes/examples-use.yaml:4: unit 'plain-saas' inherits from ref "
-        "'plain-saas' in source/includes/examples-base.yaml, which has no such unit")
+        "'plain-saas' in source/includes/examples-base.yaml, which has no such unit "
+        "(refs there: find, count, plain)")
 
 
 def test_ref_dash_edition_that_is_also_a_plain_ref_is_ambiguous(project) -> None:
@@ -200,3 +202,33 @@ def test_ref_dash_edition_that_is_also_a_plain_ref_is_ambiguous(project) -> None
         "source/includes/examples-use.yaml:4: unit 'find-saas' inherits from ref 'find-saas' "
         "in source/includes/examples-base.yaml, which is ambiguous: the unit at line 8, or "
         "edition 'saas' of the unit 'find' at line 4")
+
+
+def test_case_post_introduces_the_results_and_final_follows_them(project) -> None:
+    # the reference tool wrote pre, operations, post, results, final
+    project.write("examples-order.yaml", """
+        collection: things
+        options: {show_title: false, show_collection: false}
+        ---
+        ref: count
+        pre: Count them.
+        operation: {language: javascript, code: db.things.count()}
+        post: 'It returns:'
+        results: ['3']
+        final: That is all.
+        """)
+    project.generate(["examples"])
+    assert project.output("examples/order.rst") == (
+        "Count them.\n"
+        "\n"
+        ".. code-block:: javascript\n"
+        "\n"
+        "   db.things.count()\n"
+        "\n"
+        "It returns:\n"
+        "\n"
+        ".. code-block:: javascript\n"
+        "\n"
+        "   3\n"
+        "\n"
+        "That is all.\n")

@@ -82,7 +82,7 @@ def test_missing_ref(project) -> None:
     project.write("extracts-b.yaml", "ref: b\nsource: {file: extracts-a.yaml, ref: zzz}\n")
     assert _error(project) == (
         "source/includes/extracts-b.yaml:2: unit 'b' inherits from ref 'zzz' in "
-        "source/includes/extracts-a.yaml, which has no such unit")
+        "source/includes/extracts-a.yaml, which has no such unit (refs there: a)")
 
 
 def test_ref_of_another_edition_is_missing(project) -> None:
@@ -168,4 +168,59 @@ def test_ref_dash_edition_is_for_examples_only(project, kind: str) -> None:
     project.write(f"{kind}-b.yaml", f"ref: b\nsource: {{file: {kind}-a.yaml, ref: a-saas}}\n")
     assert _error(project, [kind]) == (
         f"source/includes/{kind}-b.yaml:2: unit 'b' inherits from ref 'a-saas' in "
-        f"source/includes/{kind}-a.yaml, which has no such unit")
+        f"source/includes/{kind}-a.yaml, which has no such unit (refs there: a)")
+
+
+def test_double_braces_that_are_not_a_placeholder_are_text(project) -> None:
+    # Java double-brace initialisation and Handlebars blocks are not Jinja2
+    # expressions: written out as they are, next to real placeholders
+    project.write("extracts-a.yaml", '''
+        ref: a
+        code: |
+          Map<String, Object> m = new HashMap<String, Object>() {{
+            put("v", "{{version}}");
+          }};
+        content: "{{#each items}}{{name}}{{/each}} and {{ '{{' }}"
+        replacement: {name: giza}
+        ''')
+    project.generate(["extracts"], version="7.0")
+    assert project.output("extracts/a.rst") == (
+        ".. code-block:: none\n"
+        "\n"
+        "   Map<String, Object> m = new HashMap<String, Object>() {{\n"
+        '     put("v", "7.0");\n'
+        "   }};\n"
+        "\n"
+        "{{#each items}}giza{{/each}} and {{\n")
+
+
+def test_null_replacement_keeps_the_base_tokens(project) -> None:
+    project.write("extracts-a.yaml", "ref: _a\ncontent: '{{x}}'\nreplacement: {x: kept}\n"
+                  "---\nref: b\ninherit: {file: extracts-a.yaml, ref: _a}\nreplacement:\n")
+    project.generate(["extracts"])
+    assert project.output("extracts/b.rst") == "kept\n"
+
+
+def test_missing_file_suggests_a_close_name(project) -> None:
+    project.write("extracts-base.yaml", "ref: _a\ncontent: x\n")
+    project.write("extracts-b.yaml", "ref: b\ninherit: {file: extracts-bsae.yaml, ref: _a}\n")
+    assert _error(project) == (
+        "source/includes/extracts-b.yaml:2: unit 'b' inherits from 'extracts-bsae.yaml', "
+        "which does not exist under source/includes; did you mean 'extracts-base.yaml'?")
+
+
+def test_missing_ref_lists_at_most_twelve_refs_of_the_file(project) -> None:
+    project.write("extracts-a.yaml", "\n---\n".join(f"ref: _u{i}\ncontent: x"
+                                                    for i in range(14)) + "\n")
+    project.write("extracts-b.yaml", "ref: b\ninherit: {file: extracts-a.yaml, ref: _u99}\n")
+    assert _error(project) == (
+        "source/includes/extracts-b.yaml:2: unit 'b' inherits from ref '_u99' in "
+        "source/includes/extracts-a.yaml, which has no such unit (refs there: _u0, _u1, _u2, "
+        "_u3, _u4, _u5, _u6, _u7, _u8, _u9, _u10, _u11, ... (2 more))")
+
+
+def test_yaml_error_in_a_file_with_a_merge_conflict_says_so(project) -> None:
+    project.write("steps-a.yaml", "ref: a\ncontent: |\n  text\n\n<<<<<<< HEAD\n  mine\n"
+                  "=======\n  theirs\n>>>>>>> 1234abc (message)\n")
+    assert _error(project).endswith(
+        " (line 5 starts with the merge conflict marker '<<<<<<<': resolve the conflict)")

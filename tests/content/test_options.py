@@ -76,3 +76,56 @@ def test_option_missing_program_is_reported(project) -> None:
         project.generate(["options"])
     assert str(caught.value) == ("source/includes/options-x.yaml:1: document 1: options unit "
                                  "has no 'program' and 'name'")
+
+
+def test_null_fields_are_unset_and_a_child_null_clears_the_base(project) -> None:
+    # `args: null` is common in files written for the reference tool
+    project.write("options-tool.yaml", """
+        program: _shared
+        name: quiet
+        args: <level>
+        directive: option
+        default: none
+        description: Less output from {{program}}.
+        ---
+        program: tool
+        name: quiet
+        args: null
+        inherit: {file: options-tool.yaml, program: _shared, name: quiet}
+        ---
+        program: tool
+        name: verbose
+        directive: option
+        args: null
+        type: null
+        description: More output.
+        """)
+    project.generate(["options"])
+    assert project.output("option/option-tool-quiet.rst") == (
+        ".. option:: --quiet\n\n   *Default*: none\n\n   Less output from :program:`tool`.\n")
+    assert project.output("option/option-tool-verbose.rst") == (
+        ".. option:: --verbose\n\n   More output.\n")
+
+
+def test_args_written_as_a_flow_sequence_keep_their_brackets(project) -> None:
+    # `args: [a|b]` is a YAML list; authors mean the bracketed text
+    project.write("options-tool.yaml", """
+        program: tool
+        name: mode
+        directive: option
+        aliases: -m
+        args: [fast|safe]
+        description: The mode.
+        """)
+    project.generate(["options"])
+    assert project.output("option/option-tool-mode.rst") == (
+        ".. option:: --mode [fast|safe], -m [fast|safe]\n\n   The mode.\n")
+
+
+def test_unknown_field_with_a_null_value_is_still_an_error(project) -> None:
+    project.write("options-tool.yaml", "program: tool\nname: x\nargz: null\n")
+    with pytest.raises(ContentError) as caught:
+        project.generate(["options"])
+    assert str(caught.value).startswith(
+        "source/includes/options-tool.yaml:3: document 1: unknown field 'argz' in options "
+        "unit 'tool x'; valid fields: ")

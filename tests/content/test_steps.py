@@ -207,3 +207,18 @@ def test_action_copyable_must_be_a_boolean(project) -> None:
         project.generate(["steps"])
     assert str(caught.value) == ("source/includes/steps-c.yaml:5: document 1: field "
                                  "'copyable' must be a boolean, not an integer")
+
+
+def test_null_fields_of_a_step_and_of_an_action_are_unset(project) -> None:
+    project.write("steps-n.yaml", """
+        title: Run it.
+        ref: run
+        pre: null
+        action:
+          heading: null
+          language: null
+          code: run
+        """)
+    project.generate(["steps"])
+    assert project.output("steps/n.rst").count(".. code-block:: none\n") == 2
+    assert "None" not in project.output("steps/n.rst")
