@@ -29,8 +29,12 @@ SIDE_FILE = "push"
 DEPLOY_FILE = "deploy.yaml"
 OPTIONS = ("branched", "delete", "recursive")
 TARGET_KEYS = ("target", "paths", "options", "hosts", "env", "dependency")
+# Accepted and ignored, as the original did: `branched` beside `options` (options decide),
+# `name` (the historic spelling of `target`, used when `target` is missing).
+LEGACY_TARGET_KEYS = ("branched", "name")
 PATHS_KEYS = ("local", "remote", "static")
 ENV_KEYS = ("hosts", "args")
+LEGACY_ENV_KEYS = ("input",)  # the original's deploy.yaml had it; never used
 # Older push.yaml files say `env: publication`; deploy.yaml calls that environment production.
 ENV_ALIASES = {"publication": "production"}
 LOCAL_HOSTS = ("", "local")
@@ -85,13 +89,29 @@ def _line(mapping: Any, key: str, fallback: int) -> int:
     return fallback
 
 
-def _check_keys(doc: _Doc, mapping: Any, dotted: str, valid: Sequence[str],
-                line: int) -> None:
+_WARNED: set[str] = set()
+
+
+def _warn(config: Config, text: str) -> None:
+    """A config warning, printed once per process; an error under --strict."""
+    from giza.options import current
+
+    if config.strict or current().strict:
+        raise ConfigError(f"{text}\n(--strict makes warnings errors)")
+    if text not in _WARNED:
+        _WARNED.add(text)
+        print(f"giza: warning: {text}", file=sys.stderr)
+
+
+def _check_keys(config: Config, doc: _Doc, mapping: Any, dotted: str, valid: Sequence[str],
+                line: int, legacy: Sequence[str] = ()) -> None:
+    """Unknown keys warn (errors under --strict), like every other config file."""
     for key in mapping:
-        if key not in valid:
+        if key not in valid and key not in legacy:
             name = f"{dotted}.{key}" if dotted else str(key)
-            raise doc.error(_line(mapping, key, line),
-                            f"unknown key '{name}'; valid keys: {', '.join(valid)}")
+            error = doc.error(_line(mapping, key, line),
+                              f"unknown key '{name}'; valid keys: {', '.join(valid)}")
+            _warn(config, str(error))
 
 
 def _str_list(doc: _Doc, value: Any, dotted: str, line: int,
@@ -209,8 +229,12 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
         raise doc.error(line, f"'env' must be an environment name, not {type_name(env)}")
     path, envs = deploy_file
     if envs is None:
+        suggested = ENV_ALIASES.get(env, env)
+        historic = (f" ('{env}' is the historic name of '{suggested}')"
+                    if suggested != env else "")
         raise doc.error(line, f"'env' names '{env}', but {shown(path)} does not exist; "
-                              f"create it with '{env}: {{hosts: [...]}}' or list 'hosts' here")
+                              f"create it with '{suggested}: {{hosts: [...]}}'{historic} "
+                              f"or list 'hosts' here")
     name = env
     if name not in envs and ENV_ALIASES.get(name) in envs:
         name = ENV_ALIASES[name]
@@ -224,7 +248,7 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
     if not isinstance(entry, dict):
         raise env_doc.error(entry_line, f"'{name}' must be a mapping {{hosts: [...], "
                                         f"args: [...]}}, not {type_name(entry)}")
-    _check_keys(env_doc, entry, name, ENV_KEYS, entry_line)
+    _check_keys(config, env_doc, entry, name, ENV_KEYS, entry_line, LEGACY_ENV_KEYS)
     if "hosts" not in entry:
         raise env_doc.error(entry_line, f"missing required key '{name}.hosts'")
     hosts = _str_list(env_doc, entry["hosts"], f"{name}.hosts", _line(entry, "hosts", entry_line),
@@ -233,10 +257,26 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
         raise env_doc.error(_line(entry, "hosts", entry_line), f"'{name}.hosts' is empty")
     args: tuple[str, ...] = ()
     if entry.get("args") is not None:
-        args = _str_list(env_doc, entry["args"], f"{name}.args", _line(entry, "args", entry_line))
+        args_line = _line(entry, "args", entry_line)
+        args = _split_args(env_doc, _str_list(env_doc, entry["args"], f"{name}.args",
+                                              args_line), f"{name}.args", args_line)
     for host in hosts:
         _check_host(env_doc, host, f"{name}.hosts", _line(entry, "hosts", entry_line))
     return hosts, args
+
+
+def _split_args(doc: _Doc, items: Sequence[str], dotted: str, line: int) -> tuple[str, ...]:
+    """Each ``args`` entry split into words like a shell would (the original ran the
+    command through a shell-style split): ``--rsync-path="sudo -u www rsync"`` is the one
+    argument ``--rsync-path=sudo -u www rsync``. Nothing is ever run through a shell."""
+    words: list[str] = []
+    for i, item in enumerate(items):
+        try:
+            words.extend(shlex.split(item))
+        except ValueError as exc:
+            raise doc.error(line, f"'{dotted}[{i}]' {item!r}: {exc} (quote marks must "
+                                  f"pair up)") from None
+    return tuple(words)
 
 
 def _check_host(doc: _Doc, host: Any, dotted: str, line: int) -> None:
@@ -252,10 +292,11 @@ def _target(config: Config, data: Any, doc: _Doc,
     line = doc.line
     if not isinstance(data, dict):
         raise doc.error(line, f"a push target must be a mapping, not {type_name(data)}")
-    _check_keys(doc, data, "", TARGET_KEYS, line)
-    name = _required_str(doc, data, "target", "target", line)
+    _check_keys(config, doc, data, "", TARGET_KEYS, line, LEGACY_TARGET_KEYS)
+    name_key = "target" if "target" in data or "name" not in data else "name"
+    name = _required_str(doc, data, name_key, "target", line)
     if not name.strip():
-        raise doc.error(_line(data, "target", line), "'target' must not be empty")
+        raise doc.error(_line(data, name_key, line), "'target' must not be empty")
 
     if "paths" not in data:
         raise doc.error(line, "missing required key 'paths'")
@@ -264,7 +305,7 @@ def _target(config: Config, data: Any, doc: _Doc,
     if not isinstance(paths, dict):
         raise doc.error(paths_line, f"'paths' must be a mapping {{local, remote, static}}, "
                                     f"not {type_name(paths)}")
-    _check_keys(doc, paths, "paths", PATHS_KEYS, paths_line)
+    _check_keys(config, doc, paths, "paths", PATHS_KEYS, paths_line)
     local = _required_str(doc, paths, "local", "paths.local", paths_line)
     remote = _required_str(doc, paths, "remote", "paths.remote", paths_line)
     local_line = _line(paths, "local", paths_line)
@@ -342,6 +383,21 @@ def _target(config: Config, data: Any, doc: _Doc,
         args=args,
         origin=(doc.path, doc.line),
     )
+
+
+def target_names(config: Config) -> list[str]:
+    """The names of the push.yaml targets, without validating the targets: enough for
+    `giza make` to tell push targets from builders, so that a deploy-only problem (an
+    environment missing from deploy.yaml, say) does not stop `make html`. Deploying
+    validates every target it uses with :func:`load_targets`."""
+    side = config.side(SIDE_FILE)
+    names: list[str] = []
+    for data in side.documents if side else ():
+        if isinstance(data, dict):
+            name = data.get("target", data.get("name"))
+            if isinstance(name, str) and name.strip() and name not in names:
+                names.append(name)
+    return names
 
 
 def load_targets(config: Config) -> dict[str, PushTarget]:

@@ -105,11 +105,24 @@ def _bad_option(target: str, option: str, editions: Sequence[str],
 def _add_deploy(job: MakeJob, target: str, options: list[str], push_targets: Sequence[str],
                 editions: Sequence[str], languages: Sequence[str]) -> None:
     action = target.split("-", 1)[0]
+    found: list[str] = []
+    # The longest push target the target starts with (`push-with-delete` in
+    # `push-with-delete` or `push-with-delete-deploy`) is deployed; the words of its name
+    # are not options, though an edition or language among them still narrows the build.
+    parts = target.split("-")
+    for k in range(len(parts), 1, -1):
+        name = "-".join(parts[:k])
+        if name in push_targets:
+            found.append(name)
+            for word in parts[1:k]:
+                if word in editions:
+                    _add(job.editions, word)
+                elif word in languages:
+                    _add(job.languages, word)
+            options = parts[k:]
+            break
     deploy_only = "deploy" in options
     options = [o for o in options if o != "deploy"]
-    found: list[str] = []
-    if target in push_targets:
-        found.append(target)
     for option in options:
         known = False
         if option in push_targets:
@@ -124,9 +137,11 @@ def _add_deploy(job: MakeJob, target: str, options: list[str], push_targets: Seq
         elif option in languages:
             _add(job.languages, option)
         elif not known:
+            langs = [lang for lang in languages if lang not in SOURCE_LANGUAGES]
             raise UsageError(f"make target '{target}': unknown option '{option}'; valid: "
                              f"push targets ({', '.join(push_targets) or 'none defined'}), "
-                             f"editions ({', '.join(editions) or 'none'}), 'deploy'")
+                             f"editions ({', '.join(editions) or 'none'}), "
+                             f"languages ({', '.join(langs) or 'none'}), 'deploy'")
     # The bare action (`push`) is a target only when nothing more specific matched.
     if not found and action in push_targets:
         found.append(action)

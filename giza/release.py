@@ -40,10 +40,10 @@ def make(config: Config, targets: Sequence[str], dry_run: bool = False,
          out: TextIO | None = None) -> int:
     from giza import make as make_targets
     from giza.clean import clean
-    from giza.deploy import deploy, load_targets
+    from giza.deploy import deploy, target_names
 
     out = out or sys.stdout
-    push_targets = list(load_targets(config)) if config.side("push") else []
+    push_targets = target_names(config)
     job = make_targets.parse(config, targets, push_targets)
     for line in make_targets.describe(job):
         out.write(f"giza make: {line}\n")

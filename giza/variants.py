@@ -14,6 +14,10 @@ SPHINX_BUILDERS = (
     "changes", "coverage", "dirhtml", "doctest", "epub", "gettext", "html", "htmlhelp",
     "info", "json", "latex", "latexpdf", "latexpdfja", "linkcheck", "man", "pickle",
     "pseudoxml", "qthelp", "devhelp", "singlehtml", "texinfo", "text", "xml",
+    # Builders from Sphinx extensions that the original giza knew by name: slides
+    # (hieroglyph), markdown, fasthtml and fastdirhtml (docs-tools' sphinxext). The
+    # project's conf.py must load the extension that provides them.
+    "slides", "markdown", "fasthtml", "fastdirhtml",
 )
 PSEUDO_BUILDERS = ("publish",)
 DEFAULT_PUBLISH = ("dirhtml", "singlehtml", "json", "epub", "man")
@@ -63,18 +67,17 @@ def _choices(kind: str, wanted: Sequence[str], valid: Sequence[str]) -> list[str
 
 def publish_targets(config: Config) -> tuple[str, ...]:
     """The builders `publish` stands for: integration.yaml base.targets."""
-    integration = config.side("integration")
-    data = integration.data if integration else None
-    targets = None
-    if isinstance(data, dict) and isinstance(data.get("base"), dict):
-        targets = data["base"].get("targets")
+    from giza.config.integration import is_skipped
+    from giza.config.integration import targets as integration_targets
+
+    targets = integration_targets(config.side_documents("integration"))
     if not targets:
         return DEFAULT_PUBLISH
     builders = []
     for target in targets:
         target = str(target)
-        # Historic entries such as "htaccess" or "dirhtml-saas/..." are not builders.
-        if "/" in target or target.startswith("htaccess"):
+        # Historic entries such as "htaccess" or "build/public" are not builders.
+        if is_skipped(target):
             continue
         name = target.split("-", 1)[0]
         if name in SPHINX_BUILDERS and name not in builders:
@@ -103,6 +106,8 @@ def resolve(config: Config, builders: Sequence[str], editions: Sequence[str] = (
     """Every (builder, edition, language) to build, in a stable order."""
     names = expand_builders(config, builders)
     valid_editions = config.project.edition_names
+    if editions and "all" in editions and not valid_editions:
+        editions = ()  # `-e all` on a project without editions: the one default build
     if editions:
         if not valid_editions:
             raise UsageError(f"unknown edition '{editions[0]}'; this project defines no "

@@ -252,12 +252,6 @@ def test_outside_build_without_delete_is_allowed(project):
      "config/push.yaml:1: document 1: missing required key 'paths'"),
     ("target: web\npaths:\n  local: public\nhosts: [h]\n",
      "config/push.yaml:2: document 1: missing required key 'paths.remote'"),
-    ("target: web\npaths: {local: public, remote: /srv}\nhosts: [h]\nflavour: x\n",
-     "config/push.yaml:4: document 1: unknown key 'flavour'; "
-     "valid keys: target, paths, options, hosts, env, dependency"),
-    ("target: web\npaths: {local: public, remote: /srv, extra: 1}\nhosts: [h]\n",
-     "config/push.yaml:2: document 1: unknown key 'paths.extra'; "
-     "valid keys: local, remote, static"),
     ("target: web\npaths: [public]\nhosts: [h]\n",
      "config/push.yaml:2: document 1: 'paths' must be a mapping {local, remote, static}, "
      "not a list"),
@@ -320,10 +314,70 @@ def test_env_not_defined_lists_environments(project):
         "does not define; defined environments: testing, docsprod")
 
 
+@pytest.mark.parametrize(("push", "deploy_yaml", "message"), [
+    ("target: web\npaths: {local: public, remote: /srv}\nhosts: [h]\nflavour: x\n", None,
+     "config/push.yaml:4: document 1: unknown key 'flavour'; "
+     "valid keys: target, paths, options, hosts, env, dependency"),
+    ("target: web\npaths: {local: public, remote: /srv, extra: 1}\nhosts: [h]\n", None,
+     "config/push.yaml:2: document 1: unknown key 'paths.extra'; "
+     "valid keys: local, remote, static"),
+    ("target: web\npaths: {local: public, remote: /srv}\nenv: production\n",
+     "production:\n  hosts: [a]\n  user: x\n",
+     "config/deploy.yaml:3: unknown key 'production.user'; valid keys: hosts, args"),
+])
+def test_unknown_keys_warn_and_fail_when_strict(project, capsys, push, deploy_yaml, message):
+    import giza.deploy
+
+    giza.deploy._WARNED.clear()
+    make(project, push, deploy_yaml=deploy_yaml)
+    assert load_targets(load())["web"].hosts in (("h",), ("a",))
+    assert capsys.readouterr().err == f"giza: warning: {message}\n"
+    with pytest.raises(ConfigError) as err:
+        load_targets(load(strict=True))
+    assert str(err.value) == f"{message}\n(--strict makes warnings errors)"
+
+
+def test_historic_push_yaml_keys(project, capsys):
+    """Keys the original ignored: `name` for `target`, a top-level `branched` (options
+    decide), `dependency`, and `input` in a deploy.yaml environment."""
+    push = ("name: push-all\npaths: {local: public, remote: /data/sites/docs}\n"
+            "options: ['recursive']\nbranched: false\nenv: publication\n"
+            "dependency: publish\n")
+    make(project, push, deploy_yaml="production:\n  hosts: [www-c1]\n  input: code\n")
+    target = load_targets(load(strict=True))["push-all"]
+    assert (target.branched, target.hosts) == (False, ("www-c1",))
+    assert capsys.readouterr().err == ""
+
+
+def test_env_args_are_split_like_shell_words(project):
+    """deploy.yaml args written for the original's shell-style split keep their meaning."""
+    make(project, "target: web\npaths: {local: public, remote: /srv/docs}\nenv: production\n",
+         deploy_yaml="production:\n  hosts: [www-c1]\n"
+                     "  args: ['--rsh=\"ssh\"', '--rsync-path=\"sudo -u www rsync\"',\n"
+                     "         '--chmod=ug+w,Fo-w']\n")
+    config = load()
+    target = load_targets(config)["web"]
+    assert target.args == ("--rsh=ssh", "--rsync-path=sudo -u www rsync", "--chmod=ug+w,Fo-w")
+    assert commands(config, target)[0].argv[-4:-2] == (
+        "--rsync-path=sudo -u www rsync", "--chmod=ug+w,Fo-w")
+    make(project, "target: web\npaths: {local: public, remote: /srv/docs}\nenv: production\n",
+         deploy_yaml="production:\n  hosts: [www-c1]\n  args: ['--rsh=\"ssh']\n")
+    with pytest.raises(ConfigError) as err:
+        load_targets(load())
+    assert str(err.value) == ("config/deploy.yaml:3: 'production.args[0]' '--rsh=\"ssh': "
+                              "No closing quotation (quote marks must pair up)")
+
+
+def test_publication_without_deploy_yaml_names_production(project):
+    push = PLAIN.replace("hosts: [local]", "env: publication")
+    assert refusal(project, push) == (
+        "config/push.yaml:6: document 1: 'env' names 'publication', but config/deploy.yaml "
+        "does not exist; create it with 'production: {hosts: [...]}' ('publication' is the "
+        "historic name of 'production') or list 'hosts' here")
+
+
 def test_env_entry_is_validated(project):
     push = PLAIN.replace("hosts: [local]", "env: production")
-    assert refusal(project, push, "production:\n  hosts: [a]\n  user: x\n") == (
-        "config/deploy.yaml:3: unknown key 'production.user'; valid keys: hosts, args")
     assert refusal(project, push, "production:\n  args: [-v]\n") == (
         "config/deploy.yaml:1: missing required key 'production.hosts'")
     assert refusal(project, push, "production:\n  hosts: [a]\n  args: 7\n") == (

@@ -16,7 +16,7 @@ CONF = {
         """,
     "config/integration.yaml": "base: {targets: [dirhtml, json]}\nfr: {inherit: base}\n",
 }
-PUSH = ["push", "stage", "push-saas", "production"]
+PUSH = ["push", "stage", "push-saas", "production", "push-with-delete"]
 
 
 @pytest.mark.parametrize(("targets", "expected"), [
@@ -33,6 +33,11 @@ PUSH = ["push", "stage", "push-saas", "production"]
     (["stage-deploy"], ["giza deploy -t stage"]),
     (["production"], ["giza push -t production -b publish"]),
     (["clean", "html"], ["giza clean", "giza sphinx -b html"]),
+    # a push target whose name has dashes: its words are not options
+    (["push-with-delete"], ["giza push -t push-with-delete -b publish"]),
+    (["push-with-delete-deploy"], ["giza deploy -t push-with-delete"]),
+    (["push-with-delete-onprem"], ["giza push -t push-with-delete -b publish -e onprem"]),
+    (["slides-saas"], ["giza sphinx -b slides -e saas"]),
 ])
 def test_targets(project, targets, expected):
     project(CONF)
@@ -46,8 +51,8 @@ def test_targets(project, targets, expected):
                      "editions: saas, onprem; languages: fr; or another builder"),
     (["clean-all"], "make target 'clean-all': 'clean' takes no options"),
     (["push-nowhere"], "make target 'push-nowhere': unknown option 'nowhere'; valid: push "
-                       "targets (push, stage, push-saas, production), editions (saas, onprem), "
-                       "'deploy'"),
+                       "targets (push, stage, push-saas, production, push-with-delete), "
+                       "editions (saas, onprem), languages (fr), 'deploy'"),
 ])
 def test_bad_targets(project, targets, message):
     project(CONF)

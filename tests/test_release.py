@@ -82,6 +82,24 @@ def test_make_push_deploy(copy_project, giza):
     assert (site / "index.html").is_file()
 
 
+def test_make_build_target_ignores_deploy_only_problems(copy_project, giza):
+    """A push target whose environment is missing from deploy.yaml (older projects read
+    it from the docs-tools checkout) must not stop `make html`; deploying it still fails."""
+    root = copy_project("basic")
+    setup(root)
+    write_tree(root, {"config/push.yaml": "target: push\npaths: {local: public, remote: "
+                                          "/data/sites/docs}\nenv: publication\n"})
+    result = giza("make", "html", "--dry-run")
+    assert result.code == 0, result.out + result.err
+    assert result.out.splitlines()[0] == "giza make: giza sphinx -b html"
+    result = giza("make", "push", "--dry-run")
+    assert result.code == 2
+    assert result.err == (
+        "giza: error: config/push.yaml:3: document 1: 'env' names 'publication', but "
+        "config/deploy.yaml does not exist; create it with 'production: {hosts: [...]}' "
+        "('publication' is the historic name of 'production') or list 'hosts' here\n")
+
+
 def test_staging_manifest_is_not_deployed(project, giza):
     root = project({
         "config/build_conf.yaml": "project: {name: s}\nsystem: {files: [integration.yaml, "

@@ -108,3 +108,52 @@ def test_unknown_language(project):
     assert str(err.value) == (
         "unknown language 'de'; valid languages: en (the source language), fr, es, ja "
         "(languages are the top-level keys of integration.yaml and sphinx.yaml 'languages')")
+
+
+def test_all_editions_without_editions_is_the_default_build(project):
+    project({"config/build_conf.yaml": "project: {name: d}\n"})
+    assert resolve(load(), ["html"], ["all"], ["all"]) == [Variant("html")]
+
+
+def test_publish_keeps_extension_builders(project):
+    """`slides` (hieroglyph) was a builder to the original giza; publish must not drop
+    it from integration.yaml targets such as `slides-instructor`."""
+    project({"config/build_conf.yaml": EDITIONS, "config/integration.yaml": """
+        base:
+          targets: [dirhtml-instructor, slides-instructor, slides-student, setup]
+        """})
+    config = load()
+    assert expand_builders(config, ["publish"]) == ["dirhtml", "slides"]
+    assert expand_builders(config, ["slides"]) == ["slides"]
+    assert config.warnings == (
+        "config/integration.yaml:2: 'base.targets[3]' 'setup' is not a builder; "
+        "publish skips it",)
+
+
+def test_integration_yaml_of_the_makefile_era(project):
+    """Top-level `targets`, `doc-root` and `branch-root` (no `base`) are not languages;
+    `targets` is what publish builds."""
+    project({"config/build_conf.yaml": "project: {name: d}\nsystem: {files: [integration.yaml]}\n",
+             "config/integration.yaml": "targets:\n  - latex\n  - html\n  - 'build/public'\n"
+                                        "doc-root: ['', '.htaccess']\nbranch-root: []\n"})
+    config = load()
+    assert config.languages == ()
+    assert config.warnings == ()
+    assert expand_builders(config, ["publish"]) == ["latex", "html"]
+
+
+def test_integration_yaml_problems_warn(project):
+    project({"config/build_conf.yaml": "project: {name: d}\nsystem: {files: [integration.yaml]}\n",
+             "config/integration.yaml": "base:\n  targets: html\n  link: []\nfr: yes\n"
+                                        "es: {inherit: base}\n"})
+    config = load()
+    assert config.languages == ("es",)
+    assert expand_builders(config, ["publish"]) == ["dirhtml", "singlehtml", "json", "epub",
+                                                    "man"]
+    assert config.warnings == (
+        "config/integration.yaml:2: 'base.targets' must be a list of builders, not a string; "
+        "ignored",
+        "config/integration.yaml:3: unknown key 'base.link'; valid keys: targets, links, "
+        "doc-root, branch-root",
+        "config/integration.yaml:4: 'fr' is not a language (a language maps to settings, "
+        "e.g. 'fr: {inherit: base}'), not a boolean; ignored")

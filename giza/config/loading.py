@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from giza.config import git
+from giza.config import git, integration
 from giza.config.matrix import load_matrix, matrix_path
 from giza.config.model import (
     Asset,
@@ -161,6 +161,9 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
     files_line = (system_files.line_of("files") if isinstance(system_files, Node) else 1)
     entries = _side_entries(values["system"]["files"] or [], conf_file, files_line)
     side_files = load_side_files(entries, root, paths.builddata, conf_file, state.warnings)
+    if "integration" in side_files:
+        integration.check(side_files["integration"].documents,
+                          side_files["integration"].origins, state.warnings)
     config = Config(
         conf_file=conf_file,
         project=project,

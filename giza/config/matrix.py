@@ -17,8 +17,14 @@ from giza.yamlfile import Node, load_documents
 
 FIELDS = ("builder", "edition", "excluded", "excluded_files", "inherit", "language",
           "languages", "tags", "v")
-# Top-level keys older giza projects carry that are not builder entries.
-LEGACY_KEYS = ("prerequisites", "generated-source", "sphinx-builders")
+# Entry keys of the makefile-era tools that read sphinx.yaml before giza (the original
+# giza ignored them too): accepted without a warning.
+LEGACY_FIELDS = ("sitemap_config",)
+# Top-level keys older giza projects carry that are not builder entries: lists of
+# setup targets, generated content, builder names and edition names (the original
+# skipped them because they are not mappings; giza ignores them by name).
+LEGACY_KEYS = ("prerequisites", "generated-source", "sphinx-builders", "sphinx_builders",
+               "editions")
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,11 @@ def _check(key: str, entry: Any, path: Path, line: int) -> Node:
                           f"not {type_name(entry)}")
     lines = entry.key_lines if isinstance(entry, Node) else {}
     for field in entry:
+        if field in LEGACY_FIELDS:
+            continue
         if field not in FIELDS:
+            # An error, not a warning (issue 6): a misspelt `excluded` would silently
+            # publish pages meant to be left out.
             raise ConfigError(f"{shown(path)}:{lines.get(field, line)}: unknown key "
                               f"'{key}.{field}'; valid keys: {', '.join(FIELDS)}")
         if field in ("tags", "excluded", "excluded_files", "languages"):

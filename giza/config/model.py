@@ -128,12 +128,11 @@ class Config:
     @property
     def languages(self) -> tuple[str, ...]:
         """Languages the project translates into: integration.yaml's top-level keys other
-        than ``base``, then any sphinx.yaml ``languages``."""
-        found: list[str] = []
-        integration = self.side("integration")
-        for doc in integration.documents if integration else ():
-            if isinstance(doc, dict):
-                found.extend(str(k) for k in doc if k != "base" and str(k) not in found)
+        than ``base`` (those holding a mapping, e.g. ``fr: {inherit: base}``), then any
+        sphinx.yaml ``languages``."""
+        from giza.config.integration import languages
+
+        found = list(languages(self.side_documents("integration")))
         found.extend(lang for lang in self.matrix.languages if lang not in found)
         return tuple(found)
 

@@ -218,12 +218,16 @@ BUILD_CONF: dict[str, Field] = {
         files=Field("list", (), doc="Side files: `name.yaml` or `{name: file or [files]}`."),
         make=Field("any", doc="Legacy; accepted and ignored."),
         runstate=Field("any", doc="Legacy; accepted and ignored."),
+        tools=Field("any", doc="Legacy ({pinned, ref} of the docs-tools checkout); accepted "
+                    "and ignored."),
     ),
     "git": section(
         "Git settings.",
         remote=Field("dict", None, doc="Remote names, e.g. {upstream: org/repo}."),
         branches=Field("dict", None, doc="Legacy; published branches live in "
                        "published_branches.yaml."),
+        repo=Field("any", doc="Legacy (the repository's path or name); accepted and "
+                   "ignored: the repository is the one holding the project."),
     ),
     "assets": list_of(
         "Git repositories a build needs (themes, Sphinx extensions), cloned or updated "

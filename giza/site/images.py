@@ -4,10 +4,11 @@ A unit::
 
     name: sharding-overview          # images/<name>.svg must exist
     alt: Diagram of a sharded cluster
-    outputs:
+    outputs:                         # historic spelling: output
       - {type: web, width: 600}       # type: web (default) | print | offset | target
       - {type: print, tag: print, dpi: 300, width: 600}
       - {type: offset, tag: offset}
+      - {type: web, tag: big, target: /_images/x-full.png}   # target: the figure's link
     edition: saas                    # optional filter (string or list)
 
 For each image giza writes ``<proxy images>/<name>.rst`` holding one figure per
@@ -46,6 +47,7 @@ class ImageOutput:
     dpi: int = 96
     width: int | None = None
     scale: float | None = None
+    link: str | None = None  # `target:` of a web/print output: the figure's :target:
 
     def filename(self, name: str, rendered: bool) -> str:
         if not rendered:
@@ -105,9 +107,16 @@ def _parse_output(item: Any, where: str, index: int, line: int) -> ImageOutput:
                               or not 0 < scale <= 100):
         raise ConfigError(f"{where}:{item.line_of('scale')}: outputs[{index}].scale: expected "
                           f"a percentage between 0 and 100, got {scale!r}")
+    link = item.get("target")
+    if link is not None and (not isinstance(link, str) or not link.strip()
+                             or any(c.isspace() for c in link.strip())):
+        raise ConfigError(f"{where}:{item.line_of('target')}: outputs[{index}].target: "
+                          f"expected a link (a URL or a path, e.g. the full-size image), "
+                          f"got {link!r}")
     return ImageOutput(type=kind, tag=str(tag) if tag is not None else None,
                        dpi=_positive_int(item, "dpi", where, 96) or 96,
-                       width=_positive_int(item, "width", where, None), scale=scale)
+                       width=_positive_int(item, "width", where, None), scale=scale,
+                       link=link.strip() if link is not None else None)
 
 
 def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
@@ -130,10 +139,18 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
         if not isinstance(alt, str):
             raise ConfigError(f"{shown(metadata)}:{data.line_of('alt')}: alt: expected a "
                               f"string, got {alt!r}")
-        raw = data.get("outputs") or [Node()]
-        if not isinstance(raw, list):
-            raise ConfigError(f"{shown(metadata)}:{data.line_of('outputs')}: outputs: "
-                              f"expected a list, got {type_name(raw)}")
+        # `output:` is the original's other spelling of `outputs:` (both may appear)
+        given = [key for key in ("outputs", "output") if data.get(key) is not None]
+        for key in given:
+            if not isinstance(data[key], list):
+                raise ConfigError(f"{shown(metadata)}:{data.line_of(key)}: {key}: "
+                                  f"expected a list, got {type_name(data[key])}")
+        raw: list[Any] = [Node()]
+        if given:
+            raw = NodeList([item for key in given for item in data[key]])
+            raw.item_lines = [line for key in given
+                              for line in getattr(data[key], "item_lines",
+                                                  [data.line_of(key)] * len(data[key]))]
         outputs = []
         files: dict[str, ImageOutput] = {}
         for index, item in enumerate(raw):
@@ -182,6 +199,8 @@ def render_image_rst(unit: ImageUnit, uri_prefix: str, rendered: bool,
             lines.append(f"      :width: {width}px")
         if output.scale is not None:
             lines.append(f"      :scale: {output.scale:g}%")
+        if output.link:
+            lines.append(f"      :target: {output.link}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -6,7 +6,7 @@ A unit::
     source_dir: ../manual/source      # optional; where to look first
     target: auto                      # default: the source's own relative path
     truncate: {start-after: '.. start-here', end-before: 42}   # markers or line numbers
-    transform: [{regex: 'mongod\\b', replace: 'mongos'}]
+    transform: [{regex: 'mongod\\b', replace: 'mongos'}]   # or one {regex, replace}
     append: "Extra text."
     edition: saas
 
@@ -38,7 +38,9 @@ class _Context:
 
 
 def _search_dirs(project_root: Path, source_dir: str | None) -> list[Path]:
-    dirs = [project_root / source_dir] if source_dir else []
+    # source_dir is relative to the project (a leading '/' too), or else to build/
+    dirs = [project_root / source_dir.lstrip("/"),
+            project_root / "build" / source_dir.lstrip("/")] if source_dir else []
     # the lookup order of the original tool: the project, its parent, a sibling
     # checkout's source/, our own source/, build/
     dirs += [project_root, project_root.parent, project_root.parent / "source",
@@ -48,10 +50,10 @@ def _search_dirs(project_root: Path, source_dir: str | None) -> list[Path]:
 
 def _find_source(name: str, dirs: list[Path], ctx: _Context, key: str) -> Path:
     candidate = Path(name)
-    if candidate.is_absolute():
-        if candidate.is_file():
-            return candidate
-        raise ConfigError(f"{ctx.at(key)}: {key}: no file {name}")
+    if candidate.is_absolute() and candidate.is_file():
+        return candidate
+    # otherwise a leading '/' is relative to the search directories, as in the original
+    name = name.lstrip("/")
     for directory in dirs:
         if (directory / name).is_file():
             return directory / name
@@ -127,6 +129,8 @@ def _truncate(text: str, spec: Any, ctx: _Context, source: Path) -> str:
 
 
 def _transforms(spec: Any, ctx: _Context) -> list[tuple[re.Pattern[str], str]]:
+    if isinstance(spec, dict):
+        spec = [spec]  # one {regex, replace} without a list, as the original allowed
     if not isinstance(spec, list):
         raise ConfigError(f"{ctx.at('transform')}: transform: expected a list of "
                           f"{{regex, replace}}, got {spec!r}")

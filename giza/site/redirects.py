@@ -16,7 +16,8 @@ prefixes, the left one for ``from`` and the right one for ``to``:
 * ``before-<b>``: ``<b>`` and every older branch; ``after-<b>``: every newer one;
 * a plain string: that prefix on both sides (``''`` means no prefix);
 * ``{left: right}``: different prefixes; when ``left`` is ``all``/``before-<b>``/
-  ``after-<b>`` it is expanded and every branch redirects to ``right``;
+  ``after-<b>`` it is expanded and every branch redirects to ``right``; a ``right``
+  that is an http(s) URL makes the target ``<right><to>``, on that site;
 * ``{<set>: {src: dst}}`` with ``<set>`` one of ``all``/``before-<b>``/``after-<b>``:
   each branch ``b`` of the set redirects from ``src/b`` to ``dst/b``.
 
@@ -154,6 +155,9 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
             at = f"{shown(file)}:{unit.line_of(key)}"
             problem = "required key is missing" if value is None else \
                 f"expected a non-empty string, got {value!r}"
+            if value is None and "redirect-path" in unit:
+                problem += ("; this unit uses the keys of the makefile-era tools "
+                            "('redirect-path', 'url-base'): rename them 'from' and 'to'")
             raise ConfigError(f"{at}: {key}: {problem}")
     code_value = unit.get("code", DEFAULT_CODE)
     # 301 or "301"; not 301.5 or true
@@ -178,7 +182,14 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
     result = []
     for left, right in _expand_outputs(unit.get("outputs"), published, links, outputs_where):
         src = _join(left, source)
-        dst = target if _is_url(target) else _join(right, target)
+        if _is_url(target):
+            dst = target
+        elif _is_url(right):
+            # {'/bi-connector': 'https://docs.example.com/bi-connector'}: the target lives
+            # on another site (or under another base URL); the path goes after it
+            dst = right.rstrip("/") + _norm_path(target)
+        else:
+            dst = _join(right, target)
         if src == dst:
             raise ConfigError(f"{where}: from: redirect of {src!r} onto itself")
         result.append(Redirect(code, src, dst, file, unit.line))

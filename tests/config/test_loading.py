@@ -93,6 +93,22 @@ def test_unknown_key_warns(project):
         "branched, editions, error_prefix, name, siteroot, tag, title, url",)
 
 
+def test_historic_keys_are_accepted_quietly(project):
+    """Keys of build_conf.yaml files written for the original giza that mean nothing now."""
+    project({"config/build_conf.yaml": """
+        git:
+          repo: 'mongodb/docs-ruby'
+          remote: {upstream: mongodb/docs-ruby}
+        project: {name: d, error_prefix: x}
+        system:
+          runstate: {serial_sphinx: publish}
+          tools: {pinned: false, ref: HEAD}
+          make: {generated: [sphinx], static: [makefile.clean]}
+        paths: {tools: bin, buildsystem: build/docs-tools, projectroot: .}
+        """})
+    assert load(strict=True).warnings == ()
+
+
 def test_unknown_key_is_an_error_when_strict(project):
     project({"config/build_conf.yaml": "project:\n  name: d\nbogus: 1\n"})
     with pytest.raises(ConfigError) as err:

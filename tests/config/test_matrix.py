@@ -83,6 +83,30 @@ def test_unknown_key(tmp_path: Path, monkeypatch):
         "excluded_files, inherit, language, languages, tags, v")
 
 
+def test_historic_keys_are_accepted_quietly(tmp_path: Path):
+    """Lists of editions and builders at the top (the original skipped them because they
+    are not mappings) and the makefile-era `sitemap_config` of an entry."""
+    path = write(tmp_path, """
+sphinx_builders: [dirhtml, html]
+editions: [cloud, onprem]
+prerequisites: [setup]
+cloud-base:
+  edition: cloud
+  excluded: [/a.txt]
+html-cloud:
+  builder: html
+  inherit: cloud-base
+  tags: [cloud]
+dirhtml:
+  tags: [web]
+  sitemap_config: config/sitemap.conf
+""")
+    matrix = load_matrix(path)
+    assert sorted(matrix.entries) == ["dirhtml", "html-cloud"]
+    assert matrix.lookup("html", "cloud") == BuilderSettings(
+        key="html-cloud", tags=("cloud",), excluded=("/a.txt",))
+
+
 def test_cycle(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "a:\n  inherit: b\nb:\n  inherit: a\n")

@@ -93,6 +93,34 @@ edition: [hosted]
     assert not (proxy / "skipped.txt").exists()
 
 
+def test_historic_shapes(project):
+    """One ``{regex, replace}`` without a list, and ``sources`` named with a leading '/'
+    under a ``source_dir`` that lives in build/ (a checked-out asset), as older
+    projects wrote them."""
+    root, proxy = project
+    (root / "build" / "docs-other" / "source" / "images").mkdir(parents=True)
+    (root / "build" / "docs-other" / "source" / "images" / "a.rst").write_text("A\n")
+    path = write(root, """\
+source: tutorial/install.txt
+source_dir: ../manual/source
+transform:
+  regex: 'mongod\\b'
+  replace: 'mongos'
+truncate:
+   start-after: 5
+   end-before: 7
+---
+source_dir: docs-other/source
+sources:
+  - /images/a.rst
+""")
+    written = apply_migrations(path, root, proxy, None).written
+    assert [p.relative_to(proxy.resolve()).as_posix() for p in written] == [
+        "tutorial/install.txt", "images/a.rst"]
+    assert (proxy / "tutorial" / "install.txt").read_text() == "Run mongos now.\n"
+    assert (proxy / "images" / "a.rst").read_text() == "A\n"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("target: x.txt\n", "1: source: required key is missing (or give 'sources')"),
     ("source: nope.txt\n", "1: source: cannot find 'nope.txt'; looked in "),
@@ -110,8 +138,8 @@ edition: [hosted]
     ("source: source/tutorial/local.txt\ntransform:\n  - {regex: '(', replace: x}\n",
      "3: transform[0].regex: invalid regular expression '(': missing ), unterminated "
      "subpattern at position 0"),
-    ("source: source/tutorial/local.txt\ntransform: {regex: a}\n",
-     "2: transform: expected a list of {regex, replace}, got "),
+    ("source: source/tutorial/local.txt\ntransform: a\n",
+     "2: transform: expected a list of {regex, replace}, got 'a'"),
     ("source: source/tutorial/local.txt\nappend: [x]\n", "2: append: expected text, got ['x']"),
     ("- a\n", "1: expected a mapping with 'source', got a list"),
 ])

@@ -205,3 +205,42 @@ def test_mapped_prefixes_need_a_branch_set(tmp_path):
     assert str(exc.value) == (f"{path}:3: outputs[0]: {{all: ...}}: expected one "
                               "{from-prefix: to-prefix} pair of strings, got "
                               "{'onprem': 'cloud', 'x': 'y'}")
+
+
+def test_url_prefix_on_the_right_makes_an_absolute_target(tmp_path):
+    """``{prefix: https://...}``: the target is that URL followed by ``to``, as in the
+    original (older projects redirect their root and moved pages this way)."""
+    path = write(tmp_path, """\
+from: /
+to: /master
+code: 301
+outputs:
+  - {'/': 'https://docs.example.com/connector'}
+---
+from: /faq
+to: /
+type: redirect
+outputs:
+  - {'': 'https://other.example.org/quick-start/'}
+---
+from: /old
+to: /new
+outputs:
+  - 'before-v3.0': {'/connector': 'https://docs.example.com/connector'}
+""")
+    redirects = load_redirects([path], PUBLISHED)
+    assert render_htaccess(redirects, URL) == (
+        "Redirect 301 / https://docs.example.com/connector/master\n"
+        "Redirect 303 /connector/v2.6/old https://docs.example.com/connector/v2.6/new\n"
+        "Redirect 303 /connector/v3.0/old https://docs.example.com/connector/v3.0/new\n"
+        "Redirect 303 /faq https://other.example.org/quick-start\n")
+
+
+def test_makefile_era_keys_get_a_hint(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "redirect-path: '/a'\nurl-base: '/b'\ntype: 'redirect'\ncode: 303\n")
+    with pytest.raises(ConfigError) as err:
+        load_redirects([Path("htaccess.yaml")], PUBLISHED)
+    assert str(err.value) == (
+        "htaccess.yaml:1: from: required key is missing; this unit uses the keys of the "
+        "makefile-era tools ('redirect-path', 'url-base'): rename them 'from' and 'to'")
