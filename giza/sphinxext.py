@@ -4,6 +4,10 @@ giza writes a JSON file per sphinx-build and names it in the ``GIZA_BUILD_CONTEX
 environment variable. A conf.py that lists ``giza.sphinxext`` in ``extensions``
 gets ``project``, ``version``, ``release``, replacement substitutions in
 ``rst_epilog``, and ``html_context['giza']`` without importing giza itself.
+
+It also lets ``code-block`` take the ``:copyable: false`` option that pages written
+for the original giza's theme use: it becomes ``:class: no-copy`` (the class giza's
+own generators put on such blocks), so stock Sphinx no longer rejects the page.
 """
 
 from __future__ import annotations
@@ -69,6 +73,32 @@ def _config_inited(app: Sphinx, config: Config) -> None:
         config.locale_dirs = [locale_dir, *list(config.locale_dirs or [])]
 
 
+def _copyable(argument: str | None) -> bool:
+    value = (argument or "true").strip().lower()
+    if value not in ("true", "false", "yes", "no"):
+        raise ValueError(f"expected true or false, not {argument!r}")
+    return value in ("true", "yes")
+
+
+def _code_block_directive() -> type:
+    from sphinx.directives.code import CodeBlock
+
+    class GizaCodeBlock(CodeBlock):
+        """``code-block`` plus ``:copyable: true|false``."""
+
+        option_spec = {**CodeBlock.option_spec, "copyable": _copyable}
+
+        def run(self) -> list[Any]:
+            if self.options.pop("copyable", True) is False:
+                self.options["class"] = [*self.options.get("class", []), "no-copy"]
+            return super().run()
+
+    return GizaCodeBlock
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _config_inited, priority=400)
+    directive = _code_block_directive()
+    for name in ("code-block", "sourcecode"):
+        app.add_directive(name, directive, override=True)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -74,3 +74,46 @@ def test_outside_giza_warns_and_changes_nothing(tmp_path: Path):
     assert ("WARNING: giza.sphinxext: not running under giza (no GIZA_BUILD_CONTEXT); the "
             "giza build context is not applied") in done.stderr
     assert "Plain text." in (tmp_path / "out/index.txt").read_text()
+
+
+def test_copyable_option_on_hand_written_code_blocks(project, giza):
+    # Pages written for the original giza's theme use `:copyable: false`.
+    root = project({**PROJECT, "source/index.txt": """
+        Home
+        ====
+
+        .. toctree::
+
+           reference/acmed
+
+        .. code-block:: sh
+           :copyable: false
+
+           mongod --help
+
+        .. code-block:: sh
+           :copyable: true
+
+           mongos --help
+        """})
+    result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
+    assert result.code == 0, result.out + result.err
+    page = (root / "build/4.2/html/index.html").read_text()
+    assert page.count('<div class="no-copy highlight-sh notranslate">') == 1
+    assert page.count('<div class="highlight-sh notranslate">') == 1
+
+
+def test_bad_copyable_value_is_a_sphinx_error(project, giza):
+    project({**PROJECT, "source/index.txt": """
+        Home
+        ====
+
+        .. code-block:: sh
+           :copyable: maybe
+
+           mongod --help
+        """})
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert "source/index.txt:4: ERROR: Error in \"code-block\" directive:\n" \
+           "invalid option value: (option: \"copyable\"; value: 'maybe')\n" \
+           "expected true or false, not 'maybe'." in result.out
