@@ -40,7 +40,11 @@ SCHEMA = Schema("apiargs", FIELDS, key=_key, base_key=_base_key, key_required="n
 
 
 def type_text(data: Mapping[str, Any]) -> str:
-    return " or ".join(str(kind) for kind in as_list(data.get("type")))
+    """``string``, ``string or document``, ``string, document, or array``."""
+    kinds = [str(kind) for kind in as_list(data.get("type"))]
+    if len(kinds) <= 2:
+        return " or ".join(kinds)
+    return ", ".join(kinds[:-1]) + ", or " + kinds[-1]
 
 
 def builtins(data: Mapping[str, Any]) -> dict[str, str]:

@@ -108,3 +108,15 @@ def test_apiargs_role_by_interface(project, interface: str, role: str) -> None:
                   "description: 'Runs {{role}}.'\n")
     project.generate(["apiargs"])
     assert f":param x: Runs {role}.\n" in project.output("apiargs/r.rst")
+
+
+def test_three_types_read_as_a_list(project) -> None:
+    project.write("apiargs-cmd.yaml", """
+        name: value
+        type: [string, document, array]
+        description: Takes a {{type}}.
+        """)
+    project.generate(["apiargs"])
+    text = project.output("apiargs/cmd.rst")
+    assert "        - string, document, or array\n" in text
+    assert "        - Takes a string, document, or array.\n" in text
