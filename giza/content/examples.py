@@ -52,14 +52,17 @@ def _document(document: Any) -> str:
 
 
 def collection_block(data: Mapping[str, Any]) -> str:
+    """pre, content (unless ``show_collection: false``), the documents as a javascript
+    block (one per line), post, final: the reference tool's order."""
     parts = [rst.block(data.get("pre", ""))]
-    documents = as_list(data.get("documents"))
     options = data.get("options") or {}
-    if documents and options.get("show_collection", True):
-        lines = ",\n".join("   " + _document(doc).strip() for doc in documents)
-        code = f"db.{data['collection']}.insertMany( [\n{lines}\n] )"
-        parts.append(rst.code_block(code, "javascript"))
-    parts += [rst.block(data.get("content", "")), rst.block(data.get("post", ""))]
+    if options.get("show_collection", True):
+        parts.append(rst.block(data.get("content", "")))
+    documents = as_list(data.get("documents"))
+    if documents:
+        lines = "\n".join(_document(doc).strip() for doc in documents)
+        parts.append(rst.code_block(lines, "javascript"))
+    parts += [rst.block(data.get("post", "")), rst.block(data.get("final", ""))]
     return rst.join_blocks(parts)
 
 
@@ -112,7 +115,6 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
                                  rst.heading_char(TITLE_LEVEL)))
     parts.append(collection_block(head.data))
     parts += [case_block(case.data, len(cases) > 1) for case in cases]
-    parts.append(rst.block(head.data.get("final", "")))
     return [Output(f"{source.name}.rst", rst.join_blocks(parts), (source.path, head.unit.line))]
 
 

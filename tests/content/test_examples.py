@@ -40,10 +40,8 @@ def test_examples_collection_and_cases(project) -> None:
         "\n"
         ".. code-block:: javascript\n"
         "\n"
-        "   db.inventory.insertMany( [\n"
-        '      { item: "journal", qty: 25 },\n'
-        '      {"item": "mat", "qty": 85}\n'
-        "   ] )\n"
+        '   { item: "journal", qty: 25 }\n'
+        '   {"item": "mat", "qty": 85}\n'
         "\n"
         "Select all\n"
         "~~~~~~~~~~\n"
@@ -232,3 +230,24 @@ def test_case_post_introduces_the_results_and_final_follows_them(project) -> Non
         "   3\n"
         "\n"
         "That is all.\n")
+
+
+@pytest.mark.parametrize("show", [True, False])
+def test_collection_parts_in_the_reference_order(project, show) -> None:
+    project.write("examples-c.yaml", f"""
+        collection: c
+        options: {{show_title: false, show_collection: {str(show).lower()}}}
+        pre: Before.
+        content: The collection.
+        documents: ['{{ a: 1 }}']
+        post: After.
+        final: Last.
+        ---
+        ref: x
+        operation: {{code: x(), language: javascript}}
+        """)
+    project.generate(["examples"])
+    shown = "The collection.\n\n" if show else ""
+    assert project.output("examples/c.rst") == (
+        f"Before.\n\n{shown}.. code-block:: javascript\n\n   {{ a: 1 }}\n\nAfter.\n\nLast.\n\n"
+        ".. code-block:: javascript\n\n   x()\n")
