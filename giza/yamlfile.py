@@ -121,8 +121,9 @@ def _build(loader: Any, node: yaml.Node) -> Any:
     if kind is _SCALAR:
         return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     if kind is _MAPPING:
-        if any(key.tag == _MERGE for key, _ in node.value):
-            loader.flatten_mapping(node)
+        merged = any(key.tag == _MERGE for key, _ in node.value)
+        if merged:
+            loader.flatten_mapping(node)  # `<<:` keys, which explicit keys may override
         mapping = Node()
         mapping.line = node.start_mark.line + 1
         lines = mapping.key_lines
@@ -134,8 +135,12 @@ def _build(loader: Any, node: yaml.Node) -> Any:
                 raise yaml.constructor.ConstructorError(
                     "while constructing a mapping", node.start_mark,
                     "found an unhashable key", key_node.start_mark) from exc
+            line = key_node.start_mark.line + 1
+            if not merged and key in lines:
+                # YAML keeps the last value silently; authors lose the first one.
+                loader.duplicates.append(Duplicate(key, line, lines[key]))
             mapping[key] = _build(loader, value_node)
-            lines[key] = key_node.start_mark.line + 1
+            lines[key] = line
         return mapping
     if kind is _SEQUENCE:
         sequence = NodeList([_build(loader, child) for child in node.value])
@@ -145,16 +150,31 @@ def _build(loader: Any, node: yaml.Node) -> Any:
     return loader.construct_object(node, deep=True)
 
 
+class Duplicate:
+    """A key given twice in one mapping: YAML keeps the later value."""
+
+    __slots__ = ("key", "line", "first")
+
+    def __init__(self, key: Any, line: int, first: int) -> None:
+        self.key, self.line, self.first = key, line, first
+
+    def describe(self) -> str:
+        return (f"key '{self.key}' is given twice (first at line {self.first}); only this "
+                f"later value is used")
+
+
 class Document:
     """One document of a (multi-document) YAML file."""
 
-    __slots__ = ("path", "index", "line", "data")
+    __slots__ = ("path", "index", "line", "data", "duplicates")
 
-    def __init__(self, path: Path, index: int, line: int, data: Any) -> None:
+    def __init__(self, path: Path, index: int, line: int, data: Any,
+                 duplicates: tuple[Duplicate, ...] = ()) -> None:
         self.path = path
         self.index = index  # 0-based position in the file
         self.line = line  # 1-based line where the document starts
         self.data = data
+        self.duplicates = duplicates  # keys given twice in one mapping of this document
 
     def __repr__(self) -> str:
         return f"Document({self.path}:{self.line} #{self.index})"
@@ -191,8 +211,9 @@ def iter_documents(path: Path, text: str | None = None,
         while loader.check_node():
             node = loader.get_node()
             line = node.start_mark.line + 1 if node is not None else 1
+            loader.duplicates = []
             data = _build(loader, node) if node is not None else None
-            yield Document(path, index, line, data)
+            yield Document(path, index, line, data, tuple(loader.duplicates))
             index += 1
     except yaml.YAMLError as exc:
         raise syntax_error(name, exc, error) from exc

@@ -68,6 +68,15 @@ def test_unknown_key_warning_then_strict_error(project, giza):
     assert strict.err.startswith("giza: error: config/build_conf.yaml:3: unknown key")
 
 
+def test_a_config_key_given_twice_warns(project, giza):
+    project({"config/build_conf.yaml": "project: {name: d}\nsystem: {files: [sphinx.yaml]}\n",
+             "config/sphinx.yaml": "html: {tags: [a]}\ndirhtml: {}\nhtml: {tags: [b]}\n"})
+    result = giza("config", "project.name")
+    assert (result.code, result.out) == (0, "d\n")
+    assert result.err == ("giza: warning: config/sphinx.yaml:3: key 'html' is given twice "
+                          "(first at line 1); only this later value is used\n")
+
+
 def test_conf_option(project, giza, tmp_path):
     root = project(PROJECT)
     elsewhere = tmp_path / "elsewhere"

@@ -70,3 +70,14 @@ def test_iter_units_skips_empty_documents_and_requires_mappings(tmp_path: Path, 
     with pytest.raises(ConfigError) as err:
         list(iter_units(Path("bad.yaml"), "a mapping with 'file'"))
     assert str(err.value) == "bad.yaml:3: expected a mapping with 'file', got a list"
+
+
+def test_keys_given_twice_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("a: 1\nb:\n  c: 2\n  c: 3\na: 4\n---\nbase: &b {x: 1}\nm: {<<: *b, x: 2}\n")
+    first, second = list(iter_documents(path))
+    assert first.data == {"a": 4, "b": {"c": 3}}
+    assert [(d.key, d.line, d.first) for d in first.duplicates] == [("c", 4, 3), ("a", 5, 1)]
+    assert first.duplicates[0].describe() == \
+        "key 'c' is given twice (first at line 3); only this later value is used"
+    assert second.duplicates == ()  # a merge key's value overridden on purpose

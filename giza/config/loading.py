@@ -21,7 +21,7 @@ from giza.config.model import (
 )
 from giza.config.schema import BUILD_CONF, Validation, type_name, validate
 from giza.errors import ConfigError, shown
-from giza.yamlfile import Node, NodeList, load_documents
+from giza.yamlfile import Document, Node, NodeList, load_documents
 
 CONF_NAME = "build_conf.yaml"
 
@@ -86,6 +86,12 @@ def _side_path(value: str, root: Path, builddata: Path) -> Path:
     return builddata / value
 
 
+def duplicate_warnings(path: Path, doc: Document) -> list[str]:
+    """A config file that gives a key twice works (the later value wins, as in PyYAML and
+    the original giza) but says so: the earlier value is silently lost otherwise."""
+    return [f"{shown(path)}:{dup.line}: {dup.describe()}" for dup in doc.duplicates]
+
+
 def load_side_files(entries: list[tuple[str, list[str], int]], root: Path, builddata: Path,
                     conf_file: Path, warnings: list[str]) -> dict[str, SideFile]:
     result: dict[str, SideFile] = {}
@@ -105,6 +111,7 @@ def load_side_files(entries: list[tuple[str, list[str], int]], root: Path, build
                 continue
             paths.append(path)
             for doc in load_documents(path):
+                warnings.extend(duplicate_warnings(path, doc))
                 if doc.data is None:
                     continue
                 documents.append(doc.data)
@@ -126,6 +133,7 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
         raise ConfigError(f"{shown(conf_file)}:1: the file is empty; it needs at least "
                           f"'project: {{name: ...}}'")
     state = Validation(conf_file)
+    state.warnings.extend(duplicate_warnings(conf_file, docs[0]))
     values = validate(data, BUILD_CONF, state)
     root = project_root(conf_file)
 
@@ -173,9 +181,9 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
                 remote=freeze({str(k): str(v) for k, v in remote.items()})),
         side_files=freeze(side_files),
         raw=freeze(values),
-        matrix=load_matrix(matrix_path(paths.builddata)),
+        matrix=load_matrix(matrix_path(paths.builddata), state.warnings),
         assets=_assets(values["assets"], conf_file, data, root),
-        warnings=tuple(state.warnings),
+        warnings=tuple(dict.fromkeys(state.warnings)),  # a file read twice warns once
         strict=strict,
     )
     if strict and config.warnings:

@@ -84,13 +84,18 @@ def _check(key: str, entry: Any, path: Path, line: int) -> Node:
     return entry
 
 
-def load_matrix(path: Path) -> Matrix:
-    """Read sphinx.yaml (missing file: an empty matrix, every builder on defaults)."""
+def load_matrix(path: Path, warnings: list[str] | None = None) -> Matrix:
+    """Read sphinx.yaml (missing file: an empty matrix, every builder on defaults).
+
+    A key given twice is a warning appended to ``warnings`` (the later entry wins)."""
     if not path.is_file():
         return Matrix({}, None)
     raw: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for doc in load_documents(path):
+        if warnings is not None:
+            warnings.extend(f"{shown(path)}:{dup.line}: {dup.describe()}"
+                            for dup in doc.duplicates)
         if doc.data is None:
             continue
         if not isinstance(doc.data, dict):

@@ -34,6 +34,10 @@ def iter_yaml(path: Path, shown: Path) -> Iterator[tuple[int, int, Any]]:
     """Yield ``(index, line, data)`` per document; errors name ``shown``."""
     try:
         for doc in iter_documents(path, error=ContentError, label=shown):
+            if doc.duplicates:
+                first = doc.duplicates[0]
+                raise ContentError(f"{shown}:{first.line}: document {doc.index + 1}: "
+                                   f"{first.describe()}")
             yield doc.index, doc.line, doc.data
     except ContentError as exc:
         hint = _conflict_hint(path) if "YAML syntax error" in str(exc) else ""

@@ -48,6 +48,13 @@ def test_empty_document(project) -> None:
     assert message == "source/includes/extracts-e.yaml:3: document 2 is empty"
 
 
+def test_a_field_given_twice_is_an_error(project) -> None:
+    # YAML would silently keep only the second `content`
+    message = _error(project, "extracts-d.yaml", "ref: a\n---\nref: b\ncontent: x\ncontent: y\n")
+    assert message == ("source/includes/extracts-d.yaml:5: document 2: key 'content' is given "
+                       "twice (first at line 4); only this later value is used")
+
+
 def test_unknown_field_lists_valid_fields(project) -> None:
     message = _error(project, "extracts-u.yaml", "ref: a\ntitel: oops\n")
     assert message == (
