@@ -291,6 +291,12 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
                 out.write(f"giza: {note}\n")
             elif not quiet:
                 out.write(f"giza: note: {note}\n")
+    if not request.explain:
+        # Every problem of every file, in one run, before anything is built.
+        from giza.check import require_clean
+
+        require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
+                      strict=options.strict)
     decisions = decide_all(config, variants, options.force)
     if request.explain:
         for variant in variants:
@@ -533,6 +539,11 @@ def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[st
                              f"{', '.join(valid)}")
     variants = resolve(config, ["html"], editions, languages)
     require_source(config)
+    from giza.check import require_clean
+    from giza.options import current
+
+    require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
+                  strict=current().strict)
     lines = []
     for name, tree in trees(config, variants)[0].items():
         result = stages.prepare_tree(config, tree.edition, tree.language,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from giza.commands.check import check
 from giza.commands.clean import clean
 from giza.commands.config import config
 from giza.commands.generate import generate
@@ -15,17 +16,20 @@ from giza.commands.records import records
 from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
-COMMANDS = [sphinx, generate, push, deploy, make, config, quickstart, clean, includes,
+COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
             translate, records]
 
 
-def load_config():
-    """The project's Config with the global options applied; warnings go to stderr."""
+def load_config(checked: bool = False):
+    """The project's Config with the global options applied; warnings go to stderr.
+
+    ``checked``: the command runs :mod:`giza.check` before it builds, which prints the
+    config warnings sorted with every other problem (and applies --strict to them)."""
     from giza import config as configuration
     from giza.options import current
 
     options = current()
-    loaded = configuration.load(options.conf, strict=options.strict)
-    for warning in loaded.warnings:
+    loaded = configuration.load(options.conf, strict=options.strict and not checked)
+    for warning in () if checked else loaded.warnings:
         print(f"giza: warning: {warning}", file=sys.stderr)
     return loaded

@@ -14,6 +14,7 @@ def generate(*kinds: str, edition: list[str] | None = None,
     from giza.build import generate_content
     from giza.commands import load_config
 
-    for line in generate_content(load_config(), list(kinds), edition or (), language or ()):
+    config = load_config(checked=True)
+    for line in generate_content(config, list(kinds), edition or (), language or ()):
         print(line)
     return 0

@@ -13,4 +13,4 @@ def make(*targets: str, dry_run: bool = False) -> int:
     from giza.commands import load_config
     from giza.release import make as run_make
 
-    return run_make(load_config(), list(targets), dry_run=dry_run)
+    return run_make(load_config(checked=True), list(targets), dry_run=dry_run)

@@ -22,7 +22,7 @@ def push(*, target: list[str], builder: list[str] | None = None,
     request = BuildRequest(builders=tuple(builder or ("publish",)),
                            editions=tuple(edition or ()), languages=tuple(language or ()),
                            dry_run=dry_run)
-    return run_push(load_config(), target, request)
+    return run_push(load_config(checked=True), target, request)
 
 
 @argh.arg("-t", "--target", "--deploy", dest="target", nargs="+", required=True,

@@ -33,4 +33,4 @@ def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None
     request = BuildRequest(builders=tuple(builder or ("html",)), editions=tuple(edition or ()),
                            languages=tuple(language or ()), dry_run=dry_run,
                            fail_on_warning=fail_on_warning, report=report, explain=explain)
-    return build(load_config(), request)
+    return build(load_config(checked=True), request)

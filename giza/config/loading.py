@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +62,12 @@ def _side_entries(files: list[Any], conf_file: Path, line: int) -> list[tuple[st
         if isinstance(item, str):
             name = Path(item).stem
             entries.append((name, [item], item_line))
-        elif isinstance(item, dict) and len(item) == 1:
+        elif isinstance(item, Mapping) and len(item) == 1:
             (name, value), = item.items()
             paths = [value] if isinstance(value, str) else value
-            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            # a list from YAML, or a tuple once the config is frozen (the legacy view)
+            if not isinstance(paths, (list, tuple)) or not all(isinstance(p, str)
+                                                                for p in paths):
                 raise ConfigError(f"{shown(conf_file)}:{item_line}: 'system.files[{i}].{name}' "
                                   f"must be a file name or a list of file names, "
                                   f"not {type_name(value)}")

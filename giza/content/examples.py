@@ -28,6 +28,7 @@ from giza.content.units import (
     as_list,
 )
 from giza.errors import ContentError
+from giza.problems import warn
 
 OPERATION_FIELDS = {"pre": TEXT, "code": TEXTS, "language": TEXT, "content": TEXT,
                     "literalinclude": TEXT, "post": TEXT}
@@ -104,6 +105,11 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     options = head.data.get("options") or {}
     if options.get("base_file"):
         return []
+    if options.get("show_collection", True) is False and head.data.get("content"):
+        line = head.unit.lines.get("content", head.unit.line)
+        warn(f"{head.unit.path}:{line}: field 'content' of the collection is not shown "
+             f"because options.show_collection is false; it is ignored, as the original "
+             f"giza did")
     cases = source.items[1:]
     for case in cases:
         if not case.data.get("operation"):

@@ -110,7 +110,7 @@ def render_action(action: Mapping[str, Any], heading_level: int) -> str:
     parts: list[str] = []
     title = action.get("heading", action.get("title"))
     if title:
-        text, char = title_parts(title, heading_level)
+        text, char = title_parts(title, action.get("level") or heading_level)
         parts.append(heading(text, char))
     parts.append(block(action.get("pre", "")))
     code = action.get("code")

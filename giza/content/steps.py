@@ -34,7 +34,9 @@ FIELDS = {
     "action": BLOCKS,
 }
 
-SCHEMA = Schema("steps", FIELDS, nested={"action": {**ACTION_FIELDS, "replacement": TOKENS}})
+# An action may set its own heading level (`level: 4`), as in the original.
+SCHEMA = Schema("steps", FIELDS, nested={"action": {**ACTION_FIELDS, "replacement": TOKENS,
+                                                   "level": INT}})
 
 DEFAULT_LEVEL = 3
 

@@ -1,10 +1,12 @@
-"""Tables of contents: ``toc-<n>``, ``ref-toc-<n>``, ``toc-spec-<n>``, ``ref-spec-<n>``.
+"""Tables of contents: ``toc-<n>``, ``ref-toc-<n>``, ``ref-spec-<n>``.
 
 | input            | outputs under includes/toc/            |
 | toc-<n>          | <n>.rst (toctree), dfn-list-<n>.rst    |
 | ref-toc-<n>      | <n>.rst (toctree), table-<n>.rst       |
-| toc-spec-<n>,    | table-spec-<n>.rst                     |
-| ref-spec-<n>     |                                        |
+| ref-spec-<n>     | table-spec-<n>.rst                     |
+
+``toc-spec-<n>.yaml`` is a toc file like any other, named ``spec-<n>`` (outputs
+``spec-<n>.rst`` and ``dfn-list-spec-<n>.rst``), as in the original.
 
 A toc or ref-toc file in which any unit inherits is a composition of other
 files (a "spec" in the reference tool) and gets no toctree.
@@ -90,7 +92,7 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     name = source.name
     spec = any(unit.base is not None for unit in source.units)
     outputs: list[Output] = []
-    if source.prefix in ("toc-spec-", "ref-spec-"):
+    if source.prefix == "ref-spec-":
         return [Output(f"table-spec-{name}.rst", table(items), origin)]
     if not spec:
         outputs.append(Output(f"{name}.rst", toctree(items, source.prefix == "toc-"), origin))
@@ -101,5 +103,5 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     return outputs
 
 
-GENERATOR = Generator("toc", ("toc-", "ref-toc-", "toc-spec-", "ref-spec-"), "toc", SCHEMA,
+GENERATOR = Generator("toc", ("toc-", "ref-toc-", "ref-spec-"), "toc", SCHEMA,
                       render)

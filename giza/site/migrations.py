@@ -61,6 +61,22 @@ def _find_source(name: str, dirs: list[Path], ctx: _Context, key: str) -> Path:
     raise ConfigError(f"{ctx.at(key)}: {key}: cannot find {name!r}; looked in {tried}")
 
 
+PUBLIC = Path("build") / "public"
+
+
+def _public(value: Any, project_root: Path) -> str | None:
+    """``{root}/build/public/<file>``: the file's path in the staged site root, where
+    the original put files such as the GPG keys push.yaml's static list deploys."""
+    if not isinstance(value, str) or "{root}" not in value:
+        return None
+    real = Path(value.strip().replace("{root}", str(project_root))).resolve()
+    try:
+        rel = real.relative_to((project_root / PUBLIC).resolve())
+    except ValueError:
+        return None
+    return rel.as_posix() if rel.parts else None
+
+
 def _target(value: Any, source_name: str, several: bool, project_root: Path,
             proxy_source: Path, ctx: _Context) -> Path:
     rel_source = source_name.lstrip("/")
@@ -155,10 +171,18 @@ def _transforms(spec: Any, ctx: _Context) -> list[tuple[re.Pattern[str], str]]:
 class Migrated:
     targets: list[Path] = field(default_factory=list)  # every file the units produce
     written: list[Path] = field(default_factory=list)  # those whose bytes changed
+    # files for the staged site root ({root}/build/public/<file>): path -> bytes
+    public: dict[str, str | bytes] = field(default_factory=dict)
 
 
-def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrated) -> None:
+def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrated,
+             public: bool = False) -> None:
+    """Apply one unit. Units whose target is the staged site root only run when
+    ``public`` is set, and then collect their bytes instead of writing them."""
     unit = ctx.unit
+    public_rel = _public(unit.get("target"), project_root)
+    if (public_rel is not None) != public:
+        return
     if "sources" in unit:
         key, names = "sources", unit["sources"]
         if not isinstance(names, list) or not names or \
@@ -183,8 +207,9 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
     dirs = _search_dirs(project_root, source_dir)
     for name in names:
         source = _find_source(name, dirs, ctx, key)
-        target = _target(unit.get("target"), name, len(names) > 1, project_root,
-                         proxy_source, ctx)
+        target = (proxy_source if public_rel is not None else
+                  _target(unit.get("target"), name, len(names) > 1, project_root,
+                          proxy_source, ctx))
         edits = bool(unit.get("truncate") or transforms or append)
         if not edits:
             payload: str | bytes = source.read_bytes()  # plain copy: any file type
@@ -207,22 +232,26 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
                     text += "\n"
                 text += append if append.endswith("\n") else append + "\n"
             payload = text
+        if public_rel is not None:
+            done.public[public_rel] = payload
+            continue
         done.targets.append(target)
         if write_if_changed(target, payload):
             done.written.append(target)
 
 
 def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
-                     edition: str | None) -> Migrated:
+                     edition: str | None, public: bool = False) -> Migrated:
     """Apply every unit of ``migrations`` for ``edition``; return the files produced and
     those written (a target whose bytes did not change is left alone).
 
     Sources are looked up in ``source_dir`` (relative to ``project_root``), then
     the project root, its parent, the parent's ``source/``, ``source/`` and
-    ``build/``. Targets are relative to ``proxy_source``.
+    ``build/``. Targets are relative to ``proxy_source``. With ``public``, only the
+    units whose target is the staged site root run, into ``Migrated.public``.
     """
     done = Migrated()
     for _doc, unit in iter_units(migrations, "a mapping with 'source'"):
         if edition_matches(unit.get("edition"), edition):
-            _migrate(_Context(migrations, unit), project_root, proxy_source, done)
+            _migrate(_Context(migrations, unit), project_root, proxy_source, done, public)
     return done

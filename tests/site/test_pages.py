@@ -10,6 +10,7 @@ import pytest
 from giza.config import load
 from giza.content.api import PageEdit
 from giza.errors import ContentError
+from giza.problems import collecting
 from giza.site.pages import apply_page_edits, page_text
 from giza.stages import prepare_tree
 
@@ -47,14 +48,16 @@ def test_pages_are_rewritten_only_when_their_bytes_change(tmp_path: Path) -> Non
     assert (source / "ref" / "a.txt").read_text() == "A\n=\n"  # source/ is never edited
 
 
-def test_missing_or_outside_pages_are_errors(tmp_path: Path) -> None:
+def test_missing_pages_warn_and_outside_pages_are_errors(tmp_path: Path) -> None:
     source = tmp_path / "source"
     source.mkdir()
-    with pytest.raises(ContentError) as exc:
-        apply_page_edits([edit("prepend", "/ref/a", line=7)], source, tmp_path / "proxy")
-    assert str(exc.value) == (f"{YAML}:7: prepend: page '/ref/a' does not exist in "
-                              f"{source}; name the page file with its suffix, for example "
-                              "/tutorial/install.txt")
+    with collecting() as found:
+        done = apply_page_edits([edit("prepend", "/ref/a", line=7)], source, tmp_path / "proxy")
+    # the original skipped a page it could not find
+    assert done == (set(), [])
+    assert [p.text for p in found] == [
+        f"{YAML}:7: prepend: page '/ref/a' does not exist in {source}, so nothing is added "
+        "to it; name the page file with its suffix, for example /tutorial/install.txt"]
     with pytest.raises(ContentError) as exc:
         apply_page_edits([edit("append", "../conf.py")], source, tmp_path / "proxy")
     assert str(exc.value) == (f"{YAML}:1: append: '../conf.py' is not a page path inside "
