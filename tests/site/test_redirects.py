@@ -102,7 +102,8 @@ def test_stub_escapes_url():
 def test_invalid_code_types(tmp_path, code):
     path = write(tmp_path, f"from: /a\nto: /b\ncode: {code}\n")
     (text,) = warned([path], PUBLISHED)
-    assert ":3: code: invalid redirect code " in text and text.endswith("; this redirect is skipped")
+    assert ":3: code: invalid redirect code " in text
+    assert text.endswith("; this redirect is skipped")
 
 
 def test_code_as_string(tmp_path):
