@@ -296,7 +296,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         from giza.check import require_clean
 
         require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
-                      strict=options.strict)
+                      strict=options.strict, save=not request.dry_run)
     decisions = decide_all(config, variants, options.force)
     if request.explain:
         for variant in variants:

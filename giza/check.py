@@ -117,9 +117,9 @@ def _cache_path(config: Config) -> Path:
 
 
 def check_project(config: Config, editions: Sequence[str | None] | None = None,
-                  use_cache: bool = True) -> CheckResult:
+                  use_cache: bool = True, save: bool = True) -> CheckResult:
     """The problems of ``editions`` (default: every edition), from the cache when no
-    input changed since the last check."""
+    input changed since the last check. ``save=False`` writes nothing (--dry-run)."""
     from giza.fileio import atomic_write
 
     chosen = list(editions) if editions else [e.name for e in config.project.editions] or [None]
@@ -133,6 +133,8 @@ def check_project(config: Config, editions: Sequence[str | None] | None = None,
         except (OSError, ValueError, TypeError, KeyError):
             pass
     result = run_checks(config, chosen)
+    if not save:
+        return result
     payload = {"key": key, "problems": [[p.file, p.line, p.text, p.level]
                                         for p in result.problems]}
     try:
@@ -166,9 +168,10 @@ class CheckFailed(GizaError):
 
 
 def require_clean(config: Config, editions: Sequence[str | None] | None = None,
-                  strict: bool = False, stream: IO[str] | None = None) -> CheckResult:
+                  strict: bool = False, stream: IO[str] | None = None,
+                  save: bool = True) -> CheckResult:
     """Check, print what was found, and raise :class:`CheckFailed` when it must stop."""
-    result = check_project(config, editions)
+    result = check_project(config, editions, save=save)
     show_problems(result, strict, stream)
     if result.failed(strict):
         raise CheckFailed("the checks above failed; nothing was built")

@@ -12,8 +12,9 @@ from argh.assembling import NameMappingPolicy
 
 from giza import __version__
 from giza.commands import COMMANDS
-from giza.errors import GizaError, UsageError
+from giza.errors import ConfigProblems, GizaError, UsageError
 from giza.options import EXECUTORS, LEVELS, Options, use
+from giza.problems import count_line
 
 
 def _positive_int(text: str) -> int:
@@ -94,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ))
     try:
         return _call(function, namespace)
+    except ConfigProblems as exc:
+        for problem in exc.problems:
+            print(f"giza: {problem.level}: {problem.text}", file=sys.stderr)
+        print(count_line(exc.problems), file=sys.stderr)
+        return exc.exit_code
     except GizaError as exc:
         print(f"giza: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -25,6 +25,14 @@ class ConfigError(GizaError):
     exit_code = 2
 
 
+class ConfigProblems(ConfigError):
+    """Several config problems found in one run: ``problems`` holds them, sorted."""
+
+    def __init__(self, problems: list) -> None:  # list[giza.problems.Problem]
+        super().__init__("\n".join(p.text for p in problems))
+        self.problems = problems
+
+
 class ContentError(GizaError):
     """A content YAML file (steps, extracts, ...) cannot be turned into rST."""
 

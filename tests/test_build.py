@@ -294,17 +294,58 @@ def test_generated_content_end_to_end(project, giza):
     assert (root / "build/main/source/includes/steps/install.rst").is_file()
 
 
-def test_content_error_exits_2_and_builds_nothing(project, giza):
+def test_every_problem_is_reported_in_one_run_and_nothing_is_built(project, giza):
     root = project({
-        "config/build_conf.yaml": "project: {name: bad}\n",
+        "config/build_conf.yaml": "project: {name: bad}\nsystem: {files: [htaccess.yaml]}\n",
+        "config/htaccess.yaml": "from: /a\nto: ''\n",
         "source/index.txt": "Home\n====\n",
-        "source/includes/steps-x.yaml": "title: One\nref: one\nbogus: 1\n",
+        "source/includes/steps-x.yaml": "title: One\nref: one\ninherit: {file: steps-x.yaml, "
+                                        "ref: gone}\n",
+        "source/includes/extracts-a.yaml": "ref: a\ncontent: '{{missing}}'\nbogus: 1\n",
+        "source/includes/extracts-b.yaml": "ref: b\ninherit: {file: extracts-zz.yaml, ref: b}\n",
     })
     result = giza("--executor", "serial", "sphinx", "-b", "html")
     assert result.code == 2
-    assert ("giza: error: prepare:source: source/includes/steps-x.yaml:3: document 1: unknown "
-            "field 'bogus' in steps unit 'one'; valid fields: ") in result.out
-    assert not (root / "build/main/html/index.html").exists()
+    assert result.err == (
+        "giza: warning: config/htaccess.yaml:2: to: is empty; it redirects to the site root "
+        "'/', as the original giza did\n"
+        "giza: warning: source/includes/extracts-a.yaml:2: unit 'a' field 'content': "
+        "placeholder '{{missing}}' has no value; rendered as an empty string\n"
+        "giza: warning: source/includes/extracts-a.yaml:3: document 1: unknown field 'bogus' "
+        "in extracts unit 'a' is ignored; valid fields: append, code, content, copyable, "
+        "edition, heading, inherit, language, only, post, pre, prepend, ref, replacement, "
+        "source, style, title\n"
+        "giza: error: source/includes/extracts-b.yaml:2: unit 'b' inherits from "
+        "'extracts-zz.yaml', which does not exist under source/includes; did you mean "
+        "'extracts-a.yaml'?\n"
+        "giza: error: source/includes/steps-x.yaml:3: unit 'one' inherits from ref 'gone' in "
+        "source/includes/steps-x.yaml, which has no such unit (refs there: one)\n"
+        "giza: 5 problems (2 errors, 3 warnings) in 4 files\n"
+        "giza: error: the checks above failed; nothing was built\n")
+    assert not (root / "build/main/html").exists()
+    assert giza("--executor", "serial", "check").err == result.err.rsplit("giza: error:", 1)[0]
+
+
+def test_strict_makes_compatibility_warnings_errors(project, giza):
+    root = project({
+        "config/build_conf.yaml": "project: {name: lax}\n",
+        "source/index.txt": "Home\n====\n\n.. include:: /includes/extracts/a.rst\n",
+        "source/includes/extracts-a.yaml": "ref: a\ncontent: 'Use {{tool}} now.'\n",
+    })
+    lax = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert lax.code == 0, lax.err
+    # what the original published: the placeholder rendered as an empty string
+    assert "Use  now." in (root / "build/main/source/includes/extracts/a.rst").read_text()
+    strict = giza("--strict", "--executor", "serial", "sphinx", "-b", "html")
+    assert strict.code == 2
+    assert strict.err == (
+        "giza: error: source/includes/extracts-a.yaml:2: unit 'a' field 'content': placeholder "
+        "'{{tool}}' has no value; rendered as an empty string\n"
+        "giza: 1 problem (1 error, 0 warnings) in 1 file\n"
+        "(--strict makes warnings errors)\n"
+        "giza: error: the checks above failed; nothing was built\n")
+    assert giza("--strict", "check").code == 2
+    assert giza("check").code == 0
 
 
 def test_generate_command(project, giza):

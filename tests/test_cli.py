@@ -53,7 +53,26 @@ def test_config_error_exit_code_and_message(project, giza):
     result = giza("config")
     assert result.code == 2
     assert result.err == ("giza: error: config/build_conf.yaml:3: 'project.branched' must be "
-                          "true or false, not a string\n")
+                          "true or false, not a string\n"
+                          "giza: 1 problem (1 error, 0 warnings) in 1 file\n")
+
+
+def test_every_config_problem_in_one_run(project, giza):
+    project({"config/build_conf.yaml": "project:\n  name: d\n  branched: maybe\n  editions:\n"
+                                       "    - {name: a-b}\nversion: 3\nbogus: 1\n",
+             "config/sphinx.yaml": "html: [1]\nbuilders: [dirhtml]\n"})
+    result = giza("config")
+    assert result.code == 2
+    assert result.err == (
+        "giza: error: config/build_conf.yaml:3: 'project.branched' must be true or false, not "
+        "a string\n"
+        "giza: error: config/build_conf.yaml:5: 'project.editions[0].name' 'a-b' must not "
+        "contain '-' (make targets split on it)\n"
+        "giza: error: config/build_conf.yaml:6: 'version' must be a mapping, not an integer\n"
+        "giza: warning: config/build_conf.yaml:7: unknown key 'bogus'; valid keys: assets, git, "
+        "paths, project, system, version\n"
+        "giza: error: config/sphinx.yaml:1: 'html' must be a mapping, not a list\n"
+        "giza: 5 problems (4 errors, 1 warning) in 2 files\n")
 
 
 def test_unknown_key_warning_then_strict_error(project, giza):
