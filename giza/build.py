@@ -465,13 +465,13 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         console.close()
 
     proxies: dict[Path, Path] = {}
-    origins: dict[Path, tuple[Path, int]] = {}
+    origins: dict[Path, tuple[Any, ...]] = {}
     for name in trees(config, variants)[0]:
         proxies[config.branch_dir / name] = config.paths.source
         prepared = outcomes.get(f"prepare:{name}")
         if prepared is not None and prepared.ok and prepared.value:
-            for generated, (yaml_file, line) in prepared.value["origins"].items():
-                origins[Path(generated)] = (Path(yaml_file), int(line))
+            for generated, (yaml_file, line, *lines) in prepared.value["origins"].items():
+                origins[Path(generated)] = (Path(yaml_file), int(line), *lines)
     mapper = proxy_path_mapper(config.root, proxies, origins)
     logs: dict[str, Any] = {}
     for variant in variants:

@@ -131,7 +131,7 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
         "removed": len(mirrored.removed),
         "generated": written,
         "notes": notes,
-        "origins": {str(k): [str(v[0]), v[1]] for k, v in generated.origins.items()},
+        "origins": {str(k): [str(v[0]), *v[1:]] for k, v in generated.origins.items()},
     }
 
 

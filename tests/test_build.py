@@ -399,3 +399,20 @@ def test_default_conf_treats_figure_files_as_fragments(project, giza):
     })
     result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
     assert result.code == 0, result.out
+
+
+def test_a_warning_in_generated_rst_points_at_its_unit(project, giza):
+    """A steps file renders several units into one rST file: a Sphinx warning about a line of
+    it names the YAML line of the unit that wrote that line, not the file's first unit."""
+    project({
+        "config/build_conf.yaml": "project: {name: lines}\n",
+        "source/index.txt": "Home\n====\n\n.. include:: /includes/steps/a.rst\n",
+        "source/includes/steps-a.yaml": "title: One\nref: one\ncontent: fine\n---\n"
+                                        "title: Two\nref: two\ncontent: fine too\n---\n"
+                                        "title: Three\nref: three\n"
+                                        "content: 'see :nosuchrole:`x`'\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.err
+    assert ('source/includes/steps-a.yaml:9: ERROR: Unknown interpreted text role "nosuchrole".'
+            in result.out + result.err)

@@ -44,7 +44,8 @@ class GenerateResult:
     unchanged: int = 0
     removed: list[Path] = field(default_factory=list)
     # each output file -> (yaml file, line of the unit that produced it)
-    origins: dict[Path, tuple[Path, int]] = field(default_factory=dict)
+    # (yaml file, unit line[, ((first rST line, yaml line), ...)]) per output
+    origins: dict[Path, tuple[Any, ...]] = field(default_factory=dict)
     edits: list[PageEdit] = field(default_factory=list)
 
 
@@ -88,6 +89,10 @@ def _input_files(includes_dir: Path, selected: dict[str, Generator],
     return found
 
 
+def _line_map(pairs: Any) -> tuple[tuple[int, int], ...]:
+    return tuple((int(start), int(line)) for start, line in pairs)  # from JSON lists
+
+
 def _safe_name(name: str, origin: tuple[Path, int]) -> str:
     parts = PurePosixPath(name).parts
     if not name or name.startswith("/") or ".." in parts or "\\" in name:
@@ -103,7 +108,7 @@ class Rendering:
     out_root: str  # absolute includes/ dir of the proxy tree
     rendered: dict[str, bytes] = field(default_factory=dict)  # absolute path -> bytes
     relative: dict[str, str] = field(default_factory=dict)  # absolute path -> includes/ rel
-    origins: dict[str, tuple[Path, int]] = field(default_factory=dict)
+    origins: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     edits: list[PageEdit] = field(default_factory=list)
     loaded: list[str] = field(default_factory=list)  # every YAML file read
 
@@ -117,7 +122,8 @@ class Rendering:
                 f"{display_path(Path(target))} is also produced by {first[0]}:{first[1]}")
         self.rendered[target] = output.text.encode("utf-8")
         self.relative[target] = name
-        self.origins[target] = output.origin
+        # a (yaml, line, lines) origin when the output joins several units
+        self.origins[target] = (*output.origin, output.lines) if output.lines else output.origin
         self.edits.extend(PageEdit(mode, page, f"/includes/{name}", output.origin)
                           for mode, page in output.edits)
 
@@ -174,8 +180,9 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     recorded = _record.unchanged(record_file, key, listing, out_dirs)
     if recorded is not None:
         outputs, edits = recorded
-        origins = {includes_out / os.path.relpath(name, out_root): (Path(origin), line)
-                   for name, (origin, line) in outputs.items()}
+        origins = {includes_out / os.path.relpath(name, out_root):
+                   (Path(origin[0]), origin[1], *(_line_map(m) for m in origin[2:]))
+                   for name, origin in outputs.items()}
         return GenerateResult(unchanged=len(origins), origins=origins,
                               edits=[PageEdit(mode, page, include, (Path(origin), line))
                                      for mode, page, include, origin, line in edits])
@@ -199,7 +206,7 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
             os.unlink(stale)
             result.removed.append(includes_out / os.path.relpath(stale, out_root))
     _record.save(record_file, key, listing, done.loaded,
-                 {name: (str(origin[0]), origin[1])
+                 {name: (str(origin[0]), *origin[1:])
                   for name, origin in origins_by_name.items()}, out_dirs,
                  [[e.mode, e.page, e.include, str(e.origin[0]), e.origin[1]] for e in edits])
     return result

@@ -86,8 +86,7 @@ def save(path: Path, key: str, listing: list[str], inputs: Iterable[str],
         "key": key,
         "listing": listing,
         "inputs": {name: _stat(name) for name in inputs},
-        "outputs": {name: [_stat(name), origin[0], origin[1]]
-                    for name, origin in outputs.items()},
+        "outputs": {name: [_stat(name), *origin] for name, origin in outputs.items()},
         "dirs": out_dirs,
         "edits": edits or [],
     }
@@ -114,7 +113,7 @@ def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
         if _stat(name) != stat:
             return None
     outputs = data["outputs"]
-    for name, (stat, _, _) in outputs.items():
+    for name, (stat, *_) in outputs.items():
         if _stat(name) != stat:
             return None
     present: set[str] = set()
@@ -122,5 +121,5 @@ def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
         present |= rst_files(directory)
     if present != set(outputs):
         return None
-    return ({name: (origin, line) for name, (_, origin, line) in outputs.items()},
+    return ({name: tuple(origin) for name, (_, *origin) in outputs.items()},
             data.get("edits", []))

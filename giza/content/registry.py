@@ -47,6 +47,8 @@ class Output:
     # Pages of the build copy that include this output: ("append"|"prepend", page path
     # relative to the source dir, leading "/" allowed), applied after generation.
     edits: tuple[tuple[str, str], ...] = ()
+    # ((first rST line, yaml line), ...) where the output joins several units
+    lines: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

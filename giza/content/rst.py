@@ -67,6 +67,19 @@ def join_blocks(blocks: Iterable[str]) -> str:
     return "\n".join(kept)
 
 
+def join_units(blocks: Iterable[tuple[str, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """:func:`join_blocks` of ``(block, yaml line)`` pairs, with where each block starts:
+    ``((first rST line, yaml line), ...)``, so a message about a line of the output can name
+    the unit that wrote it."""
+    kept = [(b if b.endswith("\n") else b + "\n", line) for b, line in blocks if b and b.strip()]
+    starts: list[tuple[int, int]] = []
+    at = 1
+    for block, line in kept:
+        starts.append((at, line))
+        at += block.count("\n") + 1
+    return "\n".join(block for block, _ in kept), tuple(starts)
+
+
 def directive(name: str, argument: str = "", options: Iterable[tuple[str, str]] = (),
               content: str = "") -> str:
     """``.. name:: argument`` with ``:option: value`` lines and an indented body."""
