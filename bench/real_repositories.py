@@ -10,7 +10,8 @@ bench/real-repositories.md for the list and how to get them). For each one this 
 * a build with a stand-in conf.py -- the repository's own, less the extensions that cannot
   load on this Sphinx, with the default theme and no theme templates -- of every edition:
   pages built, missing generated includes, Sphinx warnings and errors, wall time from
-  clean, the no-op rebuild, and the time of plain `sphinx-build -j 2` on the same proxy trees, one after another.
+  clean, the no-op rebuild, and the time of plain `sphinx-build -j 2` on the same proxy
+  trees, one after another.
 
 The repository's conf.py is set aside during the stand-in build and restored after; no
 other file of the checkout is touched (giza writes only under build/).
