@@ -45,7 +45,8 @@ def make_parser() -> argh.ArghParser:
     parser.add_argument("--force", "-f", action="store_true",
                         help="rebuild everything, ignoring what is up to date")
     parser.add_argument("--strict", action="store_true",
-                        help="treat config warnings (e.g. unknown keys) as errors")
+                        help="treat every warning of the checks (unknown keys, what the "
+                             "original giza accepted) as an error")
     parser.add_argument("--conf", default=None, metavar="PATH",
                         help="the build_conf.yaml to use (default: found from the cwd)")
     # Each option's help says its default where it matters; argh's default formatter
