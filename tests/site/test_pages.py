@@ -104,3 +104,25 @@ def test_built_page_shows_the_appended_extract(project, giza) -> None:
     assert result.code == 0, result.out + result.err
     html = (root / "build/main/html/install.html").read_text()
     assert html.index("Careful now.") < html.index("First.")
+
+
+def test_migrated_yaml_is_generated_and_site_root_targets_are_staged(project, giza) -> None:
+    """Migrations run before content generation, so a generator file a migration brings
+    into includes/ is rendered; a `{root}/build/public/<file>` target lands at the root of
+    the staged site (the GPG keys push.yaml's static list deploys), not in the tree."""
+    root = project({
+        "config/build_conf.yaml": "project: {name: d}\nsystem: {files: [migrations.yaml]}\n",
+        "config/migrations.yaml": "source: shared/steps-moved.yaml\n"
+                                  "target: includes/steps-moved.yaml\n---\n"
+                                  "source: shared/server.asc\n"
+                                  "target: '{root}/build/public/server.asc'\n",
+        "shared/steps-moved.yaml": "title: Moved step\nref: moved\ncontent: From elsewhere.\n",
+        "shared/server.asc": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n",
+        "source/index.txt": "T\n=\n\n.. include:: /includes/steps/moved.rst\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.err
+    assert "Moved step" in (root / "build/main/html/index.html").read_text()
+    assert (root / "build/public/server.asc").read_text() == (
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n")
+    assert not list((root / "build/main").rglob("server.asc"))
