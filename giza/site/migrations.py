@@ -251,7 +251,13 @@ def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
     units whose target is the staged site root run, into ``Migrated.public``.
     """
     done = Migrated()
+    failures: list[str] = []
     for _doc, unit in iter_units(migrations, "a mapping with 'source'"):
         if edition_matches(unit.get("edition"), edition):
-            _migrate(_Context(migrations, unit), project_root, proxy_source, done, public)
+            try:
+                _migrate(_Context(migrations, unit), project_root, proxy_source, done, public)
+            except ConfigError as exc:
+                failures.append(str(exc))  # every unit's problem, in one run
+    if failures:
+        raise ConfigError("\n".join(failures))
     return done

@@ -157,3 +157,14 @@ def test_binary_copy_without_edits(project):
     path = write(root, "source: source/logo.bin\ntarget: static/logo.bin\n")
     apply_migrations(path, root, proxy, None)
     assert (proxy / "static" / "logo.bin").read_bytes() == b"\x00\xff\x10"
+
+
+def test_every_missing_source_is_reported_in_one_run(project):
+    root, proxy = project
+    migrations = write(root, "source: gone-a.txt\ntarget: a.txt\n---\nsource: gone-b.txt\n"
+                             "target: b.txt\n")
+    with pytest.raises(ConfigError) as exc:
+        apply_migrations(migrations, root, proxy, None)
+    lines = str(exc.value).splitlines()
+    assert [line.split(": cannot find ")[0] for line in lines] == [
+        f"{migrations}:1: source", f"{migrations}:4: source"]
