@@ -15,13 +15,13 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from giza.config.model import Config
-from giza.errors import GizaError
+from giza.errors import GizaError, shown
 from giza.problems import ERROR, WARNING, Problem, collecting, count_line, errors_of, ordered
 
 CACHE_VERSION = 1
@@ -39,50 +39,56 @@ class CheckResult:
         return bool(self.errors) or (strict and bool(self.problems))
 
 
-def _edition_problems(config: Config, edition: str | None) -> None:
-    """Render one edition's content and site files in memory; problems are collected
-    by the caller (errors raise GizaError holding every message)."""
+def _edition_problems(config: Config, edition: str | None) -> list[Problem]:
+    """Render one edition's content and site files in memory; its problems. A problem in a
+    YAML file a migration brought in names the file it came from."""
     from giza.content.api import render_all
     from giza.site.assemble import site_files
-    from giza.site.migrations import apply_migrations
+    from giza.site.migrations import Migrated, apply_migrations
     from giza.site.pages import check_page_edits
     from giza.stages import content_context
 
     failures: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="giza-check-") as scratch:
+    done = Migrated()
+    with tempfile.TemporaryDirectory(prefix="giza-check-") as scratch, collecting() as found:
         proxy = Path(scratch)
         migrations = config.side("migrations")
         for path in migrations.paths if migrations else ():
-            failures.extend(_attempt(apply_migrations, path, config.root, proxy, edition))
+            failures.extend(_attempt(apply_migrations, path, config.root, proxy, edition,
+                                     False, done))
         context = content_context(config, edition, migrated_dir=proxy / "includes")
         try:
             rendering = render_all(context, str(proxy / "includes"))
             check_page_edits(rendering.edits, config.paths.source)
         except GizaError as exc:
-            failures.append(str(exc))
-    failures.extend(_attempt(site_files, config, edition, None))
-    if failures:
-        raise GizaError("\n".join(failures))
+            failures.extend(str(exc).splitlines())
+        failures.extend(_attempt(site_files, config, edition, None))
+    moved = {shown(target): shown(source) for target, source in done.sources.items()}
+    problems = [*errors_of("\n".join(failures)), *found]
+    return [Problem.parse(_moved(p.text, moved), p.level) for p in problems]
 
 
-def _attempt(function, *args) -> list[str]:  # type: ignore[no-untyped-def]
+def _moved(text: str, moved: dict[str, str]) -> str:
+    for target, source in moved.items():
+        if target in text:
+            text = text.replace(target, source)
+    return text
+
+
+def _attempt(function: Callable[..., Any], *args: Any) -> list[str]:
+    """Run one check; its error messages (none when it passed)."""
     try:
         function(*args)
     except GizaError as exc:
-        return [str(exc)]
+        return str(exc).splitlines()
     return []
 
 
 def run_checks(config: Config, editions: Sequence[str | None]) -> CheckResult:
     """Every problem of ``editions`` (content, migrations, redirects, robots, pages)."""
     found: list[Problem] = [Problem.parse(text, WARNING) for text in config.warnings]
-    with collecting() as warnings:
-        for edition in editions:
-            try:
-                _edition_problems(config, edition)
-            except GizaError as exc:
-                found.extend(errors_of(str(exc)))
-    found.extend(warnings)
+    for edition in editions:
+        found.extend(_edition_problems(config, edition))
     return CheckResult(tuple(ordered(found)))
 
 

@@ -116,14 +116,14 @@ def _marker_index(lines: list[str], marker: Any, start: int, ctx: _Context, key:
     if isinstance(marker, int):
         if not 1 <= marker <= len(lines):
             raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: line {marker} is outside "
-                              f"{source} ({len(lines)} lines)")
+                              f"{shown(source)} ({len(lines)} lines)")
         return marker - 1
     if isinstance(marker, str) and marker:
         for index in range(start, len(lines)):
             if marker in lines[index]:
                 return index
         raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: marker {marker!r} not found "
-                          f"in {source}")
+                          f"in {shown(source)}")
     raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string or a "
                       f"line number, got {marker!r}")
 
@@ -140,7 +140,7 @@ def _truncate(text: str, spec: Any, ctx: _Context, source: Path) -> str:
         end = _marker_index(lines, spec["end-before"], first, ctx, "end-before", source)
         if end < first:
             raise ConfigError(f"{ctx.at('truncate')}: truncate: end-before comes before "
-                              f"start-after in {source}")
+                              f"start-after in {shown(source)}")
     return "".join(lines[first:end])
 
 
@@ -173,6 +173,7 @@ class Migrated:
     written: list[Path] = field(default_factory=list)  # those whose bytes changed
     # files for the staged site root ({root}/build/public/<file>): path -> bytes
     public: dict[str, str | bytes] = field(default_factory=dict)
+    sources: dict[Path, Path] = field(default_factory=dict)  # target -> the file it came from
 
 
 def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrated,
@@ -217,7 +218,7 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
             try:
                 text = source.read_text(encoding="utf-8")
             except UnicodeDecodeError:
-                raise ConfigError(f"{ctx.at(key)}: {key}: {source} is not UTF-8 text, so it "
+                raise ConfigError(f"{ctx.at(key)}: {key}: {shown(source)} is not UTF-8 text, so it "
                                   "cannot be truncated or transformed") from None
             if unit.get("truncate"):
                 text = _truncate(text, unit["truncate"], ctx, source)
@@ -236,21 +237,25 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
             done.public[public_rel] = payload
             continue
         done.targets.append(target)
+        done.sources[target] = source
         if write_if_changed(target, payload):
             done.written.append(target)
 
 
 def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
-                     edition: str | None, public: bool = False) -> Migrated:
+                     edition: str | None, public: bool = False,
+                     done: Migrated | None = None) -> Migrated:
     """Apply every unit of ``migrations`` for ``edition``; return the files produced and
     those written (a target whose bytes did not change is left alone).
 
     Sources are looked up in ``source_dir`` (relative to ``project_root``), then
     the project root, its parent, the parent's ``source/``, ``source/`` and
     ``build/``. Targets are relative to ``proxy_source``. With ``public``, only the
-    units whose target is the staged site root run, into ``Migrated.public``.
+    units whose target is the staged site root run, into ``Migrated.public``. ``done``
+    (default: a new one) is filled as the units run, so it holds what they did even when
+    a ConfigError reports some of them.
     """
-    done = Migrated()
+    done = done if done is not None else Migrated()
     failures: list[str] = []
     for _doc, unit in iter_units(migrations, "a mapping with 'source'"):
         if edition_matches(unit.get("edition"), edition):
