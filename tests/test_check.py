@@ -90,3 +90,18 @@ def test_check_with_an_unknown_edition_is_a_usage_error(project, giza):
     result = giza("check", "-e", "saas")
     assert result.code == 2
     assert result.err.startswith("giza: error: unknown edition 'saas'")
+
+
+def test_a_problem_in_a_migrated_file_names_the_file_it_came_from(project, giza):
+    project({**BASE,
+             "config/build_conf.yaml": "project: {name: compat, editions: [{name: a}, "
+                                       "{name: b}]}\nsystem: {files: [migrations.yaml]}\n",
+             "config/migrations.yaml": "source: shared/extracts-moved.yaml\n"
+                                       "target: includes/extracts-moved.yaml\n",
+             "shared/extracts-moved.yaml": "ref: moved\ncontent: '{{gone}}'\n"})
+    result = giza("check")
+    # reported once, for both editions, at the file an author can open
+    assert result.err == (
+        "giza: warning: shared/extracts-moved.yaml:2: unit 'moved' field 'content': "
+        "placeholder '{{gone}}' has no value; rendered as an empty string\n"
+        "giza: 1 problem (0 errors, 1 warning) in 1 file\n")
