@@ -224,10 +224,17 @@ def _track(line: str, phase: str, processed: Processed) -> str:
     return phase
 
 
+def distinct(messages: Iterable[Message]) -> list[Message]:
+    """Each message once, in order. Sphinx repeats a message word for word when, e.g., two
+    pages include the same file; giza prints it once, so it counts once."""
+    return list(dict.fromkeys(messages))
+
+
 def count_levels(messages: Iterable[Message]) -> tuple[int, int]:
-    """(warnings, errors); ERROR, SEVERE and CRITICAL count as errors."""
+    """(warnings, errors) among the distinct messages, the ones giza prints; ERROR, SEVERE
+    and CRITICAL count as errors."""
     warnings = errors = 0
-    for message in messages:
+    for message in distinct(messages):
         if message.level == "WARNING":
             warnings += 1
         elif message.level in PROBLEM_LEVELS:

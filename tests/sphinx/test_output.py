@@ -327,3 +327,9 @@ def test_a_crash_report_keeps_its_status_lines() -> None:
     assert message.level == "ERROR"
     assert message.text.splitlines()[0] == "Extension error!"
     assert message.text.splitlines()[-1] == "The full traceback has been saved in:"
+
+
+def test_count_levels_counts_a_repeated_message_once() -> None:
+    twice = OUTPUT + OUTPUT.splitlines(keepends=True)[0]
+    assert len(parse_output(twice)) == 6
+    assert count_levels(parse_output(twice)) == (3, 2)
