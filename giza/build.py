@@ -447,7 +447,8 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     jobs = options.jobs or (None if options.scheduler else options.cores)
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:
-        outcomes = run_graph(graph, executor, reporter)
+        with executor:  # a dask client left open would try to reconnect to a gone cluster
+            outcomes = run_graph(graph, executor, reporter)
     except GraphInterrupted as interrupted:
         console.close()
         _summary(summary_rows(graph, interrupted.outcomes), out)

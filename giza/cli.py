@@ -12,7 +12,7 @@ from argh.assembling import NameMappingPolicy
 
 from giza import __version__
 from giza.commands import COMMANDS
-from giza.errors import GizaError, UsageError
+from giza.errors import GizaError, UsageError, use_project_root
 from giza.options import EXECUTORS, LEVELS, Options, use
 
 
@@ -123,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    finally:
+        use_project_root(None)  # set by load_config; one invocation's, not the next one's
 
 
 __all__ = ["main", "make_parser", "UsageError"]

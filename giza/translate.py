@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from giza.config.model import Config
-from giza.errors import BuildError, UsageError, unknown_choice
+from giza.errors import BuildError, UsageError, shown, unknown_choice
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def languages_for(config: Config, requested: Sequence[str]) -> list[str]:
 def update_catalogs(config: Config, pot_dir: Path, languages: Sequence[str]) -> list[str]:
     """Merge the .pot templates into locale/<lang>/LC_MESSAGES/*.po with sphinx-intl."""
     if not pot_dir.is_dir() or not any(pot_dir.rglob("*.pot")):
-        raise BuildError(f"no .pot files in {pot_dir}; the gettext build produced nothing")
+        raise BuildError(f"no .pot files in {shown(pot_dir)}; the gettext build produced nothing")
     argv = [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot_dir),
             "-d", str(config.paths.locale)]
     for lang in languages:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from giza.build import core_share, trees
 from giza.config import load
@@ -358,3 +361,43 @@ def test_default_conf_treats_figure_files_as_fragments(project, giza):
     })
     result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
     assert result.code == 0, result.out
+
+
+def test_a_dask_worker_elsewhere_shows_paths_relative_to_the_project(project, giza,
+                                                                      tmp_path: Path,
+                                                                      monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    # The cluster starts in the project's parent, so its worker's working directory is not
+    # the project: like a worker on another machine, or started from another directory.
+    monkeypatch.chdir(tmp_path)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")
+    try:
+        root = project({
+            "config/build_conf.yaml": "project: {name: bad}\n",
+            "source/index.txt": "Home\n====\n",
+            "source/includes/steps-x.yaml": "title: One\nref: one\nbogus: 1\n",
+        })
+        with distributed.Client(cluster) as client:
+            assert set(client.run(os.getcwd).values()) == {str(tmp_path)}
+        result = giza("--scheduler", cluster.scheduler_address, "sphinx", "-b", "html")
+    finally:
+        cluster.close()
+    assert result.code == 2, result.out + result.err
+    assert ("giza: error: prepare:source: source/includes/steps-x.yaml:3: document 1: unknown "
+            "field 'bogus' in steps unit 'one'; valid fields: ") in result.out
+    assert str(root) not in result.out and "proj/source" not in result.out
+
+
+def test_messages_name_paths_relative_to_the_project_from_a_subdirectory(project, giza,
+                                                                          monkeypatch):
+    root = project({
+        "config/build_conf.yaml": "project: {name: bad}\n",
+        "source/index.txt": "Home\n====\n",
+        "source/includes/steps-x.yaml": "title: One\nref: one\nbogus: 1\n",
+    })
+    monkeypatch.chdir(root / "source" / "includes")
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 2
+    assert ("giza: error: prepare:source: source/includes/steps-x.yaml:3: document 1: unknown "
+            "field 'bogus' in steps unit 'one'; valid fields: ") in result.out

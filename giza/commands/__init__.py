@@ -22,10 +22,12 @@ COMMANDS = [sphinx, generate, push, deploy, make, config, quickstart, clean, inc
 def load_config():
     """The project's Config with the global options applied; warnings go to stderr."""
     from giza import config as configuration
+    from giza.errors import use_project_root
     from giza.options import current
 
     options = current()
     loaded = configuration.load(options.conf, strict=options.strict)
+    use_project_root(loaded.root)  # from now on, message paths are relative to it
     for warning in loaded.warnings:
         print(f"giza: warning: {warning}", file=sys.stderr)
     return loaded

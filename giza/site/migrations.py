@@ -57,7 +57,7 @@ def _find_source(name: str, dirs: list[Path], ctx: _Context, key: str) -> Path:
     for directory in dirs:
         if (directory / name).is_file():
             return directory / name
-    tried = ", ".join(str(d) for d in dirs)
+    tried = ", ".join(shown(d) for d in dirs)
     raise ConfigError(f"{ctx.at(key)}: {key}: cannot find {name!r}; looked in {tried}")
 
 
@@ -77,7 +77,7 @@ def _target(value: Any, source_name: str, several: bool, project_root: Path,
                 text = str(real.relative_to((project_root / "source").resolve()))
             except ValueError:
                 raise ConfigError(f"{ctx.at('target')}: target: {value!r} is not inside "
-                                  f"{project_root / 'source'}") from None
+                                  f"{shown(project_root / 'source')}") from None
         rel = text.lstrip("/")
         if several or text.endswith("/"):
             rel = f"{rel.rstrip('/')}/{Path(rel_source).name}"
@@ -100,14 +100,14 @@ def _marker_index(lines: list[str], marker: Any, start: int, ctx: _Context, key:
     if isinstance(marker, int):
         if not 1 <= marker <= len(lines):
             raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: line {marker} is outside "
-                              f"{source} ({len(lines)} lines)")
+                              f"{shown(source)} ({len(lines)} lines)")
         return marker - 1
     if isinstance(marker, str) and marker:
         for index in range(start, len(lines)):
             if marker in lines[index]:
                 return index
         raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: marker {marker!r} not found "
-                          f"in {source}")
+                          f"in {shown(source)}")
     raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string or a "
                       f"line number, got {marker!r}")
 
@@ -124,7 +124,7 @@ def _truncate(text: str, spec: Any, ctx: _Context, source: Path) -> str:
         end = _marker_index(lines, spec["end-before"], first, ctx, "end-before", source)
         if end < first:
             raise ConfigError(f"{ctx.at('truncate')}: truncate: end-before comes before "
-                              f"start-after in {source}")
+                              f"start-after in {shown(source)}")
     return "".join(lines[first:end])
 
 
@@ -192,7 +192,7 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
             try:
                 text = source.read_text(encoding="utf-8")
             except UnicodeDecodeError:
-                raise ConfigError(f"{ctx.at(key)}: {key}: {source} is not UTF-8 text, so it "
+                raise ConfigError(f"{ctx.at(key)}: {key}: {shown(source)} is not UTF-8 text, so it "
                                   "cannot be truncated or transformed") from None
             if unit.get("truncate"):
                 text = _truncate(text, unit["truncate"], ctx, source)

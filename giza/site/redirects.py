@@ -55,7 +55,7 @@ class Redirect:
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{shown(self.file)}:{self.line}"
 
 
 def _is_url(value: str) -> bool:

@@ -244,3 +244,19 @@ def test_makefile_era_keys_get_a_hint(tmp_path, monkeypatch):
     assert str(err.value) == (
         "htaccess.yaml:1: from: required key is missing; this unit uses the keys of the "
         "makefile-era tools ('redirect-path', 'url-base'): rename them 'from' and 'to'")
+
+
+def test_redirect_messages_name_files_relative_to_the_project(tmp_path):
+    from giza.errors import relative_to
+
+    (tmp_path / "config").mkdir()
+    one = write(tmp_path / "config", "from: /a\nto: /b\n---\nfrom: /b\nto: /c\n",
+                "htaccess.yaml")
+    two = write(tmp_path / "config", "from: /c\nto: /a\n", "htaccess-more.yaml")
+    with relative_to(tmp_path), pytest.raises(ConfigError) as exc:
+        load_redirects([one, two], [])
+    assert str(exc.value) == ("config/htaccess.yaml:1: redirect loop: "
+                              "/a (config/htaccess.yaml:1) -> /b (config/htaccess.yaml:4) -> "
+                              "/c (config/htaccess-more.yaml:1) -> /a")
+    with relative_to(tmp_path):
+        assert load_redirects([two], [])[0].where == "config/htaccess-more.yaml:1"
