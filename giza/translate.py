@@ -29,6 +29,24 @@ class CatalogStatus:
         return self.translated + self.fuzzy + self.untranslated
 
 
+# What each action needs from the translate extra: module -> distribution name.
+NEEDS = {"update": {"sphinx_intl": "sphinx-intl", "babel": "babel"},
+         "status": {"babel": "babel"}}
+
+
+def require_extra(action: str) -> None:
+    """Say which extra to install, before any work, when a tool the action runs is missing
+    (sphinx-intl would otherwise fail with Python's "No module named ..." line)."""
+    import importlib
+
+    for module, name in NEEDS[action].items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise UsageError(f"giza translate {action} needs {name}, which is not installed: "
+                             f"pip install 'giza[translate]'") from None
+
+
 def languages_for(config: Config, requested: Sequence[str]) -> list[str]:
     valid = list(config.languages)
     if not valid:
