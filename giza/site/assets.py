@@ -12,12 +12,14 @@ without it. git never prompts: a repository that wants credentials fails at once
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from giza.config.model import Asset
-from giza.errors import BuildError, ConfigError, shown
+from giza.errors import BuildError, ConfigError, project_root, shown
 from giza.sphinx.run import run_sphinx
 
 REFRESH_SECONDS = 24 * 3600
@@ -32,14 +34,44 @@ GIT_ENV = {
 }
 
 
+class CloneFailed(BuildError):
+    """``git clone`` failed; ``cause`` is git's first error line."""
+
+    def __init__(self, message: str, cause: str) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
 def _git(args: Sequence[str], cwd: Path | None = None) -> tuple[int, str]:
     run = run_sphinx(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV})
     return run.returncode, run.output.strip()
 
 
-def _last_line(output: str) -> str:
-    lines = [line for line in output.splitlines() if line.strip()]
-    return lines[-1].strip() if lines else "no output"
+def first_error(output: str) -> str:
+    """git's first ``fatal:`` or ``error:`` line: the cause. What follows is often advice
+    ("and retry with 'git restore --source=HEAD :/'"), which alone explains nothing."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line
+    return lines[0] if lines else "no output"
+
+
+def _failure(args: Sequence[str], output: str, cwd: Path | None = None) -> str:
+    """``<first error line> (ran: git ...)``; under --level debug, git's whole output too."""
+    from giza.options import current
+
+    command = shlex.join(["git", *(["-C", shown(cwd)] if cwd else []), *args])
+    text = f"{first_error(output)} (ran: {command})"
+    if current().level == "debug" and output.strip():
+        text += "\n" + "\n".join(f"    {line}" for line in output.strip().splitlines())
+    return text
+
+
+def _base() -> Path | None:
+    """The directory shown() paths are relative to (None: the working directory)."""
+    root = project_root()
+    return Path(root) if root else None
 
 
 def head(path: Path) -> str | None:
@@ -50,12 +82,20 @@ def head(path: Path) -> str | None:
 
 def _clone(asset: Asset) -> str:
     asset.path.parent.mkdir(parents=True, exist_ok=True)
+    existed = os.path.lexists(asset.path)  # a dangling symlink, say: never ours to remove
     branch = ["--branch", asset.branch] if asset.branch else []
-    code, out = _git(["clone", "--quiet", *branch, "--", asset.repository, str(asset.path)])
+    # The destination as messages show it, from the directory it is relative to, so git's
+    # own messages name it the same way.
+    args = ["clone", "--quiet", *branch, "--", asset.repository, shown(asset.path)]
+    code, out = _git(args, cwd=_base())
     if code != 0:
-        raise BuildError(f"{asset.origin}: assets: cannot clone {asset.repository}"
-                         f"{f' ({asset.branch})' if asset.branch else ''} into "
-                         f"{shown(asset.path)}: {_last_line(out)}")
+        if not existed and asset.path.is_dir() and not asset.path.is_symlink():
+            # "Clone succeeded, but checkout failed": without this, the next build would
+            # take the broken checkout for a good one.
+            shutil.rmtree(asset.path)
+        raise CloneFailed(f"{asset.origin}: assets: cannot clone {asset.repository}"
+                          f"{f' ({asset.branch})' if asset.branch else ''} into "
+                          f"{shown(asset.path)}: {_failure(args, out)}", first_error(out))
     if asset.commit:
         _pin(asset)
     (asset.path / ".git" / STAMP).touch()
@@ -71,14 +111,17 @@ def _pin(asset: Asset) -> str | None:
     if code == 0 and wanted == current:
         return None
     if code != 0:
-        fetched, out = _git(["fetch", "--quiet", "origin"], cwd=asset.path)
+        args = ["fetch", "--quiet", "origin"]
+        fetched, out = _git(args, cwd=asset.path)
         if fetched != 0:
             raise BuildError(f"{asset.origin}: assets: commit {asset.commit} is not in "
-                             f"{shown(asset.path)} and fetching failed: {_last_line(out)}")
-    code, out = _git(["checkout", "--quiet", "--detach", asset.commit], cwd=asset.path)
+                             f"{shown(asset.path)} and fetching failed: "
+                             f"{_failure(args, out, asset.path)}")
+    args = ["checkout", "--quiet", "--detach", asset.commit]
+    code, out = _git(args, cwd=asset.path)
     if code != 0:
         raise BuildError(f"{asset.origin}: assets: cannot check out {asset.commit} in "
-                         f"{shown(asset.path)}: {_last_line(out)}")
+                         f"{shown(asset.path)}: {_failure(args, out, asset.path)}")
     return f"assets: {shown(asset.path)} now at {asset.commit}"
 
 
@@ -95,10 +138,12 @@ def _update(asset: Asset, force: bool) -> str | None:
         return None
     before = head(asset.path)
     branch = ["origin", asset.branch] if asset.branch else []
-    code, out = _git(["pull", "--quiet", "--ff-only", *branch], cwd=asset.path)
+    args = ["pull", "--quiet", "--ff-only", *branch]
+    code, out = _git(args, cwd=asset.path)
     if code != 0:
         return (f"warning: assets: could not update {shown(asset.path)} from "
-                f"{asset.repository}: {_last_line(out)}; building with the checkout as it is")
+                f"{asset.repository}: {_failure(args, out, asset.path)}; building with the "
+                f"checkout as it is")
     stamp.touch()
     after = head(asset.path)
     return f"assets: updated {shown(asset.path)}" if after != before else None
