@@ -5,8 +5,9 @@ Before a build, each asset is cloned when its ``path`` is missing. An existing
 checkout is pinned to ``commit`` when one is given; otherwise it is fast-forwarded
 from its remote at most once a day (``--force``: now), so an unchanged rebuild
 costs no network round trip. A failed update only warns, and the build uses the
-checkout as it is; a failed clone fails the build, because nothing can build
-without it. git never prompts: a repository that wants credentials fails at once.
+checkout as it is. A failed clone fails the build when the build reads the asset
+(giza.site.asset_use), and only warns when nothing does. git never prompts: a
+repository that wants credentials fails at once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import shlex
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from giza.config.model import Asset
@@ -167,10 +168,26 @@ def sync_asset(asset: Asset, force: bool = False) -> list[str]:
     return notes
 
 
-def sync_assets(assets: Sequence[Asset], force: bool = False) -> list[str]:
+def sync_assets(assets: Sequence[Asset], force: bool = False,
+                reads: Callable[[Asset], str | None] | None = None) -> list[str]:
+    """Sync every asset; the lines worth telling the user.
+
+    ``reads(asset)`` says how the build reads an asset (see giza.site.asset_use), None when
+    nothing does: a failed clone of such an asset is a warning, and the build goes on.
+    Without ``reads``, every asset counts as read."""
     notes: list[str] = []
     for asset in assets:
-        notes += sync_asset(asset, force)
+        try:
+            notes += sync_asset(asset, force)
+        except CloneFailed as exc:
+            if reads is None:
+                raise
+            reason = reads(asset)
+            if reason is not None:
+                raise BuildError(f"{exc}; this build reads it: {reason}") from None
+            notes.append(f"warning: {asset.origin}: assets: could not clone "
+                         f"{asset.repository} into {shown(asset.path)}: {exc.cause}; "
+                         f"nothing in this build reads it, so the build goes on")
     return notes
 
 
