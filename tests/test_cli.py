@@ -190,3 +190,17 @@ def test_a_bad_global_option_after_the_command_is_a_usage_error(giza, capsys):
     assert result.code == 2
     assert result.err.endswith("giza config: error: argument --jobs/-j: must be a whole "
                                "number >= 1, not '0'\n")
+
+
+def test_config_messages_name_paths_relative_to_the_project(project, giza, tmp_path):
+    root = project({"config/build_conf.yaml": "project:\n  name: d\n  colour: red\n",
+                    "source/index.txt": "T\n=\n"})
+    import os
+    os.chdir(root / "source")
+    result = giza("config", "project.name")
+    assert result.err.startswith("giza: warning: config/build_conf.yaml:3: unknown key "
+                                 "'project.colour'")
+    os.chdir(tmp_path)
+    result = giza("--conf", str(root), "--strict", "config")
+    assert result.err.startswith("giza: error: config/build_conf.yaml:3: unknown key "
+                                 "'project.colour'")

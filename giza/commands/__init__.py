@@ -22,12 +22,16 @@ COMMANDS = [sphinx, generate, push, deploy, make, config, quickstart, clean, inc
 def load_config():
     """The project's Config with the global options applied; warnings go to stderr."""
     from giza import config as configuration
+    from giza.config.loading import project_root
     from giza.errors import use_project_root
     from giza.options import current
 
     options = current()
+    # Found first, so that even the config's own messages name paths relative to the
+    # project root, from whichever directory giza runs.
+    use_project_root(project_root(configuration.discover(None, options.conf)))
     loaded = configuration.load(options.conf, strict=options.strict)
-    use_project_root(loaded.root)  # from now on, message paths are relative to it
+    use_project_root(loaded.root)
     for warning in loaded.warnings:
         print(f"giza: warning: {warning}", file=sys.stderr)
     return loaded
