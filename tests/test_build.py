@@ -389,6 +389,43 @@ def test_a_dask_worker_elsewhere_shows_paths_relative_to_the_project(project, gi
     assert str(root) not in result.out and "proj/source" not in result.out
 
 
+GENERATED_WARNING = {
+    "config/build_conf.yaml": "project: {name: gen}\n",
+    "source/index.txt": "Home\n====\n\n.. include:: /includes/steps/install.rst\n",
+    "source/includes/steps-install.yaml": "title: One\nref: one\ncontent: |\n"
+                                          "  See :ref:`nowhere`.\n",
+}
+
+
+def _generated_warning(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "WARNING: undefined label: 'nowhere'" in line]
+
+
+def test_generated_rst_warnings_point_at_the_yaml_from_anywhere(project, giza, tmp_path: Path,
+                                                                monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    root = project(GENERATED_WARNING)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.chdir(root / "source")  # run from a subdirectory of the project
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.out + result.err
+    [line] = _generated_warning(result.out)
+    assert line.startswith("source/includes/steps-install.yaml:")
+    # A dask worker started in the project's parent: it reports the YAML origins of
+    # generated files, the main process maps Sphinx's messages onto them.
+    monkeypatch.chdir(tmp_path)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")
+    try:
+        monkeypatch.chdir(root)
+        result = giza("--force", "--scheduler", cluster.scheduler_address, "sphinx", "-b",
+                      "html")
+    finally:
+        cluster.close()
+    assert result.code == 0, result.out + result.err
+    assert _generated_warning(result.out) == [line]
+
+
 def test_messages_name_paths_relative_to_the_project_from_a_subdirectory(project, giza,
                                                                           monkeypatch):
     root = project({

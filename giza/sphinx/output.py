@@ -252,15 +252,20 @@ def proxy_path_mapper(
     ``proxies``: proxy dir -> real source dir it mirrors. ``origins``: generated file (in any
     proxy tree, or in the real tree) -> (YAML file, line of the unit that produced it); a
     message about generated rST then points at that YAML line. Paths under project_root come
-    out relative to it; relative input paths are taken relative to project_root.
+    out relative to it; relative paths (messages, origins) are taken relative to project_root,
+    never to this process's working directory: a task computed them, maybe elsewhere.
     """
     root = _norm(project_root)
+
+    def full(path: str | os.PathLike[str]) -> str:
+        return _norm(os.path.join(root, path))  # join keeps an absolute path as it is
+
     proxy_pairs = sorted(
         ((_norm(p), _norm(r)) for p, r in proxies.items()),
         key=lambda pair: len(pair[0]),
         reverse=True,  # the most specific proxy first (source-saas-fr before source-saas)
     )
-    origin_map = {_norm(g): (_norm(y), n) for g, (y, n) in (origins or {}).items()}
+    origin_map = {full(g): (full(y), n) for g, (y, n) in (origins or {}).items()}
 
     def to_real(path: str) -> str:
         for proxy, real in proxy_pairs:
@@ -274,7 +279,7 @@ def proxy_path_mapper(
         return path
 
     def mapper(path: str, line: int | None) -> tuple[str, int | None]:
-        absolute = _norm(path if os.path.isabs(path) else os.path.join(root, path))
+        absolute = full(path)
         real = to_real(absolute)
         origin = origin_map.get(absolute) or origin_map.get(real)
         if origin is not None:
