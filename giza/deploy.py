@@ -458,11 +458,16 @@ class SourceCheck:
     local: str  # paths.local as written
     editions: tuple[str, ...]  # the directories editions stage into (tag or name)
     label: str  # "config/push.yaml:3: push target 'web'"
+    after_build: bool = False  # checked right after giza push built
 
     def problem(self) -> str | None:
         if Path(self.source).is_dir():
             return None
         found = [e for e in self.editions if (Path(self.base) / e).is_dir()]
+        if not found and self.after_build:
+            return (f"{self.label}: nothing to deploy: {shown(self.source)} does not exist "
+                    f"after the build; paths.local '{self.local}' names no directory the "
+                    f"build wrote")
         if not found:
             return (f"nothing to deploy: {shown(self.source)} does not exist; run "
                     f"`giza push` or `giza sphinx -b publish` first")
@@ -476,14 +481,15 @@ class SourceCheck:
                 f"{', '.join(f'{local}/{e}' for e in found)}")
 
 
-def source_check(config: Config, target: PushTarget) -> SourceCheck:
+def source_check(config: Config, target: PushTarget, after_build: bool = False) -> SourceCheck:
     file, line = target.origin
     return SourceCheck(
         source=str(source_dir(config, target)),
         base=str(config.paths.output / target.local),
         local=target.local,
         editions=tuple(e.tag or e.name for e in config.project.editions),
-        label=f"{shown(file)}:{target.local_line or line}: push target '{target.name}'")
+        label=f"{shown(file)}:{target.local_line or line}: push target '{target.name}'",
+        after_build=after_build)
 
 
 def _destination(config: Config, host: str, remote: str) -> tuple[str, str]:
@@ -633,7 +639,8 @@ def deploy_tasks(config: Config, names: Sequence[str], after: Sequence[str] = ()
             tasks.append(Task(
                 name=f"deploy:{target.name}:{host}",
                 func=deploy_group,
-                kwargs={"check": source_check(config, target), "argvs": argvs},
+                kwargs={"check": source_check(config, target, bool(after)),
+                        "argvs": argvs},
                 deps=tuple(after),
                 kind="deploy",
                 label=f"rsync {target.name} to {host} ({len(argvs)} command"

@@ -183,3 +183,17 @@ def test_push_target_over_every_edition_names_them_and_the_fix(project, giza):
     fixed = giza("deploy", "-t", "web")
     assert fixed.code == 0, fixed.out + fixed.err
     assert (site / "main" / "release.txt").is_file()
+
+
+def test_push_whose_target_names_nothing_the_build_wrote(copy_project, giza):
+    root = copy_project("basic")
+    site = setup(root)
+    push = root / "config/push.yaml"
+    push.write_text(push.read_text().replace("local: 2.1/html", "local: 2.1/htmll"))
+    result = giza("--executor", "serial", "push", "-t", "web", "-b", "html")
+    assert result.code == 1
+    # not "run `giza push` first": giza push just ran
+    assert ("giza: error: config/push.yaml:3: push target 'web': nothing to deploy: "
+            "build/2.1/htmll does not exist after the build; paths.local '2.1/htmll' names no "
+            "directory the build wrote") in result.out.splitlines()
+    assert not site.exists()
