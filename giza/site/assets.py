@@ -36,11 +36,14 @@ GIT_ENV = {
 
 
 class CloneFailed(BuildError):
-    """``git clone`` failed; ``cause`` is git's first error line."""
+    """``git clone`` failed. ``head``: the message without git's whole output (which
+    --level debug adds); ``cause``: git's first error line; ``output``: all of it."""
 
-    def __init__(self, message: str, cause: str) -> None:
-        super().__init__(message)
+    def __init__(self, head: str, cause: str, output: str) -> None:
+        super().__init__(head + _debug(output))
+        self.head = head
         self.cause = cause
+        self.output = output
 
 
 def _git(args: Sequence[str], cwd: Path | None = None) -> tuple[int, str]:
@@ -58,15 +61,22 @@ def first_error(output: str) -> str:
     return lines[0] if lines else "no output"
 
 
-def _failure(args: Sequence[str], output: str, cwd: Path | None = None) -> str:
-    """``<first error line> (ran: git ...)``; under --level debug, git's whole output too."""
+def _failure(args: Sequence[str], output: str, cwd: Path | None = None,
+             debug: bool = True) -> str:
+    """``<first error line> (ran: git ...)``; under --level debug, git's whole output too
+    (unless ``debug`` is False: the caller adds it)."""
+    command = shlex.join(["git", *(["-C", shown(cwd)] if cwd else []), *args])
+    return f"{first_error(output)} (ran: {command})" + (_debug(output) if debug else "")
+
+
+def _debug(output: str) -> str:
+    """Under --level debug: git's whole output, indented, on the lines that follow."""
     from giza.options import current
 
-    command = shlex.join(["git", *(["-C", shown(cwd)] if cwd else []), *args])
-    text = f"{first_error(output)} (ran: {command})"
-    if current().level == "debug" and output.strip():
-        text += "\n" + "\n".join(f"    {line}" for line in output.strip().splitlines())
-    return text
+    if current().level != "debug" or not output.strip():
+        return ""
+    return "\n" + "\n".join(f"    {line}" for line in output.strip().splitlines()
+                            if line.strip())
 
 
 def _base() -> Path | None:
@@ -96,7 +106,8 @@ def _clone(asset: Asset) -> str:
             shutil.rmtree(asset.path)
         raise CloneFailed(f"{asset.origin}: assets: cannot clone {asset.repository}"
                           f"{f' ({asset.branch})' if asset.branch else ''} into "
-                          f"{shown(asset.path)}: {_failure(args, out)}", first_error(out))
+                          f"{shown(asset.path)}: {_failure(args, out, debug=False)}",
+                          first_error(out), out)
     if asset.commit:
         _pin(asset)
     (asset.path / ".git" / STAMP).touch()
@@ -184,10 +195,12 @@ def sync_assets(assets: Sequence[Asset], force: bool = False,
                 raise
             reason = reads(asset)
             if reason is not None:
-                raise BuildError(f"{exc}; this build reads it: {reason}") from None
+                raise BuildError(f"{exc.head}; this build reads it: {reason}"
+                                 + _debug(exc.output)) from None
             notes.append(f"warning: {asset.origin}: assets: could not clone "
                          f"{asset.repository} into {shown(asset.path)}: {exc.cause}; "
-                         f"nothing in this build reads it, so the build goes on")
+                         f"nothing in this build reads it, so the build goes on"
+                         + _debug(exc.output))
     return notes
 
 

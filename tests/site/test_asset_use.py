@@ -136,3 +136,31 @@ def test_a_failed_clone_the_build_reads_fails_it(mirror, project, giza, path, fi
         f"{path}: fatal: '{mirror}/missing.git' does not appear to be a git repository (ran: "
         f"git clone --quiet -- {MISSING} {path}); this build reads it: {reason}\n")
     assert not (root / "build/main/html").exists()
+
+
+def test_debug_level_shows_gits_whole_output_below_the_message(mirror, project, giza):
+    project({
+        "config/build_conf.yaml": conf(f"build/archive http://{BASE}archive.git"),
+        "source/index.txt": "T\n=\n",
+    })
+    result = giza("--executor", "serial", "--level", "debug", "sphinx", "-b", "html")
+    assert result.code == 0, result.out + result.err
+    lines = result.out.splitlines()
+    start = lines.index(
+        f"giza: warning: config/build_conf.yaml:3: assets: could not clone "
+        f"http://{BASE}archive.git into build/archive: fatal: '{mirror}/archive.git' does "
+        f"not appear to be a git repository; nothing in this build reads it, so the build "
+        f"goes on")
+    assert lines[start + 1:start + 5] == [
+        f"    fatal: '{mirror}/archive.git' does not appear to be a git repository",
+        "    fatal: Could not read from remote repository.",
+        "    Please make sure you have the correct access rights",
+        "    and the repository exists."]
+    # the build reads it: the reason comes before git's output
+    Path("conf.py").write_text("extensions = []\nhtml_theme_path = ['build/archive']\n")
+    failed = giza("--executor", "serial", "sphinx", "-b", "html", "--level", "debug")
+    assert failed.code == 1
+    first, *rest = failed.err.splitlines()
+    assert first.endswith(f"(ran: git clone --quiet -- http://{BASE}archive.git "
+                          f"build/archive); this build reads it: conf.py names build/archive")
+    assert rest[-1] == "    and the repository exists."
