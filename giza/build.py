@@ -284,9 +284,10 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     if config.assets and not (request.dry_run or request.explain):
         # Before deciding: conf.py loads themes and extensions from these checkouts,
         # and their commits are part of every fingerprint.
+        from giza.site.asset_use import readers
         from giza.site.assets import sync_assets
 
-        for note in sync_assets(config.assets, force=options.force):
+        for note in sync_assets(config.assets, force=options.force, reads=readers(config)):
             if note.startswith("warning: "):
                 out.write(f"giza: {note}\n")
             elif not quiet:
@@ -453,7 +454,8 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     jobs = options.jobs or (None if options.scheduler else options.cores)
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:
-        outcomes = run_graph(graph, executor, reporter)
+        with executor:  # a dask client left open would try to reconnect to a gone cluster
+            outcomes = run_graph(graph, executor, reporter)
     except GraphInterrupted as interrupted:
         console.close()
         _summary(summary_rows(graph, interrupted.outcomes), out)

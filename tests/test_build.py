@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from giza.build import core_share, trees
 from giza.config import load
@@ -416,3 +419,79 @@ def test_a_warning_in_generated_rst_points_at_its_unit(project, giza):
     assert result.code == 0, result.err
     assert ('source/includes/steps-a.yaml:9: ERROR: Unknown interpreted text role "nosuchrole".'
             in result.out + result.err)
+def test_a_dask_worker_elsewhere_shows_paths_relative_to_the_project(project, giza,
+                                                                      tmp_path: Path,
+                                                                      monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    # The cluster starts in the project's parent, so its worker's working directory is not
+    # the project: like a worker on another machine, or started from another directory.
+    monkeypatch.chdir(tmp_path)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")
+    try:
+        root = project({
+            "config/build_conf.yaml": "project: {name: bad}\n",
+            "source/index.txt": "Home\n====\n",
+            "source/includes/steps-x.yaml": "title: One\nref: one\n"
+                                            "inherit: {file: steps-x.yaml, ref: gone}\n",
+        })
+        with distributed.Client(cluster) as client:
+            assert set(client.run(os.getcwd).values()) == {str(tmp_path)}
+        result = giza("--scheduler", cluster.scheduler_address, "sphinx", "-b", "html")
+    finally:
+        cluster.close()
+    assert result.code == 2, result.out + result.err
+    assert result.err.startswith("giza: error: source/includes/steps-x.yaml:3: unit 'one' "
+                                 "inherits from ref 'gone'")
+    assert str(root) not in result.err and "proj/source" not in result.err
+
+
+GENERATED_WARNING = {
+    "config/build_conf.yaml": "project: {name: gen}\n",
+    "source/index.txt": "Home\n====\n\n.. include:: /includes/steps/install.rst\n",
+    "source/includes/steps-install.yaml": "title: One\nref: one\ncontent: |\n"
+                                          "  See :ref:`nowhere`.\n",
+}
+
+
+def _generated_warning(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "WARNING: undefined label: 'nowhere'" in line]
+
+
+def test_generated_rst_warnings_point_at_the_yaml_from_anywhere(project, giza, tmp_path: Path,
+                                                                monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    root = project(GENERATED_WARNING)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.chdir(root / "source")  # run from a subdirectory of the project
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.out + result.err
+    [line] = _generated_warning(result.out)
+    assert line.startswith("source/includes/steps-install.yaml:")
+    # A dask worker started in the project's parent: it reports the YAML origins of
+    # generated files, the main process maps Sphinx's messages onto them.
+    monkeypatch.chdir(tmp_path)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")
+    try:
+        monkeypatch.chdir(root)
+        result = giza("--force", "--scheduler", cluster.scheduler_address, "sphinx", "-b",
+                      "html")
+    finally:
+        cluster.close()
+    assert result.code == 0, result.out + result.err
+    assert _generated_warning(result.out) == [line]
+
+
+def test_messages_name_paths_relative_to_the_project_from_a_subdirectory(project, giza,
+                                                                          monkeypatch):
+    root = project({
+        "config/build_conf.yaml": "project: {name: bad}\n",
+        "source/index.txt": "Home\n====\n",
+        "source/includes/steps-x.yaml": "title: One\nref: one\nbogus: 1\n",
+    })
+    monkeypatch.chdir(root / "source" / "includes")
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0
+    assert result.err.startswith("giza: warning: source/includes/steps-x.yaml:3: document 1: "
+                                 "unknown field 'bogus' in steps unit 'one' is ignored; ")

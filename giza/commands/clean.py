@@ -12,8 +12,9 @@ def clean(*, builder: list[str] | None = None, all: bool = False, dry_run: bool 
     """Remove build output for the current branch (or one builder's, or all of build/)."""
     from giza.clean import clean as run_clean
     from giza.commands import load_config
+    from giza.errors import shown
 
     for path in run_clean(load_config(), builders=builder or (), everything=all,
                           dry_run=dry_run):
-        print(("would remove " if dry_run else "removed ") + str(path))
+        print(("would remove " if dry_run else "removed ") + shown(path))
     return 0

@@ -14,6 +14,7 @@ def translate(action: str, *, language: list[str] | None = None) -> int:
     from giza.build import BuildRequest, build
     from giza.commands import load_config
 
+    tr.require_extra(action)
     config = load_config()
     languages = tr.languages_for(config, language or ())
     if action == "update":

@@ -21,7 +21,7 @@ from giza.content.registry import kinds as _kinds
 from giza.content.replacements import load_replacements
 from giza.content.units import display_path
 from giza.content.writer import write_if_changed
-from giza.errors import ContentError, UsageError
+from giza.errors import ContentError, UsageError, project_root
 from giza.problems import errors_of, ordered
 
 __all__ = ["ContentContext", "GenerateResult", "PageEdit", "generate", "kinds",
@@ -176,7 +176,8 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     inputs = _input_files(includes_dir, selected, migrated)
     listing = [os.path.abspath(path) for path, _, _ in inputs]
     record_file = record if record is not None else _record.record_path(Path(proxy_dir))
-    key = _record.run_key(ctx, selected.values()) + os.getcwd()
+    # The origins it records are relative to the project root (display_path).
+    key = _record.run_key(ctx, selected.values()) + (project_root() or os.getcwd())
     recorded = _record.unchanged(record_file, key, listing, out_dirs)
     if recorded is not None:
         outputs, edits = recorded

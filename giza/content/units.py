@@ -4,8 +4,8 @@ A *unit* is one YAML document of a generator file (a step, an extract, an
 option...). This module turns a file into validated units; inheritance and
 rendering live in :mod:`giza.content.inheritance`.
 
-Paths in messages: a file under the current working directory is shown
-relative to it, any other file as an absolute path (:func:`display_path`).
+Paths in messages: a file under the project root is shown relative to it, any
+other file as an absolute path (:func:`display_path`, :func:`giza.errors.shown`).
 Documents are numbered from 1 in messages ("document 1" is the first).
 """
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Collection
 from typing import Any, Protocol
 
-from giza.errors import UsageError
+from giza.errors import UsageError, project_root
 from giza.graph.task import Outcome, Task, execute
 from giza.sphinx.run import install_worker_signals, kill_active_children
 
@@ -78,7 +78,7 @@ class SerialExecutor(_Base):
         for handle in sorted(handles):
             task = self._pending.pop(handle, None)
             if task is not None:
-                return {handle: execute(task.name, task.func, task.kwargs)}
+                return {handle: execute(task.name, task.func, task.kwargs, project_root())}
         return {}
 
     def shutdown(self, cancel: bool = False) -> None:
@@ -118,11 +118,12 @@ class ProcessExecutor(_Base):
     def submit(self, task: Task) -> cf.Future[Outcome]:
         pool = self._get_pool()
         try:
-            future = pool.submit(execute, task.name, task.func, dict(task.kwargs))
+            future = pool.submit(execute, task.name, task.func, dict(task.kwargs), project_root())
         except cf.BrokenExecutor:
             # A worker died (OOM killer, segfault): tasks already in it failed; start afresh.
             self._pool = None
-            future = self._get_pool().submit(execute, task.name, task.func, dict(task.kwargs))
+            future = self._get_pool().submit(execute, task.name, task.func,
+                                             dict(task.kwargs), project_root())
         self._names[future] = task.name
         return future
 
@@ -204,8 +205,8 @@ class DaskExecutor(_Base):
         # Unique keys: the same task name may be submitted by successive runs on one cluster.
         key = f"{task.name}-{os.getpid()}-{next(self._counter)}"
         future = self._client.submit(
-            execute, task.name, task.func, dict(task.kwargs), key=key, pure=False
-        )
+            execute, task.name, task.func, dict(task.kwargs), project_root(), key=key,
+            pure=False)
         self._names[future] = task.name
         return future
 

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from giza.errors import relative_to
+
 Status = Literal["ok", "failed", "skipped"]
 
 
@@ -60,15 +62,19 @@ def _one_line(exc: BaseException) -> str:
     return str(exc).strip() or type(exc).__name__
 
 
-def execute(name: str, func: Callable[..., Any], kwargs: Mapping[str, Any]) -> Outcome:
+def execute(name: str, func: Callable[..., Any], kwargs: Mapping[str, Any],
+            root: str | None = None) -> Outcome:
     """Call ``func(**kwargs)`` and return its Outcome; runs in whichever process executes it.
 
+    ``root``: the project root the submitting process had; paths in the task's messages
+    are relative to it, whatever this process's working directory is.
     ``Exception`` becomes a failed Outcome. ``KeyboardInterrupt``/``SystemExit`` propagate:
     they mean "stop", not "this task failed".
     """
     start = time.perf_counter()
     try:
-        value = func(**dict(kwargs))
+        with relative_to(root):
+            value = func(**dict(kwargs))
     except Exception as exc:  # failures are values
         return Outcome(
             name,

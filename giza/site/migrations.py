@@ -57,7 +57,7 @@ def _find_source(name: str, dirs: list[Path], ctx: _Context, key: str) -> Path:
     for directory in dirs:
         if (directory / name).is_file():
             return directory / name
-    tried = ", ".join(str(d) for d in dirs)
+    tried = ", ".join(shown(d) for d in dirs)
     raise ConfigError(f"{ctx.at(key)}: {key}: cannot find {name!r}; looked in {tried}")
 
 
@@ -93,7 +93,7 @@ def _target(value: Any, source_name: str, several: bool, project_root: Path,
                 text = str(real.relative_to((project_root / "source").resolve()))
             except ValueError:
                 raise ConfigError(f"{ctx.at('target')}: target: {value!r} is not inside "
-                                  f"{project_root / 'source'}") from None
+                                  f"{shown(project_root / 'source')}") from None
         rel = text.lstrip("/")
         if several or text.endswith("/"):
             rel = f"{rel.rstrip('/')}/{Path(rel_source).name}"

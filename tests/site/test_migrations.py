@@ -168,3 +168,19 @@ def test_every_missing_source_is_reported_in_one_run(project):
     lines = str(exc.value).splitlines()
     assert [line.split(": cannot find ")[0] for line in lines] == [
         f"{migrations}:1: source", f"{migrations}:4: source"]
+def test_messages_name_paths_relative_to_the_project(project):
+    from giza.errors import relative_to
+
+    root, proxy = project
+    path = write(root, "source: source/tutorial/local.txt\ntruncate: {end-before: 9}\n"
+                       "---\nsource: nope.txt\n")
+    with relative_to(root), pytest.raises(ConfigError) as exc:
+        apply_migrations(path, root, proxy, None)
+    assert str(exc.value) == ("config/migrations.yaml:2: truncate.end-before: line 9 is "
+                              "outside source/tutorial/local.txt (1 lines)")
+    write(root, "source: nope.txt\n")
+    with relative_to(root), pytest.raises(ConfigError) as exc:
+        apply_migrations(path, root, proxy, None)
+    parent = root.parent
+    assert str(exc.value) == (f"config/migrations.yaml:1: source: cannot find 'nope.txt'; "
+                              f"looked in ., {parent}, {parent / 'source'}, source, build")

@@ -270,3 +270,18 @@ outputs: [master]
                      (303, "/master/a", "/master/b"),
                      (303, "/master/c", "https://other.example.org/d"),
                      (303, "/master/e", "/master/f")]
+
+
+def test_redirect_messages_name_files_relative_to_the_project(tmp_path):
+    from giza.errors import relative_to
+
+    (tmp_path / "config").mkdir()
+    one = write(tmp_path / "config", "from: /a\nto: /b\n---\nfrom: /b\nto: /c\n",
+                "htaccess.yaml")
+    two = write(tmp_path / "config", "from: /c\nto: /a\n", "htaccess-more.yaml")
+    with relative_to(tmp_path):
+        assert warned([one, two], []) == [
+            "config/htaccess.yaml:1: redirect loop: /a (config/htaccess.yaml:1) -> /b "
+            "(config/htaccess.yaml:4) -> /c (config/htaccess-more.yaml:1) -> /a; browsers give "
+            "up on these pages"]
+        assert load_redirects([two], [])[0].where == "config/htaccess-more.yaml:1"
