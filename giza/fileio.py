@@ -1,41 +1,100 @@
-"""Small file helpers: write only when bytes change, atomically."""
+"""The one way giza writes a file: beside the target, then renamed over it.
+
+A reader (or a crash, or a full disk) never leaves half a file behind, and a failed
+write is a :class:`~giza.errors.BuildError` naming the path and the reason
+(``cannot write build/master/.giza/record.json: no space left on device``), not a
+traceback. Unchanged files are not rewritten, so they keep their mtime for Sphinx.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from giza.errors import BuildError, shown
 
-def write_if_changed(path: Path, data: str | bytes) -> bool:
+
+def write_failed(path: Path | str, exc: OSError) -> BuildError:
+    """``cannot write <path>: no space left on device`` (the error's own words)."""
+    reason = os.strerror(exc.errno) if exc.errno else (exc.strerror or str(exc))
+    return BuildError(f"cannot write {shown(path)}: {reason[:1].lower()}{reason[1:]}")
+
+
+def write_if_changed(path: Path | str, data: str | bytes,
+                     made_dirs: set[str] | None = None) -> bool:
     """Write ``data`` to ``path`` atomically unless it already holds those bytes.
 
     Returns True when the file was written. Unchanged files keep their mtime so
-    Sphinx's incremental machinery does not re-read them.
+    Sphinx's incremental machinery does not re-read them. ``made_dirs`` remembers
+    the directories already created during one run (it saves a mkdir per file).
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    name = os.fspath(path)
     try:
-        if path.stat().st_size == len(payload) and path.read_bytes() == payload:
-            return False
+        if os.stat(name).st_size == len(payload):
+            with open(name, "rb") as existing:
+                if existing.read() == payload:
+                    return False
     except OSError:
         pass
-    atomic_write(path, payload)
+    atomic_write(Path(name), payload, made_dirs=made_dirs)
     return True
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Write via a temporary file in the same directory, then rename over ``path``:
-    a reader (or a crash) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _write_all(fd: int, payload: bytes) -> None:
+    # The one place bytes reach a file; tests inject ENOSPC and EIO here.
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(payload)
+
+
+def atomic_write(path: Path, payload: bytes, *, durable: bool = False,
+                 before_swap: Callable[[], None] | None = None,
+                 made_dirs: set[str] | None = None) -> None:
+    """Write ``payload`` via a temporary file in the same directory, then rename it over
+    ``path``. ``durable``: fsync before the rename. ``before_swap`` runs once the new
+    content is safely written, just before the rename (records rotate there)."""
+    _replace(Path(path), lambda fd, tmp: _write_all(fd, payload), durable, before_swap,
+             made_dirs)
+
+
+def atomic_copy(src: Path | str, dst: Path | str) -> None:
+    """Copy ``src`` to ``dst`` (bytes, mode and mtime) the same way."""
+    def fill(fd: int, tmp: str) -> None:
+        os.close(fd)
+        shutil.copyfile(src, tmp)
+        shutil.copystat(src, tmp)
+
+    _replace(Path(dst), fill, False, None, None)
+
+
+def _replace(path: Path, fill: Callable[[int, str], None], durable: bool,
+             before_swap: Callable[[], None] | None, made_dirs: set[str] | None) -> None:
+    parent = os.fspath(path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+        if made_dirs is None or parent not in made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            if made_dirs is not None:
+                made_dirs.add(parent)
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise write_failed(path, exc) from exc
+    try:
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; generated files are public
+        fill(fd, tmp)  # closes fd
+        if durable:
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+        if before_swap is not None:
+            before_swap()
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise write_failed(path, exc) from exc
         raise
