@@ -47,6 +47,9 @@ def make_parser() -> argh.ArghParser:
                         help="treat config warnings (e.g. unknown keys) as errors")
     parser.add_argument("--conf", default=None, metavar="PATH",
                         help="the build_conf.yaml to use (default: found from the cwd)")
+    parser.add_argument("--no-wait", action="store_true",
+                        help="when another giza build of this project is running, exit 1 "
+                             "at once instead of waiting for it")
     # Each option's help says its default where it matters; argh's default formatter
     # would append "(default: -)" and print a bare "False" for flags.
     argh.add_commands(parser, COMMANDS, name_mapping_policy=NameMappingPolicy.BY_NAME_IF_KWONLY,
@@ -91,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         force=namespace.force,
         strict=namespace.strict,
         conf=namespace.conf,
+        no_wait=namespace.no_wait,
+        command=" ".join(["giza", *args]),
     ))
     try:
         return _call(function, namespace)
