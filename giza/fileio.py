@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,10 +44,17 @@ def write_if_changed(path: Path | str, data: str | bytes,
     return True
 
 
-def _write_all(fd: int, payload: bytes) -> None:
-    # The one place bytes reach a file; tests inject ENOSPC and EIO here.
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(payload)
+def _write_all(tmp: str, payload: bytes) -> None:
+    # os.open with the final mode: no mkstemp name search, no chmod, no file object
+    # (a content run writes thousands of small files).
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW,
+                 0o644)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: Path, payload: bytes, *, durable: bool = False,
@@ -56,37 +63,36 @@ def atomic_write(path: Path, payload: bytes, *, durable: bool = False,
     """Write ``payload`` via a temporary file in the same directory, then rename it over
     ``path``. ``durable``: fsync before the rename. ``before_swap`` runs once the new
     content is safely written, just before the rename (records rotate there)."""
-    _replace(Path(path), lambda fd, tmp: _write_all(fd, payload), durable, before_swap,
+    _replace(Path(path), lambda tmp: _write_all(tmp, payload), durable, before_swap,
              made_dirs)
 
 
 def atomic_copy(src: Path | str, dst: Path | str) -> None:
     """Copy ``src`` to ``dst`` (bytes, mode and mtime) the same way."""
-    def fill(fd: int, tmp: str) -> None:
-        os.close(fd)
+    def fill(tmp: str) -> None:
         shutil.copyfile(src, tmp)
         shutil.copystat(src, tmp)
 
     _replace(Path(dst), fill, False, None, None)
 
 
-def _replace(path: Path, fill: Callable[[int, str], None], durable: bool,
+def _replace(path: Path, fill: Callable[[str], None], durable: bool,
              before_swap: Callable[[], None] | None, made_dirs: set[str] | None) -> None:
     parent = os.fspath(path.parent)
+    # Unique per process and thread; a leftover of a crashed run is simply overwritten.
+    tmp = os.path.join(parent, f".{path.name}.{os.getpid()}-{threading.get_native_id()}.tmp")
     try:
         if made_dirs is None or parent not in made_dirs:
             os.makedirs(parent, exist_ok=True)
             if made_dirs is not None:
                 made_dirs.add(parent)
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise write_failed(path, exc) from exc
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; generated files are public
-        fill(fd, tmp)  # closes fd
+        fill(tmp)
         if durable:
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
+            fd = os.open(tmp, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         if before_swap is not None:
             before_swap()
         os.replace(tmp, path)

@@ -42,8 +42,8 @@ def fail_with(monkeypatch: pytest.MonkeyPatch, code: int, names: tuple[str, ...]
     real = fileio._replace
 
     def replace(path: Path, fill, *args) -> None:
-        def failing(fd: int, tmp: str) -> None:
-            os.close(fd)
+        def failing(tmp: str) -> None:
+            Path(tmp).write_bytes(b"partial")  # as far as the disk let it go
             raise OSError(code, os.strerror(code))
 
         real(path, failing if not names or path.name in names else fill, *args)
