@@ -120,6 +120,8 @@ def holding(path: Path, command: str, wait: bool = True, err: TextIO | None = No
         yield
     finally:
         del _HELD[key]
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)  # no longer the holder: a waiter must not name us
         os.close(fd)  # releases the lock
 
 
