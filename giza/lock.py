@@ -70,15 +70,15 @@ def _same_file(fd: int, path: Path) -> bool:
         return False
 
 
-def _announce(fd: int, path: Path, command: str) -> None:
-    # Written in place, not renamed over: the lock lives on this very inode.
+def _announce(fd: int, command: str) -> None:
+    # Written in place, not renamed over: the lock lives on this very inode. The note
+    # only names the holder in messages; the lock holds without it (on a full disk the
+    # build stops at its first real write, with that file's name).
     payload = json.dumps({"pid": os.getpid(), "command": command,
                           "started": time.time()}).encode("utf-8")
-    try:
+    with contextlib.suppress(OSError):
         os.ftruncate(fd, 0)
         os.pwrite(fd, payload, 0)
-    except OSError as exc:
-        raise write_failed(path, exc) from exc
 
 
 def _acquire(path: Path, command: str, wait: bool, err: TextIO) -> int:
@@ -100,7 +100,7 @@ def _acquire(path: Path, command: str, wait: bool, err: TextIO) -> int:
                 announced = True
             fcntl.flock(fd, fcntl.LOCK_EX)
         if _same_file(fd, path):
-            _announce(fd, path, command)
+            _announce(fd, command)
             return fd
         os.close(fd)
 

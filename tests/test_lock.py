@@ -103,7 +103,7 @@ def test_a_killed_holder_never_blocks(root, holder):
     proc = giza(root, "--no-wait", "generate", "all")
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    assert read_holder(lock_of(root)).pid == proc.pid
+    assert read_holder(lock_of(root)) is None  # released cleanly: no note left
 
 
 @pytest.mark.parametrize("args", [("config",), ("records",), ("sphinx", "--dry-run"),
