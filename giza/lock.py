@@ -54,12 +54,32 @@ def read_holder(path: Path) -> Holder | None:
         return None  # the holder has not written it yet
 
 
+def _missing_dirs(directory: Path) -> list[Path]:
+    """``directory`` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    while not directory.exists() and directory.parent != directory:
+        missing.append(directory)
+        directory = directory.parent
+    return missing
+
+
 def _open(path: Path) -> int:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise write_failed(path, exc) from exc
+
+
+def _tidy(path: Path, created: list[Path]) -> None:
+    # A command that stopped before writing anything (a bad target name) leaves no
+    # build/ behind: remove the lock and the directories made for it, if still empty.
+    if not created or os.listdir(path.parent) != [path.name]:
+        return
+    with contextlib.suppress(OSError):
+        path.unlink()  # a process waiting on it notices and locks a new file
+        for directory in created:
+            directory.rmdir()
 
 
 def _same_file(fd: int, path: Path) -> bool:
@@ -114,6 +134,7 @@ def holding(path: Path, command: str, wait: bool = True, err: TextIO | None = No
     if key in _HELD:
         yield
         return
+    created = _missing_dirs(path.parent)
     fd = _acquire(path, command, wait, err or sys.stderr)
     _HELD[key] = fd
     try:
@@ -122,6 +143,7 @@ def holding(path: Path, command: str, wait: bool = True, err: TextIO | None = No
         del _HELD[key]
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)  # no longer the holder: a waiter must not name us
+        _tidy(path, created)
         os.close(fd)  # releases the lock
 
 

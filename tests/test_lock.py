@@ -184,3 +184,13 @@ def test_translate_update_locks_and_status_does_not(tmp_path: Path):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_command_that_writes_nothing_leaves_no_build_dir(tmp_path: Path):
+    path = tmp_path / "build" / "main" / ".giza" / "lock"
+    with holding(path, "giza push -t nowhere"):
+        assert path.exists()
+    assert not (tmp_path / "build").exists()
+    with holding(path, "giza sphinx -b html"):
+        (path.parent / "record.json").write_text("{}")
+    assert sorted(os.listdir(path.parent)) == ["lock", "record.json"]
