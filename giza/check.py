@@ -145,8 +145,8 @@ def check_project(config: Config, editions: Sequence[str | None] | None = None,
                                         for p in result.problems]}
     try:
         atomic_write(path, json.dumps(payload).encode("utf-8"))
-    except OSError:
-        pass  # the cache only saves time
+    except (OSError, GizaError):
+        pass  # the cache only saves time; a full disk shows at the build's first write
     return result
 
 

@@ -56,6 +56,9 @@ def add_global_options(parser: argparse.ArgumentParser, after_command: bool = Fa
              "accepted) as an error")
     add("--conf", default=None, metavar="PATH",
         help="the build_conf.yaml to use (default: found from the cwd)")
+    add("--no-wait", action="store_true",
+        help="when another giza build of this project is running, exit 1 at once instead "
+             "of waiting for it")
 
 
 def make_parser() -> argh.ArghParser:
@@ -114,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         force=namespace.force,
         strict=namespace.strict,
         conf=namespace.conf,
+        no_wait=namespace.no_wait,
+        command=" ".join(["giza", *args]),
     ))
     try:
         return _call(function, namespace)

@@ -19,6 +19,8 @@ class Options:
     force: bool = False
     strict: bool = False
     conf: str | None = None
+    no_wait: bool = False  # another build holds the project's lock: exit 1, do not wait
+    command: str = "giza"  # the command line, as the build lock names its holder
 
     @property
     def cores(self) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -313,13 +312,6 @@ class JsonReport:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Readers never see a half-written report: write aside, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, default=str)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from giza.fileio import atomic_write
+
+    atomic_write(path, (json.dumps(data, indent=2, default=str) + "\n").encode("utf-8"))

@@ -259,9 +259,11 @@ def copy_seed_doctrees(seed: Path, doctrees: Path) -> bool:
     Sphinx then finds every document up to date and only writes."""
     import shutil
 
+    from giza.fileio import atomic_copy
+
     if (doctrees / "environment.pickle").exists() or not (seed / "environment.pickle").exists():
         return False
-    shutil.copytree(seed, doctrees, dirs_exist_ok=True)
+    shutil.copytree(seed, doctrees, dirs_exist_ok=True, copy_function=atomic_copy)
     return True
 
 

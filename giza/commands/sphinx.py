@@ -22,6 +22,7 @@ def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None
     """Generate content and run sphinx-build for every requested variant."""
     from giza.build import BuildRequest, build
     from giza.commands import load_config
+    from giza.lock import build_lock
 
     if serial_sphinx:
         from dataclasses import replace
@@ -33,4 +34,6 @@ def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None
     request = BuildRequest(builders=tuple(builder or ("html",)), editions=tuple(edition or ()),
                            languages=tuple(language or ()), dry_run=dry_run,
                            fail_on_warning=fail_on_warning, report=report, explain=explain)
-    return build(load_config(checked=True), request)
+    config = load_config(checked=True)
+    with build_lock(config, read_only=dry_run or explain):
+        return build(config, request)

@@ -20,8 +20,8 @@ from giza.content.registry import Generator, SourceFile, generators, match, outp
 from giza.content.registry import kinds as _kinds
 from giza.content.replacements import load_replacements
 from giza.content.units import display_path
-from giza.content.writer import write_if_changed
 from giza.errors import ContentError, UsageError, project_root
+from giza.fileio import write_if_changed
 from giza.problems import errors_of, ordered
 
 __all__ = ["ContentContext", "GenerateResult", "PageEdit", "generate", "kinds",

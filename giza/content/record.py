@@ -20,6 +20,7 @@ from typing import Any
 
 from giza.content.context import ContentContext
 from giza.content.registry import Generator
+from giza.fileio import atomic_write
 
 VERSION = 2  # 2: page edits (extracts append/prepend) are recorded
 
@@ -90,13 +91,7 @@ def save(path: Path, key: str, listing: list[str], inputs: Iterable[str],
         "dirs": out_dirs,
         "edits": edits or [],
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a missing record only costs the next run its shortcut
+    atomic_write(path, json.dumps(data).encode("utf-8"))
 
 
 def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]

@@ -38,6 +38,7 @@ from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
 from giza.problems import warn
 from giza.site._files import edition_matches
+from giza.site.serverconf import htaccess_rule, nginx_rule
 from giza.yamlfile import Node, iter_units
 
 VALID_CODES = (301, 302, 303, 307, 308)
@@ -290,15 +291,15 @@ def target_url(redirect: Redirect, project_url: str) -> str:
 
 def render_htaccess(redirects: Iterable[Redirect], project_url: str) -> str:
     """Apache ``Redirect <code> <from> <url>`` lines, sorted, newline-terminated."""
-    lines = sorted(f"Redirect {r.code} {r.source} {target_url(r, project_url)}"
-                   for r in redirects)
+    lines = sorted(htaccess_rule(r.code, r.source, target_url(r, project_url),
+                                 f"{shown(r.file)}:{r.line}") for r in redirects)
     return "".join(line + "\n" for line in lines)
 
 
 def render_nginx(redirects: Iterable[Redirect], project_url: str) -> str:
     """nginx ``location = <from> { return <code> <url>; }`` rules, sorted."""
-    lines = sorted(f"location = {r.source} {{ return {r.code} {target_url(r, project_url)}; }}"
-                   for r in redirects)
+    lines = sorted(nginx_rule(r.code, r.source, target_url(r, project_url),
+                              f"{shown(r.file)}:{r.line}") for r in redirects)
     return "".join(line + "\n" for line in lines)
 
 
