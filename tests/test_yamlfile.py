@@ -145,4 +145,6 @@ def test_giza_generate_refuses_the_bomb(copy_project, giza):
     assert result.code == 2
     assert result.err == ("giza: error: source/includes/extracts-bomb.yaml:6: alias expansion "
                           "too large: the aliases in this node expand to more than 100,000 "
-                          "values\n")
+                          "values\n"
+                          "giza: 1 problem (1 error, 0 warnings) in 1 file\n"
+                          "giza: error: the checks above failed; nothing was built\n")
