@@ -325,6 +325,8 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     rows: list[dict[str, Any]] = []
     logs: dict[str, Any] = {}
     started = time.time()
+    if json_report is not None:
+        json_report.origin = started
     since_ns = 0
     if len(graph):
         records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
@@ -371,7 +373,9 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     for name, entry in previous.tasks.items():
         if name not in entries and isinstance(entry, dict):
             entries[name] = dict(entry, earlier=True)
-    records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants])
+    timeline = _timeline(graph, outcomes, started, options.cores)
+    records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
+                         extra={"timeline": timeline} if timeline else None)
     # What each variant's output has: this run's messages, then those carried over.
     shown = [v for v in variants if not decisions[v].run or v.name in logs]
     messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
@@ -392,8 +396,10 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
             merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown}),
             carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown})
         json_report.summary(rows)
+        if timeline:
+            json_report.extra["timers"] = timeline["timers"]
         json_report.close()
-    failed = any(row["status"] == "failed" or (row["status"] == "skipped"
+    failed = any(row["status"] in ("failed", "timed out") or (row["status"] == "skipped"
                                                 and not row.get("skip_ok"))
                  for row in rows if row["variant"] in status_of)
     # Bad content or config found while preparing is the user's to fix: exit 2, like
@@ -412,6 +418,15 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         out.write(f"giza: {found} and --fail-on-warning: failing the build\n")
         return 1
     return 0
+
+
+def _timeline(graph: Any, outcomes: dict[str, Any], started: float, cores: int
+              ) -> dict[str, Any] | None:
+    if not len(graph):
+        return None
+    from giza.timeline import timeline_data
+
+    return timeline_data(graph, outcomes, started, cores)
 
 
 def _json_report(request: BuildRequest) -> Any:
@@ -447,7 +462,7 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     jobs = options.jobs or (None if options.scheduler else options.cores)
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:
-        outcomes = run_graph(graph, executor, reporter)
+        outcomes = run_graph(graph.limited(options.limits), executor, reporter)
     except GraphInterrupted as interrupted:
         console.close()
         _summary(summary_rows(graph, interrupted.outcomes), out)

@@ -26,6 +26,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, not '{text}'")
+    return value
+
+
 def make_parser() -> argh.ArghParser:
     parser = argh.ArghParser(
         prog="giza",
@@ -41,6 +51,11 @@ def make_parser() -> argh.ArghParser:
     parser.add_argument("--scheduler", default=None, metavar="ADDR",
                         help="dask scheduler address, e.g. tcp://host:8786 (implies "
                              "--executor dask)")
+    parser.add_argument("--task-timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="stop a task's command after this many seconds (default: none)")
+    parser.add_argument("--stall-timeout", type=_seconds, default=600.0, metavar="SECONDS",
+                        help="stop a task's command after this many seconds without output "
+                             "or CPU use; 0 turns it off (default: 600)")
     parser.add_argument("--force", "-f", action="store_true",
                         help="rebuild everything, ignoring what is up to date")
     parser.add_argument("--strict", action="store_true",
@@ -91,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         force=namespace.force,
         strict=namespace.strict,
         conf=namespace.conf,
+        task_timeout=namespace.task_timeout or None,
+        stall_timeout=namespace.stall_timeout or None,
     ))
     try:
         return _call(function, namespace)

@@ -649,5 +649,5 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
     options = current()
     executor = make_executor("serial" if options.executor == "serial" else "process",
                              max(1, min(len(tasks), options.cores)))
-    outcomes = run_graph(Graph(tasks), executor)
+    outcomes = run_graph(Graph(tasks).limited(options.limits), executor)
     return report(outcomes, out)

@@ -397,7 +397,8 @@ def mark_pending(config: Config, names: Iterable[str]) -> None:
 
 
 def write_record(config: Config, tasks: Mapping[str, dict[str, Any]],
-                 settled: Iterable[str] | None = None) -> Path:
+                 settled: Iterable[str] | None = None,
+                 extra: Mapping[str, Any] | None = None) -> Path:
     """Rotate the old records and write the new one atomically, then clear pending.
 
     ``settled``: the tasks this run decided (default: all of ``tasks``); the others, kept
@@ -410,7 +411,7 @@ def write_record(config: Config, tasks: Mapping[str, dict[str, Any]],
             os.replace(older, record_path(config, index))
     path = record_path(config)
     write_atomic(path, {"format": RECORD_FORMAT, "giza": __version__, "time": time.time(),
-                        "branch": config.branch, "tasks": dict(tasks)})
+                        "branch": config.branch, "tasks": dict(tasks), **(extra or {})})
     left = _pending(config) - set(tasks if settled is None else settled)
     if left:
         write_atomic(pending_path(config), {"tasks": sorted(left), "since": time.time()})

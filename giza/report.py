@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -31,6 +32,7 @@ from rich.table import Table
 from giza.graph.graph import Graph
 from giza.graph.task import Outcome, Task
 from giza.sphinx.output import Message
+from giza.watchdog import Stopped
 
 REPORT_VERSION = 1
 # The keys summary_rows reads from a "sphinx" task's Outcome.value (a dict); missing -> None.
@@ -63,7 +65,7 @@ def finished_line(done: int, total: int, outcome: Outcome) -> str:
     head = f"{count} {outcome.status:<7} {outcome.name}"
     if outcome.status == "ok":
         return f"{head} ({_seconds(outcome.seconds)})"
-    if outcome.status == "failed":
+    if outcome.status in ("failed", "timed out"):
         return f"{head} ({_seconds(outcome.seconds)}): {outcome.message}"
     reason = outcome.message.removeprefix("skipped: ")
     return f"{head}: {reason}" if reason else head
@@ -72,9 +74,10 @@ def finished_line(done: int, total: int, outcome: Outcome) -> str:
 def summary_rows(graph: Graph, outcomes: Mapping[str, Outcome]) -> list[dict[str, Any]]:
     """One row per variant, in graph order: variant, status, warnings, errors, seconds.
 
-    status: "failed" if any of the variant's tasks failed, else "skipped" if any was skipped
-    or did not run, else "ok". warnings/errors: the ints under "warnings"/"errors" in the
-    value of the variant's "sphinx" task (None when it did not run or returned no dict).
+    status: "failed" if any of the variant's tasks failed, else "timed out" if the watchdog
+    stopped one, else "skipped" if any was skipped or did not run, else "ok".
+    warnings/errors: the ints under "warnings"/"errors" in the value of the variant's "sphinx"
+    task (None when it did not run or returned no dict).
     seconds: the sum over the variant's own tasks (shared proxy/generate tasks excluded).
     """
     rows: dict[str, dict[str, Any]] = {}
@@ -92,6 +95,8 @@ def summary_rows(graph: Graph, outcomes: Mapping[str, Outcome]) -> list[dict[str
                 row["status"] = "skipped"
         elif outcome.status == "failed":
             row["status"] = "failed"
+        elif outcome.status == "timed out" and row["status"] != "failed":
+            row["status"] = "timed out"
         if outcome is None:
             continue
         row["seconds"] += outcome.seconds
@@ -120,7 +125,7 @@ def summary_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-_STYLE = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
+_STYLE = {"ok": "green", "failed": "bold red", "timed out": "bold red", "skipped": "yellow"}
 _LEVEL_STYLE = {"WARNING": "yellow", "ERROR": "red", "SEVERE": "red", "CRITICAL": "bold red"}
 
 
@@ -172,6 +177,8 @@ class ConsoleReporter:
 
     def task_finished(self, task: Task, outcome: Outcome) -> None:
         self.done += 1
+        if outcome.stopped is not None:
+            self._stopped(outcome.stopped)
         line = finished_line(self.done, self.total, outcome)
         if self._progress is None:
             self._write(line)
@@ -200,6 +207,18 @@ class ConsoleReporter:
         self.stream.flush()
 
     # -- helpers --------------------------------------------------------------------------
+    def _stopped(self, stopped: Stopped) -> None:
+        """What the watchdog knew when it stopped a task: its headline, the last lines."""
+        lines = [stopped.headline()]
+        if stopped.tail:
+            lines.append(f"  last {len(stopped.tail)} line(s) of its output:")
+            lines += [f"    {line}" for line in stopped.tail]
+        for line in lines:
+            if self._progress is None:
+                self._write(line)
+            else:
+                self.console.print(line, markup=False, highlight=False)
+
     def _write(self, line: str) -> None:
         self.stream.write(line + "\n")
         self.stream.flush()
@@ -255,8 +274,12 @@ class JsonReport:
         self.messages: list[tuple[Message, list[str]]] = []
         self.carried: Mapping[str, Collection[Message]] = {}
         self.interrupted = False
+        self.origin: float | None = None  # the build's start (time.time()); set by plan()
+        self.extra: dict[str, Any] = {}  # more top-level sections (timers)
 
     def plan(self, tasks: Sequence[Task]) -> None:
+        if self.origin is None:
+            self.origin = time.time()
         for task in tasks:
             self.tasks[task.name] = {
                 "name": task.name, "kind": task.kind, "variant": task.variant,
@@ -272,6 +295,7 @@ class JsonReport:
         )
         entry.update(status=outcome.status, seconds=round(outcome.seconds, 3),
                      message=outcome.message)
+        entry.update(task_data(outcome, self.origin or 0.0))
         if outcome.message == "skipped: interrupted":
             self.interrupted = True
 
@@ -292,7 +316,7 @@ class JsonReport:
     def data(self) -> dict[str, Any]:
         statuses = {entry["status"] for entry in self.tasks.values()}
         status = "interrupted" if self.interrupted else (
-            "failed" if statuses & {"failed", "skipped"} else "ok"
+            "failed" if statuses & {"failed", "skipped", "timed out"} else "ok"
         )
         return {
             "version": REPORT_VERSION,
@@ -305,10 +329,23 @@ class JsonReport:
                  "carried": [v for v in variants if m in self.carried.get(v, ())]}
                 for m, variants in self.messages
             ],
+            **self.extra,
         }
 
     def close(self) -> None:
         write_json_atomic(self.path, self.data())
+
+
+def task_data(outcome: Outcome, origin: float) -> dict[str, Any]:
+    """The timing (and the watchdog's findings) of one task, as JSON for records and
+    reports."""
+    data: dict[str, Any] = {}
+    if outcome.timing is not None:
+        data["timing"] = outcome.timing.data(origin)
+    if outcome.stopped is not None:
+        data["stopped"] = {"reason": outcome.stopped.reason, "last": outcome.stopped.last,
+                           "tail": list(outcome.stopped.tail)}
+    return data
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

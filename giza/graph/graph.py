@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from giza.graph.task import Task
+from giza.watchdog import Limits
 
 
 class Graph:
@@ -34,6 +36,10 @@ class Graph:
 
     def __getitem__(self, name: str) -> Task:
         return self._tasks[name]
+
+    def limited(self, limits: Limits) -> Graph:
+        """The same graph with the watchdog's ``limits`` on every task."""
+        return Graph(replace(task, limits=limits) for task in self._tasks.values())
 
     @property
     def tasks(self) -> list[Task]:

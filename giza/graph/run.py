@@ -127,7 +127,7 @@ def _sigterm_as_interrupt() -> Callable[[], None]:
 
 
 def _past(status: str) -> str:
-    return "failed" if status == "failed" else "was skipped"
+    return status if status in ("failed", "timed out") else "was skipped"
 
 
 def _stop(

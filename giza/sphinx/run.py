@@ -25,6 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from giza.errors import BuildError
+from giza.watchdog import (
+    TAIL_LINES,
+    Monitor,
+    Stopped,
+    TaskTimedOut,
+    current_watch,
+    group_usage,
+)
 
 # pid -> Popen of children started by this process and not yet reaped. Plain dict operations
 # are atomic under the GIL; no lock, because a signal handler must be able to read it.
@@ -100,7 +108,7 @@ def run_sphinx(
     )
     _ACTIVE[proc.pid] = proc
     try:
-        output, _ = proc.communicate()
+        lines, stopped = _follow(proc, argv)
     except BaseException:
         # KeyboardInterrupt in the serial executor, SystemExit, ...: never leave the child.
         _stop_group(proc)
@@ -108,7 +116,62 @@ def run_sphinx(
         raise
     finally:
         _ACTIVE.pop(proc.pid, None)
-    return SphinxRun(argv, proc.returncode, output, time.perf_counter() - start)
+    output = "".join(lines)
+    seconds = time.perf_counter() - start
+    if stopped is not None:
+        raise TaskTimedOut(stopped, {"returncode": proc.returncode, "output": output,
+                                     "seconds": seconds})
+    return SphinxRun(argv, proc.returncode, output, seconds)
+
+
+def _follow(proc: subprocess.Popen[str], argv: list[str]) -> tuple[list[str], Stopped | None]:
+    """Collect the child's output until it exits, under the task's watchdog.
+
+    A reader thread takes the lines (each one is progress); this thread samples the child's
+    process group (CPU time is progress too; peak memory for the report) and stops the
+    group when the task's Watch says so. Returns the lines and, if stopped, why."""
+    watch = current_watch()
+    monitor = Monitor(watch)
+    lines: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        try:
+            for line in proc.stdout:
+                lines.append(line)
+                monitor.output()
+                if watch is not None:
+                    watch.add_line(line.rstrip("\n"))
+        except (ValueError, OSError):
+            pass  # closed under us by an interrupted caller's cleanup
+
+    reader = threading.Thread(target=read, name=f"giza-read-{proc.pid}", daemon=True)
+    reader.start()
+    interval = monitor.interval()
+    stopped = None
+    while True:
+        try:
+            proc.wait(timeout=interval)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        if watch is None:
+            continue  # not a task's child (e.g. git for assets): nothing to enforce
+        reason = monitor.sample(*group_usage(proc.pid))
+        if reason is not None:
+            tail = tuple(line.rstrip("\n") for line in lines[-TAIL_LINES:])
+            stopped = Stopped(watch.task, reason, tail[-1].strip() if tail else "", tail)
+            _stop_group(proc)
+            try:
+                proc.wait(timeout=GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+            break
+    # A grandchild in another session may hold the pipe open: do not wait on it forever.
+    reader.join(timeout=5.0 if stopped is None else GRACE_SECONDS)
+    if proc.stdout is not None and not reader.is_alive():
+        proc.stdout.close()
+    return lines, stopped
 
 
 def run_command(

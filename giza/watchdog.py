@@ -1,0 +1,170 @@
+"""The watchdog: no task hangs silently.
+
+``execute`` (giza.graph.task) opens a ``Watch`` for the task it runs, in whichever process
+runs it; the child-process runner (giza.sphinx.run) reads it and stops a child whose task
+ran past ``--task-timeout`` or that made no progress for ``--stall-timeout`` seconds.
+Progress is a line of output or a change in the CPU time of the child's process group.
+The same Watch collects what the timeline report needs: every output line with its time,
+and the peak resident memory of the task's children.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from giza.errors import BuildError
+
+DEFAULT_STALL = 600.0
+TAIL_LINES = 20
+MAX_LINES = 200_000  # lines kept per task for phases and tails; a runaway child stays bounded
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a task may run (wall seconds) and go without progress; None = no limit."""
+
+    task_timeout: float | None = None
+    stall_timeout: float | None = DEFAULT_STALL
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Why the watchdog stopped a task's child, and what the child said last."""
+
+    task: str
+    reason: str  # "no progress for 600 s"
+    last: str  # the child's last line of output ("" when it wrote none)
+    tail: tuple[str, ...]  # its last TAIL_LINES lines
+
+    def headline(self) -> str:
+        return f"{self.task}: {self.reason} (last: {self.last or 'no output'}) — it might " \
+               "be stuck; stopping it"
+
+
+class TaskTimedOut(BuildError):
+    """Raised by the runner after it stopped a child; the task's status is "timed out"."""
+
+    def __init__(self, stopped: Stopped, value: object = None) -> None:
+        super().__init__(stopped.reason)
+        self.stopped = stopped
+        self.value = value
+
+
+@dataclass
+class Watch:
+    """One task's watch, in the process that runs it (mutable: the runner updates it)."""
+
+    task: str
+    limits: Limits
+    started: float = field(default_factory=time.monotonic)
+    peak_rss: int = 0  # bytes, the most the task's children held at once
+    lines: list[tuple[float, str]] = field(default_factory=list)  # (time.time(), line)
+
+    def remaining(self, now: float) -> float | None:
+        if self.limits.task_timeout is None:
+            return None
+        return self.started + self.limits.task_timeout - now
+
+    def add_line(self, line: str) -> None:
+        if len(self.lines) < MAX_LINES:
+            self.lines.append((time.time(), line))
+
+
+_CURRENT: ContextVar[Watch | None] = ContextVar("giza_watch", default=None)
+
+
+@contextmanager
+def watching(task: str, limits: Limits | None) -> Iterator[Watch]:
+    """The Watch of ``task`` for the children started inside the block."""
+    watch = Watch(task, limits or Limits(stall_timeout=None))
+    token = _CURRENT.set(watch)
+    try:
+        yield watch
+    finally:
+        _CURRENT.reset(token)
+
+
+def current_watch() -> Watch | None:
+    return _CURRENT.get()
+
+
+class Monitor:
+    """Decides, sample by sample, whether a child must be stopped and why."""
+
+    def __init__(self, watch: Watch | None) -> None:
+        self.watch = watch
+        self.last_progress = time.monotonic()
+        self.cpu = -1
+
+    def output(self) -> None:
+        self.last_progress = time.monotonic()
+
+    def sample(self, cpu_ticks: int, rss: int) -> str | None:
+        """Record one sample of the child's process group; the reason to stop it, if any."""
+        now = time.monotonic()
+        if cpu_ticks != self.cpu:
+            self.cpu, self.last_progress = cpu_ticks, now
+        watch = self.watch
+        if watch is None:
+            return None
+        watch.peak_rss = max(watch.peak_rss, rss)
+        remaining = watch.remaining(now)
+        if remaining is not None and remaining <= 0:
+            return f"ran longer than the task timeout of {_secs(watch.limits.task_timeout)}"
+        stall = watch.limits.stall_timeout
+        if stall is not None and now - self.last_progress >= stall:
+            return f"no progress for {_secs(stall)}"
+        return None
+
+    def interval(self) -> float:
+        """How often to sample: often enough to honour the smallest limit closely."""
+        limits = self.watch.limits if self.watch else Limits(stall_timeout=None)
+        given = [x for x in (limits.task_timeout, limits.stall_timeout) if x]
+        return max(0.05, min([0.5, *(x / 10 for x in given)]))
+
+
+def _secs(value: float | None) -> str:
+    return f"{value:g} s"
+
+
+def group_usage(pgid: int) -> tuple[int, int]:
+    """(CPU clock ticks, resident bytes) of every process in group ``pgid``, from /proc.
+
+    Ticks include reaped children's (cutime, cstime), so work done by short-lived
+    grandchildren (sphinx -j workers, pdflatex runs) counts as progress. (0, 0) where
+    /proc is not there: then only output counts as progress.
+    """
+    ticks = rss = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0, 0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) < 22 or int(fields[2]) != pgid:
+            continue
+        ticks += sum(int(x) for x in fields[11:15])
+        rss += int(fields[21]) * _PAGE
+    return ticks, rss
+
+
+def self_rss() -> int:
+    """Resident bytes of this process now (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
