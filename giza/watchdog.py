@@ -23,6 +23,8 @@ DEFAULT_STALL = 600.0
 TAIL_LINES = 20
 MAX_LINES = 200_000  # lines kept per task for phases and tails; a runaway child stays bounded
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+CPU_SHARE = 0.05  # CPU use below 5% of a core (a poll loop) is not progress
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,9 @@ class Watch:
             return None
         return self.started + self.limits.task_timeout - now
 
-    def add_line(self, line: str) -> None:
+    def add_line(self, when: float, line: str) -> None:
         if len(self.lines) < MAX_LINES:
-            self.lines.append((time.time(), line))
+            self.lines.append((when, line))
 
 
 _CURRENT: ContextVar[Watch | None] = ContextVar("giza_watch", default=None)
@@ -100,7 +102,7 @@ class Monitor:
     def __init__(self, watch: Watch | None) -> None:
         self.watch = watch
         self.last_progress = time.monotonic()
-        self.cpu = -1
+        self.cpu = -1  # the group's CPU ticks at the last progress
 
     def output(self) -> None:
         self.last_progress = time.monotonic()
@@ -108,7 +110,10 @@ class Monitor:
     def sample(self, cpu_ticks: int, rss: int) -> str | None:
         """Record one sample of the child's process group; the reason to stop it, if any."""
         now = time.monotonic()
-        if cpu_ticks != self.cpu:
+        # CPU time is progress when it is real work: at least CPU_SHARE of a core since the
+        # last progress. A parent polling its stuck workers (sphinx-build -j) uses far less.
+        used = (cpu_ticks - self.cpu) / _TICKS
+        if self.cpu < 0 or (used > 0 and used >= CPU_SHARE * (now - self.last_progress)):
             self.cpu, self.last_progress = cpu_ticks, now
         watch = self.watch
         if watch is None:

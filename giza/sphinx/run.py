@@ -12,6 +12,7 @@ not reach it directly, and we can stop the child *and everything it started* (sp
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import os
 import signal
@@ -30,13 +31,14 @@ from giza.watchdog import (
     Monitor,
     Stopped,
     TaskTimedOut,
+    Watch,
     current_watch,
     group_usage,
 )
 
 # pid -> Popen of children started by this process and not yet reaped. Plain dict operations
 # are atomic under the GIL; no lock, because a signal handler must be able to read it.
-_ACTIVE: dict[int, subprocess.Popen[str]] = {}
+_ACTIVE: dict[int, subprocess.Popen[bytes]] = {}
 
 GRACE_SECONDS = 1.5  # SIGTERM first (lets sphinx-build exit cleanly), then SIGKILL
 
@@ -101,14 +103,12 @@ def run_sphinx(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
         start_new_session=True,  # own process group: see the module docstring
         preexec_fn=on_parent_death,
     )
     _ACTIVE[proc.pid] = proc
     try:
-        lines, stopped = _follow(proc, argv)
+        lines, stopped = _follow(proc)
     except BaseException:
         # KeyboardInterrupt in the serial executor, SystemExit, ...: never leave the child.
         _stop_group(proc)
@@ -116,7 +116,7 @@ def run_sphinx(
         raise
     finally:
         _ACTIVE.pop(proc.pid, None)
-    output = "".join(lines)
+    output = lines.text()
     seconds = time.perf_counter() - start
     if stopped is not None:
         raise TaskTimedOut(stopped, {"returncode": proc.returncode, "output": output,
@@ -124,26 +124,67 @@ def run_sphinx(
     return SphinxRun(argv, proc.returncode, output, seconds)
 
 
-def _follow(proc: subprocess.Popen[str], argv: list[str]) -> tuple[list[str], Stopped | None]:
+class _Output:
+    """The child's output as it arrives: whole lines, each stamped with the time its first
+    character came (Sphinx writes a document's progress line, then works on the document,
+    then ends the line), and the line still being written."""
+
+    def __init__(self, watch: Watch | None) -> None:
+        self.watch = watch
+        self.lines: list[str] = []  # complete lines, "\n" included
+        self.partial = ""
+        self._since = 0.0
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._cr = False
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        text = ("\r" if self._cr else "") + self._decoder.decode(data, final)
+        self._cr = text.endswith("\r") and not final  # maybe half of a "\r\n"
+        if self._cr:
+            text = text[:-1]
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as universal newlines
+        now = time.time()
+        while text:
+            if not self.partial:
+                self._since = now
+            head, newline, text = text.partition("\n")
+            self.partial += head
+            if newline:
+                self.lines.append(self.partial + "\n")
+                if self.watch is not None:
+                    self.watch.add_line(self._since, self.partial)
+                self.partial = ""
+
+    def text(self) -> str:
+        return "".join(self.lines) + self.partial
+
+    def tail(self, count: int) -> tuple[str, ...]:
+        last = [line.rstrip("\n") for line in self.lines[-count:]]
+        if self.partial:
+            last.append(self.partial)
+        return tuple(last[-count:])
+
+
+def _follow(proc: subprocess.Popen[bytes]) -> tuple[_Output, Stopped | None]:
     """Collect the child's output until it exits, under the task's watchdog.
 
-    A reader thread takes the lines (each one is progress); this thread samples the child's
-    process group (CPU time is progress too; peak memory for the report) and stops the
-    group when the task's Watch says so. Returns the lines and, if stopped, why."""
+    A reader thread takes the output (any of it is progress); this thread samples the
+    child's process group (CPU time is progress too; peak memory for the report) and stops
+    the group when the task's Watch says so. Returns the output and, if stopped, why."""
     watch = current_watch()
     monitor = Monitor(watch)
-    lines: list[str] = []
+    output = _Output(watch)
 
     def read() -> None:
         assert proc.stdout is not None
+        fd = proc.stdout.fileno()
         try:
-            for line in proc.stdout:
-                lines.append(line)
+            while data := os.read(fd, 65536):
+                output.feed(data)
                 monitor.output()
-                if watch is not None:
-                    watch.add_line(line.rstrip("\n"))
         except (ValueError, OSError):
             pass  # closed under us by an interrupted caller's cleanup
+        output.feed(b"", final=True)
 
     reader = threading.Thread(target=read, name=f"giza-read-{proc.pid}", daemon=True)
     reader.start()
@@ -159,7 +200,7 @@ def _follow(proc: subprocess.Popen[str], argv: list[str]) -> tuple[list[str], St
             continue  # not a task's child (e.g. git for assets): nothing to enforce
         reason = monitor.sample(*group_usage(proc.pid))
         if reason is not None:
-            tail = tuple(line.rstrip("\n") for line in lines[-TAIL_LINES:])
+            tail = output.tail(TAIL_LINES)
             stopped = Stopped(watch.task, reason, tail[-1].strip() if tail else "", tail)
             _stop_group(proc)
             try:
@@ -171,7 +212,7 @@ def _follow(proc: subprocess.Popen[str], argv: list[str]) -> tuple[list[str], St
     reader.join(timeout=5.0 if stopped is None else GRACE_SECONDS)
     if proc.stdout is not None and not reader.is_alive():
         proc.stdout.close()
-    return lines, stopped
+    return output, stopped
 
 
 def run_command(
@@ -257,7 +298,7 @@ def _group_alive(pid: int, reap: bool) -> bool:
     return True
 
 
-def _stop_group(proc: subprocess.Popen[str], grace: float = GRACE_SECONDS) -> None:
+def _stop_group(proc: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
     """Called by the thread that owns ``proc``: it may reap the leader itself."""
     _signal_group(proc.pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
@@ -269,7 +310,7 @@ def _stop_group(proc: subprocess.Popen[str], grace: float = GRACE_SECONDS) -> No
     _signal_group(proc.pid, signal.SIGKILL)
 
 
-def _reap(proc: subprocess.Popen[str]) -> None:
+def _reap(proc: subprocess.Popen[bytes]) -> None:
     try:
         proc.wait(timeout=GRACE_SECONDS)
     except (subprocess.TimeoutExpired, ChildProcessError):
