@@ -17,6 +17,8 @@ PHASES = (SETUP, READ, CHECK, WRITE, FINISH)
 
 _ITEM = re.compile(r"^(?P<what>reading sources|writing output)\.\.\. \[\s*(?P<pct>\d+)%\] "
                    r"(?P<item>.+)$")
+_UPDATING = re.compile(r"^updating environment: (?:\[[^\]]*\] )?(?P<added>\d+) added, "
+                       r"(?P<changed>\d+) changed")
 _STARTS = (
     (re.compile(r"^updating environment: "), READ),
     (re.compile(r"^looking for now-outdated files\.\.\."), CHECK),
@@ -67,6 +69,7 @@ def phases(lines: Sequence[tuple[float, str]], ended: float) -> tuple[Phase, ...
     """The phases of one sphinx-build run; () when its output has no progress lines."""
     marks: list[tuple[str, float]] = []
     counts: dict[str, int] = {}
+    exact: int | None = None
     for when, line in lines:
         name = _phase_started(line, marks[-1][0] if marks else None)
         if name is not None and (not marks or marks[-1][0] != name):
@@ -75,6 +78,11 @@ def phases(lines: Sequence[tuple[float, str]], ended: float) -> tuple[Phase, ...
         if item is not None:
             phase = READ if item["what"] == "reading sources" else WRITE
             counts[phase] = counts.get(phase, 0) + 1
+        updating = _UPDATING.match(line)
+        if updating is not None:  # the exact count, even when -j names chunks
+            exact = int(updating["added"]) + int(updating["changed"])
+    if exact is not None:
+        counts[READ] = exact
     if not marks:
         return ()
     if lines and marks[0][0] != SETUP:
