@@ -21,6 +21,7 @@ class BuildRequest:
     dry_run: bool = False
     fail_on_warning: bool = False
     report: str | None = None
+    report_html: str | None = None  # also write the HTML report of this build here
     kinds: tuple[str, ...] | None = None  # content kinds; None = all
     explain: bool = False
 
@@ -376,6 +377,12 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     timeline = _timeline(graph, outcomes, started, options.cores)
     records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
                          extra={"timeline": timeline} if timeline else None)
+    if request.report_html:
+        from giza.errors import shown
+        from giza.htmlreport import report_for
+
+        written = report_for(config, 0, request.report_html)
+        out.write(f"giza: report written to {shown(written)}\n")
     # What each variant's output has: this run's messages, then those carried over.
     shown = [v for v in variants if not decisions[v].run or v.name in logs]
     messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
