@@ -59,7 +59,7 @@ def measure(watch: Watch, started: float, ended: float) -> TaskTiming:
         started=started,
         ended=ended,
         peak_rss=watch.peak_rss or self_rss(),
-        phases=phases(watch.lines, ended),
+        phases=phases(watch.lines, ended, watch.child_started),
         slowest=document_times(watch.lines, ended),
     )
 

@@ -66,6 +66,7 @@ class Watch:
     limits: Limits
     started: float = field(default_factory=time.monotonic)
     peak_rss: int = 0  # bytes, the most the task's children held at once
+    child_started: float | None = None  # time.time() its first child started
     lines: list[tuple[float, str]] = field(default_factory=list)  # (time.time(), line)
 
     def remaining(self, now: float) -> float | None:

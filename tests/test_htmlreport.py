@@ -131,11 +131,11 @@ def _chromium() -> str:
     return found
 
 
-def _browser(chromium: str, page: Path, profile: Path, *args: str) -> str:
+def _browser(chromium: str, page: Path, profile: Path, *args: str, fragment: str = "") -> str:
     argv = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--no-first-run", f"--user-data-dir={profile}", "--window-size=1200,1200", *args,
-            page.as_uri()]
+            page.as_uri() + fragment]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
     return result.stdout
 
@@ -169,6 +169,11 @@ def test_report_of_a_real_build_in_a_headless_browser(copy_project, giza, tmp_pa
     assert "undefined label: &#39;nowhere&#39;" in dom or "undefined label: 'nowhere'" in dom
     assert "source/install.txt" in dom
     assert "new warning" in dom  # compared with the first build
+    # The page's script: a link to a task selects its bar and shows its numbers.
+    selected = _browser(chromium, page, tmp_path / "profile", "--dump-dom",
+                        fragment="#task=sphinx%3Adirhtml")
+    details = selected.split('<div id="details" aria-live="polite">', 1)[1].split("</div>")[0]
+    assert details.startswith("sphinx:dirhtml\nstatus: ok\nwhy it ran: 1 page changed")
     shots = REPO / "build" / "test-report"
     shots.mkdir(parents=True, exist_ok=True)
     _browser(chromium, page, tmp_path / "profile", f"--screenshot={shots / 'report.png'}")

@@ -65,8 +65,11 @@ def progress_of(line: str) -> Progress | None:
     return Progress(phase, pct, 100)
 
 
-def phases(lines: Sequence[tuple[float, str]], ended: float) -> tuple[Phase, ...]:
-    """The phases of one sphinx-build run; () when its output has no progress lines."""
+def phases(lines: Sequence[tuple[float, str]], ended: float,
+           started: float | None = None) -> tuple[Phase, ...]:
+    """The phases of one sphinx-build run; () when its output has no progress lines.
+    ``setup`` starts at ``started`` (the process's start: Python and Sphinx load before
+    the first line) when given, else at the first line."""
     marks: list[tuple[str, float]] = []
     counts: dict[str, int] = {}
     exact: int | None = None
@@ -85,8 +88,10 @@ def phases(lines: Sequence[tuple[float, str]], ended: float) -> tuple[Phase, ...
         counts[READ] = exact
     if not marks:
         return ()
-    if lines and marks[0][0] != SETUP:
+    if marks[0][0] != SETUP:
         marks.insert(0, (SETUP, lines[0][0]))
+    if started is not None and started < marks[0][1]:
+        marks[0] = (SETUP, started)
     bounds = [when for _, when in marks[1:]] + [ended]
     return tuple(Phase(name, when, end, counts.get(name, 0))
                  for (name, when), end in zip(marks, bounds, strict=True))

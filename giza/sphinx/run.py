@@ -172,6 +172,8 @@ def _follow(proc: subprocess.Popen[bytes]) -> tuple[_Output, Stopped | None]:
     child's process group (CPU time is progress too; peak memory for the report) and stops
     the group when the task's Watch says so. Returns the output and, if stopped, why."""
     watch = current_watch()
+    if watch is not None and watch.child_started is None:
+        watch.child_started = time.time()
     monitor = Monitor(watch)
     output = _Output(watch)
 

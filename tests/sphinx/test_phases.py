@@ -62,3 +62,8 @@ def test_document_times_slowest_first() -> None:
     assert document_times(lines, 10.0) == (DocTime("slow", "read", 3.5),
                                            DocTime("fast", "read", 0.5))
     assert document_times(lines, 10.0, limit=1) == (DocTime("slow", "read", 3.5),)
+
+
+def test_setup_starts_with_the_process() -> None:
+    lines = _timed(OUTPUT)
+    assert phases(lines, 30.0, started=-2.0)[0] == Phase("setup", -2.0, 3.0, 0)
