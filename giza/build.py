@@ -335,7 +335,9 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         since_ns = records.pending_path(config).stat().st_mtime_ns
         # After planning: a variant that had an environment is not seeded from a sibling.
         messages_mod.discard_environments(config, [v for v in to_run if decisions[v].fresh])
-        outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report)
+        expected = _expected(config, graph, {v.name: decisions[v] for v in to_run})
+        outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report,
+                                    expected)
     previous = records.load_previous(config)
     status_of = {row["variant"]: row for row in rows}
     messages = messages_mod.current_messages(config, variants, decisions, previous, logs,
@@ -451,8 +453,19 @@ def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
     reporter.close()
 
 
+def _expected(config: Config, graph: Any, decisions: dict[str, Any]) -> dict[str, float]:
+    """Expected seconds per task: from the last record, else from page counts."""
+    from giza import records
+    from giza.schedule import expected_durations
+
+    last = records.load_records(config, 1)
+    pages = {name: len(d.fingerprint.pages) if d.fingerprint else 0
+             for name, d in decisions.items()}
+    return expected_durations(graph, last[0] if last else None, pages)
+
+
 def _run(config: Config, graph: Any, variants: Sequence[Variant], request: BuildRequest,
-         options: Any, out: TextIO, json_report: Any
+         options: Any, out: TextIO, json_report: Any, expected: dict[str, float] | None = None
          ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """Run the graph; print notes; return outcomes, summary rows and, per variant whose
     sphinx-build ran, its parsed output (giza.sphinx.output.SphinxLog)."""
@@ -469,7 +482,7 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     jobs = options.jobs or (None if options.scheduler else options.cores)
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:
-        outcomes = run_graph(graph.limited(options.limits), executor, reporter)
+        outcomes = run_graph(graph.limited(options.limits), executor, reporter, expected)
     except GraphInterrupted as interrupted:
         console.close()
         _summary(summary_rows(graph, interrupted.outcomes), out)
