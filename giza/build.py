@@ -458,10 +458,15 @@ def _expected(config: Config, graph: Any, decisions: dict[str, Any]) -> dict[str
     from giza import records
     from giza.schedule import expected_durations
 
-    last = records.load_records(config, 1)
+    # The newest measurement of each task, whichever record has it (a no-op run records
+    # no timeline).
+    timeline: dict[str, Any] = {}
+    for record in reversed(records.load_records(config, records.KEEP + 1)):
+        rows = (record.get("timeline") or {}).get("tasks") if isinstance(record, dict) else None
+        timeline.update({row.get("name"): row for row in rows or () if isinstance(row, dict)})
     pages = {name: len(d.fingerprint.pages) if d.fingerprint else 0
              for name, d in decisions.items()}
-    return expected_durations(graph, last[0] if last else None, pages)
+    return expected_durations(graph, {"timeline": {"tasks": list(timeline.values())}}, pages)
 
 
 def _run(config: Config, graph: Any, variants: Sequence[Variant], request: BuildRequest,
@@ -474,6 +479,7 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     from giza.sphinx.output import parse_log, proxy_path_mapper
 
     console = ConsoleReporter(out)
+    console.expected, console.cores = expected or {}, options.cores
     # --level warning and above: no progress, only messages, errors and the summary.
     shown_progress: Any = None if options.level in ("warning", "error", "critical") else console
     reporters = [r for r in (shown_progress, json_report) if r is not None]

@@ -32,6 +32,7 @@ from rich.table import Table
 from giza.graph.graph import Graph
 from giza.graph.task import Outcome, Task
 from giza.sphinx.output import Message
+from giza.sphinx.phases import Progress as SphinxProgress
 from giza.watchdog import Stopped
 
 REPORT_VERSION = 1
@@ -150,11 +151,18 @@ class ConsoleReporter:
         self._live: Live | None = None
         self._overall: TaskID | None = None
         self._lines: dict[str, TaskID] = {}
+        self._variants: dict[str, str] = {}  # task name -> variant, for live progress lines
+        # Expected seconds per task (set by the build) for the overall estimate.
+        self.expected: Mapping[str, float] = {}
+        self.cores = 1
+        self._left: dict[str, float] = {}
+        self._started: dict[str, float] = {}  # task name -> time.monotonic() it started
 
     # -- events ---------------------------------------------------------------------------
     def plan(self, tasks: Sequence[Task]) -> None:
         self.total = len(tasks)
         self.done = 0
+        self._left = {task.name: self.expected.get(task.name, 0.0) for task in tasks}
         if self.tty and self._live is None:
             self._progress = Progress(
                 SpinnerColumn(),
@@ -165,7 +173,7 @@ class ConsoleReporter:
                 console=self.console,
                 transient=True,
             )
-            self._overall = self._progress.add_task("tasks", total=self.total)
+            self._overall = self._progress.add_task(self._estimate(), total=self.total)
             self._live = Live(self._progress, console=self.console, refresh_per_second=8,
                               transient=True)
             self._live.start()
@@ -174,6 +182,27 @@ class ConsoleReporter:
         # Only variant tasks get a line of their own: they are the long ones.
         if self._progress is not None and task.variant is not None:
             self._lines[task.name] = self._progress.add_task(task.describe(), total=None)
+            self._variants[task.name] = task.variant
+        self._started[task.name] = time.monotonic()
+
+    def task_progress(self, name: str, progress: SphinxProgress) -> None:
+        """A running sphinx-build's phase and count: ``html-cloud  reading 412/1178``."""
+        line_id = self._lines.get(name)
+        if self._progress is None or line_id is None:
+            return
+        total = progress.total or 100
+        self._progress.update(line_id, description=f"{self._variants[name]}  "
+                              f"{progress.describe()}", total=total, completed=progress.done)
+        if self._overall is not None:
+            self._progress.update(self._overall, description=self._estimate())
+
+    def _estimate(self) -> str:
+        """The expected work left, spread over the cores: a rough overall estimate."""
+        now = time.monotonic()
+        left = sum(max(0.0, seconds - (now - self._started[name]))
+                   if name in self._started else seconds
+                   for name, seconds in self._left.items()) / max(1, self.cores)
+        return f"tasks, about {left:.0f} s left" if left >= 1 else "tasks"
 
     def task_finished(self, task: Task, outcome: Outcome) -> None:
         self.done += 1
@@ -186,8 +215,10 @@ class ConsoleReporter:
         line_id = self._lines.pop(task.name, None)
         if line_id is not None:
             self._progress.remove_task(line_id)
+        self._left.pop(task.name, None)
         if self._overall is not None:
-            self._progress.update(self._overall, completed=self.done)
+            self._progress.update(self._overall, completed=self.done,
+                                  description=self._estimate())
         style = _STYLE.get(outcome.status, "")
         self.console.print(line, style=style, markup=False, highlight=False)
 
@@ -251,6 +282,12 @@ class MultiReporter:
     def message(self, text: str, level: str = "INFO") -> None:
         for reporter in self.reporters:
             reporter.message(text, level)
+
+    def task_progress(self, name: str, progress: SphinxProgress) -> None:
+        for reporter in self.reporters:
+            forward = getattr(reporter, "task_progress", None)
+            if forward is not None:
+                forward(name, progress)
 
     def summary(self, rows: list[dict[str, Any]]) -> None:
         for reporter in self.reporters:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from giza.errors import BuildError
+from giza.sphinx.phases import Progress, ProgressTracker
 
 DEFAULT_STALL = 600.0
 TAIL_LINES = 20
@@ -68,6 +69,8 @@ class Watch:
     peak_rss: int = 0  # bytes, the most the task's children held at once
     child_started: float | None = None  # time.time() its first child started
     lines: list[tuple[float, str]] = field(default_factory=list)  # (time.time(), line)
+    tracker: ProgressTracker = field(default_factory=ProgressTracker)
+    _sent: tuple[float, Progress | None] = (0.0, None)  # the last live progress sent
 
     def remaining(self, now: float) -> float | None:
         if self.limits.task_timeout is None:
@@ -77,9 +80,27 @@ class Watch:
     def add_line(self, when: float, line: str) -> None:
         if len(self.lines) < MAX_LINES:
             self.lines.append((when, line))
+        sink = _SINK
+        progress = self.tracker.feed(line) if sink is not None else None
+        if progress is None or sink is None:
+            return
+        last_time, last = self._sent
+        # At most a few updates a second, but every change of phase at once.
+        if last is None or progress.phase != last.phase or when - last_time >= PROGRESS_EVERY:
+            self._sent = (when, progress)
+            sink(self.task, progress)
 
 
 _CURRENT: ContextVar[Watch | None] = ContextVar("giza_watch", default=None)
+PROGRESS_EVERY = 0.25  # seconds between live progress updates of one task
+# Where live progress goes in this process: the pool worker's queue to the build's process,
+# or (serial executor) the console itself. None: nobody shows it.
+_SINK: Callable[[str, Progress], None] | None = None
+
+
+def set_progress_sink(sink: Callable[[str, Progress], None] | None) -> None:
+    global _SINK
+    _SINK = sink
 
 
 @contextmanager

@@ -17,12 +17,14 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
 from giza.errors import UsageError
 from giza.graph.task import Outcome, Task, execute
+from giza.sphinx.phases import Progress
 from giza.sphinx.run import install_worker_signals, kill_active_children
+from giza.watchdog import set_progress_sink
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -47,6 +49,8 @@ class Executor(Protocol):
 class _Base:
     jobs: int
     max_tasks: int | None = None
+    # Live progress of running tasks (serial and process executors), for the console.
+    on_progress: Callable[[str, Progress], None] | None = None
 
     def __enter__(self) -> _Base:
         return self
@@ -81,7 +85,11 @@ class SerialExecutor(_Base):
         for handle in sorted(handles):
             task = self._pending.pop(handle, None)
             if task is not None:
-                return {handle: execute(task.name, task.func, task.kwargs, task.limits)}
+                set_progress_sink(self.on_progress)
+                try:
+                    return {handle: execute(task.name, task.func, task.kwargs, task.limits)}
+                finally:
+                    set_progress_sink(None)
         return {}
 
     def shutdown(self, cancel: bool = False) -> None:
@@ -118,12 +126,17 @@ def _pool_worker_init(announce: Any) -> None:
     global _ANNOUNCE
     _ANNOUNCE = announce
     install_worker_signals()
+    set_progress_sink(_send_progress)
+
+
+def _send_progress(task: str, progress: Progress) -> None:
+    _ANNOUNCE.put(("progress", task, progress))
 
 
 def _pool_execute(name: str, func: Any, kwargs: Any, limits: Any) -> Outcome:
     if _ANNOUNCE is not None:
         # Synchronous (SimpleQueue): sent before the task can kill this process.
-        _ANNOUNCE.put((os.getpid(), name))
+        _ANNOUNCE.put(("start", os.getpid(), name))
     return execute(name, func, kwargs, limits)
 
 
@@ -215,8 +228,11 @@ class ProcessExecutor(_Base):
     def _read_announcements(self) -> None:
         announce = self._announce
         while announce is not None and not announce.empty():
-            pid, name = announce.get()
-            self._running_on[name] = pid
+            what, first, second = announce.get()
+            if what == "start":
+                self._running_on[second] = first
+            elif self.on_progress is not None:
+                self.on_progress(first, second)
 
     def wait(self, handles: Collection[_Job], timeout: float | None = None
              ) -> dict[_Job, Outcome]:

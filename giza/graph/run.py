@@ -85,6 +85,8 @@ def run_graph(
         ready.sort(key=priority)
 
     emit(reporter and reporter.plan, tasks)
+    if hasattr(executor, "on_progress"):
+        executor.on_progress = getattr(reporter, "task_progress", None)
     restore = _sigterm_as_interrupt()
     try:
         while ready or running:

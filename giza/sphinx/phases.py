@@ -49,20 +49,36 @@ class DocTime:
 
 @dataclass(frozen=True)
 class Progress:
-    """The latest progress line: ``reading 412/1178`` for the live display."""
+    """Where a running sphinx-build is: ``reading 412/1178`` (or ``writing 48%``)."""
 
-    phase: str
+    phase: str  # "reading" or "writing"
     done: int
-    total: int  # from the percentage; 0 when unknown
+    total: int  # documents; 0 when only the percentage is known (then done is it)
+
+    def describe(self) -> str:
+        if self.total:
+            return f"{self.phase} {self.done}/{self.total}"
+        return f"{self.phase} {self.done}%"
 
 
-def progress_of(line: str) -> Progress | None:
-    match = _ITEM.match(line)
-    if match is None:
-        return None
-    pct = int(match["pct"])
-    phase = "reading" if match["what"] == "reading sources" else "writing"
-    return Progress(phase, pct, 100)
+class ProgressTracker:
+    """Follows progress lines one by one (the live display's view of a sphinx-build)."""
+
+    def __init__(self) -> None:
+        self.to_read = 0  # from "updating environment: N added, M changed"
+
+    def feed(self, line: str) -> Progress | None:
+        updating = _UPDATING.match(line)
+        if updating is not None:
+            self.to_read = int(updating["added"]) + int(updating["changed"])
+            return None
+        match = _ITEM.match(line)
+        if match is None:
+            return None
+        pct = int(match["pct"])
+        if match["what"] == "reading sources" and self.to_read:
+            return Progress("reading", round(pct * self.to_read / 100), self.to_read)
+        return Progress("reading" if match["what"] == "reading sources" else "writing", pct, 0)
 
 
 def phases(lines: Sequence[tuple[float, str]], ended: float,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from giza.sphinx.phases import DocTime, Phase, document_times, phases
+from giza.sphinx.phases import DocTime, Phase, ProgressTracker, document_times, phases
 
 OUTPUT = """\
 Running Sphinx v9.0.4
@@ -67,3 +67,11 @@ def test_document_times_slowest_first() -> None:
 def test_setup_starts_with_the_process() -> None:
     lines = _timed(OUTPUT)
     assert phases(lines, 30.0, started=-2.0)[0] == Phase("setup", -2.0, 3.0, 0)
+
+
+def test_progress_tracker_counts_documents_while_reading() -> None:
+    tracker = ProgressTracker()
+    seen = [tracker.feed(line) for line in OUTPUT.splitlines()]
+    assert [p.describe() for p in seen if p is not None] == [
+        "reading 1/3", "reading 2/3", "reading 3/3",
+        "writing 33%", "writing 67%", "writing 100%"]
