@@ -480,6 +480,7 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
 
     console = ConsoleReporter(out)
     console.expected, console.cores = expected or {}, options.cores
+    console.debug = options.level == "debug"
     # --level warning and above: no progress, only messages, errors and the summary.
     shown_progress: Any = None if options.level in ("warning", "error", "critical") else console
     reporters = [r for r in (shown_progress, json_report) if r is not None]

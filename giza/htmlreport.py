@@ -254,7 +254,8 @@ def _bar(row: Mapping[str, Any], scale: float, critical: bool,
     details += [f"{start:.2f} s to {end:.2f} s ({end - start:.2f} s)",
                 f"worker: {timing['worker']}", f"peak memory: {mib(timing.get('peak_rss'))}"]
     for phase in timing.get("phases") or ():
-        docs = f", {phase['documents']} documents" if phase["documents"] else ""
+        count = phase["documents"]
+        docs = f", {count} document{'' if count == 1 else 's'}" if count else ""
         details.append(f"{phase['name']}: {phase['end'] - phase['start']:.2f} s{docs}")
     if critical:
         details.append("on the critical path")

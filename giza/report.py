@@ -72,6 +72,23 @@ def finished_line(done: int, total: int, outcome: Outcome) -> str:
     return f"{head}: {reason}" if reason else head
 
 
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def timed_scopes(outcome: Outcome) -> str:
+    """``--level debug``: where a task ran and what its phases took, on one line."""
+    timing = outcome.timing
+    assert timing is not None
+    parts = [f"on {timing.worker}", f"{timing.seconds:.2f} s"]
+    if timing.peak_rss:
+        parts.append(f"peak {timing.peak_rss / 2**20:.0f} MiB")
+    for phase in timing.phases:
+        docs = f" {phase.documents} document{_s(phase.documents)}" if phase.documents else ""
+        parts.append(f"{phase.name}{docs} in {phase.seconds:.2f} s")
+    return f"    {outcome.name}: " + ", ".join(parts)
+
+
 def summary_rows(graph: Graph, outcomes: Mapping[str, Outcome]) -> list[dict[str, Any]]:
     """One row per variant, in graph order: variant, status, warnings, errors, seconds.
 
@@ -157,6 +174,7 @@ class ConsoleReporter:
         self.cores = 1
         self._left: dict[str, float] = {}
         self._started: dict[str, float] = {}  # task name -> time.monotonic() it started
+        self.debug = False  # --level debug: each task's timed scopes as it ends
 
     # -- events ---------------------------------------------------------------------------
     def plan(self, tasks: Sequence[Task]) -> None:
@@ -209,6 +227,8 @@ class ConsoleReporter:
         if outcome.stopped is not None:
             self._stopped(outcome.stopped)
         line = finished_line(self.done, self.total, outcome)
+        if self.debug and outcome.timing is not None:
+            line += "\n" + timed_scopes(outcome)
         if self._progress is None:
             self._write(line)
             return

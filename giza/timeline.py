@@ -44,7 +44,8 @@ def format_timers(record: Mapping[str, Any]) -> list[str]:
                      f"{timing.get('end', 0):>7.2f}  {rss / 2**20:>7.1f} MiB  "
                      f"{timing.get('worker', '?')}")
         for phase in timing.get("phases") or ():
-            count = f" ({phase['documents']} documents)" if phase["documents"] else ""
+            docs = phase["documents"]
+            count = f" ({docs} document{'' if docs == 1 else 's'})" if docs else ""
             lines.append(f"      {phase['name']:<8} {phase['end'] - phase['start']:>7.2f} s"
                          + count)
     return lines
