@@ -321,13 +321,11 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         else:
             out.write(f"{variant.name}: up to date\n")
     out.flush()
-    json_report = _json_report(request)
+    started = time.time()
+    json_report = _json_report(request, started)
     outcomes: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     logs: dict[str, Any] = {}
-    started = time.time()
-    if json_report is not None:
-        json_report.origin = started
     since_ns = 0
     if len(graph):
         records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
@@ -376,15 +374,8 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     for name, entry in previous.tasks.items():
         if name not in entries and isinstance(entry, dict):
             entries[name] = dict(entry, earlier=True)
-    timeline = _timeline(graph, outcomes, started, options.cores)
-    records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
-                         extra={"timeline": timeline} if timeline else None)
-    if request.report_html:
-        from giza.errors import shown
-        from giza.htmlreport import report_for
-
-        written = report_for(config, 0, request.report_html)
-        out.write(f"giza: report written to {shown(written)}\n")
+    timeline = _persist(config, entries, variants, _timeline(graph, outcomes, started,
+                                                             options.cores), request, out)
     # What each variant's output has: this run's messages, then those carried over.
     shown = [v for v in variants if not decisions[v].run or v.name in logs]
     messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
@@ -429,6 +420,23 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     return 0
 
 
+def _persist(config: Config, entries: dict[str, Any], variants: Sequence[Variant],
+             timeline: dict[str, Any] | None, request: BuildRequest, out: TextIO
+             ) -> dict[str, Any] | None:
+    """Write the build record (with the timeline) and, if asked, the HTML report."""
+    from giza import records
+
+    records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
+                         extra={"timeline": timeline} if timeline else None)
+    if request.report_html:
+        from giza.errors import shown
+        from giza.htmlreport import report_for
+
+        written = report_for(config, 0, request.report_html)
+        out.write(f"giza: report written to {shown(written)}\n")
+    return timeline
+
+
 def _timeline(graph: Any, outcomes: dict[str, Any], started: float, cores: int
               ) -> dict[str, Any] | None:
     if not len(graph):
@@ -438,10 +446,14 @@ def _timeline(graph: Any, outcomes: dict[str, Any], started: float, cores: int
     return timeline_data(graph, outcomes, started, cores)
 
 
-def _json_report(request: BuildRequest) -> Any:
+def _json_report(request: BuildRequest, started: float) -> Any:
     from giza.report import JsonReport
 
-    return JsonReport(request.report) if request.report else None
+    if not request.report:
+        return None
+    report = JsonReport(request.report)
+    report.origin = started  # task times are seconds from the build's start
+    return report
 
 
 def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:

@@ -44,12 +44,7 @@ def run_graph(
     """
     graph.validate()
     tasks = graph.tasks
-    index = {task.name: i for i, task in enumerate(tasks)}
-    rank = graph.ranks(expected) if expected else {}
-
-    def priority(name: str) -> tuple[float, int]:
-        return -rank.get(name, 0.0), index[name]
-
+    priority = _priority(graph, expected)
     dependents = graph.dependents()
     waiting = {task.name: set(task.waits_for) for task in tasks}
     budget = max(1, executor.jobs)
@@ -85,8 +80,7 @@ def run_graph(
         ready.sort(key=priority)
 
     emit(reporter and reporter.plan, tasks)
-    if hasattr(executor, "on_progress"):
-        executor.on_progress = getattr(reporter, "task_progress", None)
+    _connect_progress(executor, reporter)
     restore = _sigterm_as_interrupt()
     try:
         while ready or running:
@@ -119,6 +113,21 @@ def run_graph(
     finally:
         restore()
     return {t.name: outcomes[t.name] for t in tasks}
+
+
+def _priority(graph: Graph, expected: Mapping[str, float] | None
+              ) -> Callable[[str], tuple[float, int]]:
+    """Sort key of ready tasks: the longest expected chain of work first (with ``expected``),
+    then graph insertion order."""
+    index = {task.name: i for i, task in enumerate(graph)}
+    rank = graph.ranks(expected) if expected else {}
+    return lambda name: (-rank.get(name, 0.0), index[name])
+
+
+def _connect_progress(executor: Executor, reporter: Reporter | None) -> None:
+    # Live progress of running tasks goes to reporters that show it (the console).
+    if hasattr(executor, "on_progress"):
+        executor.on_progress = getattr(reporter, "task_progress", None)
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

@@ -81,16 +81,7 @@ def run_sphinx(
     if isinstance(argv, (str, bytes)):
         raise TypeError("argv must be a list of arguments, never a shell string")
     argv = [os.fspath(a) for a in argv]
-    # Output is parsed, never shown raw: ask for plain text even when the caller's
-    # environment sets FORCE_COLOR (as CI systems do); NO_COLOR wins over it in Sphinx.
-    child_env = {**(os.environ if env is None else env), "NO_COLOR": "1"}
-    # ... and in English: sphinx-build translates its progress lines into the user's
-    # language, and giza reads them. Only the messages category changes.
-    language = child_env.pop("LC_ALL", None)
-    if language:
-        child_env.setdefault("LC_CTYPE", language)
-    child_env.pop("LANGUAGE", None)
-    child_env["LC_MESSAGES"] = "C"
+    child_env = _child_env(env)
     start = time.perf_counter()
     # The child dies with this process even on kill -9, where no handler can run. Only from
     # the main thread: Linux ties the signal to the creating thread, and pool threads end.
@@ -165,6 +156,31 @@ class _Output:
         return tuple(last[-count:])
 
 
+def _stop_stuck(proc: subprocess.Popen[bytes], task: str, reason: str,
+                tail: tuple[str, ...]) -> Stopped:
+    """Stop a child the watchdog gave up on (its whole group); what it knew about it."""
+    _stop_group(proc)
+    try:
+        proc.wait(timeout=GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        pass
+    return Stopped(task, reason, tail[-1].strip() if tail else "", tail)
+
+
+def _child_env(env: Mapping[str, str] | None) -> dict[str, str]:
+    # Output is parsed, never shown raw: ask for plain text even when the caller's
+    # environment sets FORCE_COLOR (as CI systems do); NO_COLOR wins over it in Sphinx.
+    child_env = {**(os.environ if env is None else env), "NO_COLOR": "1"}
+    # ... and in English: sphinx-build translates its progress lines into the user's
+    # language, and giza reads them. Only the messages category changes.
+    language = child_env.pop("LC_ALL", None)
+    if language:
+        child_env.setdefault("LC_CTYPE", language)
+    child_env.pop("LANGUAGE", None)
+    child_env["LC_MESSAGES"] = "C"
+    return child_env
+
+
 def _follow(proc: subprocess.Popen[bytes]) -> tuple[_Output, Stopped | None]:
     """Collect the child's output until it exits, under the task's watchdog.
 
@@ -202,13 +218,7 @@ def _follow(proc: subprocess.Popen[bytes]) -> tuple[_Output, Stopped | None]:
             continue  # not a task's child (e.g. git for assets): nothing to enforce
         reason = monitor.sample(*group_usage(proc.pid))
         if reason is not None:
-            tail = output.tail(TAIL_LINES)
-            stopped = Stopped(watch.task, reason, tail[-1].strip() if tail else "", tail)
-            _stop_group(proc)
-            try:
-                proc.wait(timeout=GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                pass
+            stopped = _stop_stuck(proc, watch.task, reason, output.tail(TAIL_LINES))
             break
     # A grandchild in another session may hold the pipe open: do not wait on it forever.
     reader.join(timeout=5.0 if stopped is None else GRACE_SECONDS)
