@@ -161,17 +161,56 @@ def _secs(value: float | None) -> str:
 
 
 def group_usage(pgid: int) -> tuple[int, int]:
-    """(CPU clock ticks, resident bytes) of every process in group ``pgid``, from /proc.
+    """(CPU clock ticks, resident bytes) of the child ``pgid`` and its descendants, from
+    /proc.
 
     Ticks include reaped children's (cutime, cstime), so work done by short-lived
     grandchildren (sphinx -j workers, pdflatex runs) counts as progress. (0, 0) where
     /proc is not there: then only output counts as progress.
     """
     ticks = rss = 0
+    for pid in _tree(pgid):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) < 22:
+            continue
+        ticks += sum(int(x) for x in fields[11:15])
+        rss += int(fields[21]) * _PAGE
+    return ticks, rss
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants, from each thread's ``children`` list (cheap: only the
+    tree is read); the members of process group ``root`` where the kernel lacks them."""
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        try:
+            threads = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children", "rb") as handle:
+                    todo.extend(int(child) for child in handle.read().split())
+            except FileNotFoundError:
+                return _group_members(root)
+            except OSError:
+                continue
+    return found
+
+
+def _group_members(pgid: int) -> list[int]:
+    members = []
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return 0, 0
+        return []
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -179,13 +218,11 @@ def group_usage(pgid: int) -> tuple[int, int]:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 stat = handle.read()
         except OSError:
-            continue  # gone meanwhile
-        fields = stat[stat.rfind(b")") + 2:].split()
-        if len(fields) < 22 or int(fields[2]) != pgid:
             continue
-        ticks += sum(int(x) for x in fields[11:15])
-        rss += int(fields[21]) * _PAGE
-    return ticks, rss
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 2 and int(fields[2]) == pgid:
+            members.append(int(entry))
+    return members
 
 
 def self_rss() -> int:
