@@ -466,19 +466,12 @@ def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
 
 
 def _expected(config: Config, graph: Any, decisions: dict[str, Any]) -> dict[str, float]:
-    """Expected seconds per task: from the last record, else from page counts."""
-    from giza import records
-    from giza.schedule import expected_durations
+    """Expected seconds per task: from the recent records, else from page counts."""
+    from giza.schedule import expected_durations, recent_durations
 
-    # The newest measurement of each task, whichever record has it (a no-op run records
-    # no timeline).
-    timeline: dict[str, Any] = {}
-    for record in reversed(records.load_records(config, records.KEEP + 1)):
-        rows = (record.get("timeline") or {}).get("tasks") if isinstance(record, dict) else None
-        timeline.update({row.get("name"): row for row in rows or () if isinstance(row, dict)})
     pages = {name: len(d.fingerprint.pages) if d.fingerprint else 0
              for name, d in decisions.items()}
-    return expected_durations(graph, {"timeline": {"tasks": list(timeline.values())}}, pages)
+    return expected_durations(graph, recent_durations(config, [t.name for t in graph]), pages)
 
 
 def _run(config: Config, graph: Any, variants: Sequence[Variant], request: BuildRequest,

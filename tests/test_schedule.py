@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from giza.graph import Graph, SerialExecutor, Task, run_graph
 from giza.graph.task import Outcome
-from giza.schedule import STARTUP, expected_durations
+from giza.schedule import STARTUP, expected_durations, recent_durations, recorded_durations
 
 
 def _graph() -> Graph:
@@ -54,10 +54,24 @@ def test_expected_durations_from_the_record_else_pages() -> None:
     record = {"timeline": {"tasks": [
         {"name": "sphinx:html", "timing": {"start": 1.0, "end": 31.0}},
         {"name": "broken", "timing": {}}]}}
-    assert expected_durations(tasks, record, {"html": 100, "latex": 100}) == {
+    recorded = recorded_durations(record)
+    assert recorded == {"sphinx:html": 30.0}
+    assert expected_durations(tasks, recorded, {"html": 100, "latex": 100}) == {
         "sphinx:html": 30.0,
         "sphinx:latex": STARTUP + 4.0,
         "post:latex": 10.0,
         "stage:public": 0.5,
     }
-    assert expected_durations(tasks[:1], None, {})["sphinx:html"] == STARTUP
+    assert expected_durations(tasks[:1], {}, {})["sphinx:html"] == STARTUP
+
+
+def test_recent_durations_look_back_past_a_no_op_record(copy_project, giza) -> None:
+    copy_project("basic")
+    assert giza("--executor", "serial", "sphinx", "-b", "html").code == 0
+    assert giza("--executor", "serial", "sphinx", "-b", "html").code == 0  # up to date
+    from giza.config import load
+
+    found = recent_durations(load(None), ["sphinx:html", "prepare:source", "nothing"])
+    assert set(found) == {"sphinx:html", "prepare:source", "post:html", "stage:public",
+                          "sitemap-index"}
+    assert all(seconds >= 0 for seconds in found.values())
