@@ -1,5 +1,5 @@
 """Live progress: a running sphinx-build's phase and count reach the console, from the
-serial executor and from process-pool workers."""
+serial executor, from process-pool workers and from dask workers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from giza.graph import Graph, ProcessExecutor, SerialExecutor, Task, run_graph
+from giza.graph import DaskExecutor, Graph, ProcessExecutor, SerialExecutor, Task, run_graph
 from giza.report import ConsoleReporter
 from giza.sphinx.phases import Progress
 from giza.sphinx.run import run_command
@@ -34,7 +34,7 @@ class Collect(ConsoleReporter):
         self.seen.append((name, progress.describe()))
 
 
-@pytest.mark.parametrize("executor", [SerialExecutor, ProcessExecutor])
+@pytest.mark.parametrize("executor", [SerialExecutor, ProcessExecutor, DaskExecutor])
 def test_progress_reaches_the_reporter(executor: type) -> None:
     graph = Graph([Task("sphinx:html-cloud", run_command, {"argv": [sys.executable, "-c",
                                                                     SCRIPT]},

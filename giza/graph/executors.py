@@ -164,6 +164,26 @@ class _Deaths(logging.Handler):
         return self.codes.get(pid)
 
 
+PROGRESS_TOPIC = "giza-progress"
+
+
+def _dask_execute(name: str, func: Any, kwargs: Any, limits: Any) -> Outcome:
+    """``execute`` on a dask worker, its live progress sent as events to the client."""
+    from distributed import get_worker
+
+    worker = get_worker()
+
+    def send(task: str, progress: Progress) -> None:
+        # Plain data: events travel as msgpack.
+        worker.log_event(PROGRESS_TOPIC, [task, progress.phase, progress.done, progress.total])
+
+    set_progress_sink(send)
+    try:
+        return execute(name, func, kwargs, limits)
+    finally:
+        set_progress_sink(None)
+
+
 class _Job:
     """A submitted task; its future changes when it must be started again in a new pool."""
 
@@ -336,12 +356,20 @@ class DaskExecutor(_Base):
             self._client.run(install_worker_signals)
         self._names: dict[Any, str] = {}
         self._counter = itertools.count()
+        self._client.subscribe_topic(PROGRESS_TOPIC, self._progress_event)
+
+    def _progress_event(self, event: Any) -> None:
+        # On the client's event-loop thread: (scheduler time, [task, phase, done, total]).
+        _, (task, phase, done, total) = event
+        if self.on_progress is not None:
+            self.on_progress(task, Progress(phase, done, total))
 
     def submit(self, task: Task) -> Any:
         # Unique keys: the same task name may be submitted by successive runs on one cluster.
         key = f"{task.name}-{os.getpid()}-{next(self._counter)}"
         future = self._client.submit(
-            execute, task.name, task.func, dict(task.kwargs), task.limits, key=key, pure=False
+            _dask_execute, task.name, task.func, dict(task.kwargs), task.limits, key=key,
+            pure=False,
         )
         self._names[future] = task.name
         return future
