@@ -184,3 +184,21 @@ def test_dask_executor_reports_a_killed_worker_and_goes_on(
     # The nanny restarted the worker: the cluster still runs tasks.
     again = run_graph(Graph([_task("again", QUICK, LIMITS)]), dask_executor)
     assert again["again"].status == "ok"
+
+
+def test_process_executor_stops_a_task_stuck_in_python() -> None:
+    from helpers import python_hang
+
+    graph = Graph([
+        Task("stuck", python_hang, {"seconds": 120}, limits=Limits(task_timeout=1)),
+        _task("chatty", CHATTY, LIMITS),
+    ])
+    with ProcessExecutor(2) as executor:
+        outcomes = run_graph(graph, executor)
+    stuck = outcomes["stuck"]
+    assert (stuck.status, stuck.message) == ("timed out", "ran longer than the task timeout "
+                                                          "of 1 s")
+    assert stuck.stopped is not None and stuck.stopped.headline() == (
+        "stuck: ran longer than the task timeout of 1 s (last: no output) — it might be "
+        "stuck; stopping it")
+    assert outcomes["chatty"].status == "ok"

@@ -21,12 +21,13 @@ from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
 from giza.errors import UsageError
-from giza.graph.task import Outcome, Task, execute
+from giza.graph.task import TIMED_OUT, Outcome, Task, execute
 from giza.sphinx.phases import Progress
 from giza.sphinx.run import install_worker_signals, kill_active_children
-from giza.watchdog import set_progress_sink
+from giza.watchdog import Stopped, set_progress_sink
 
 EXECUTORS = ("serial", "process", "dask")
+BACKSTOP_GRACE = 5.0  # seconds past --task-timeout before a pool worker itself is stopped
 
 
 def default_jobs() -> int:
@@ -187,12 +188,14 @@ def _dask_execute(name: str, func: Any, kwargs: Any, limits: Any) -> Outcome:
 class _Job:
     """A submitted task; its future changes when it must be started again in a new pool."""
 
-    __slots__ = ("task", "future", "retried")
+    __slots__ = ("task", "future", "retried", "started", "stopped")
 
     def __init__(self, task: Task) -> None:
         self.task = task
         self.future: cf.Future[Outcome] | None = None
         self.retried = False
+        self.started: float | None = None  # time.monotonic() its worker announced it
+        self.stopped: Stopped | None = None  # set when the backstop stopped its worker
 
 
 class ProcessExecutor(_Base):
@@ -251,6 +254,9 @@ class ProcessExecutor(_Base):
             what, first, second = announce.get()
             if what == "start":
                 self._running_on[second] = first
+                for job in self._jobs.values():
+                    if job.task.name == second:
+                        job.started = time.monotonic()
             elif self.on_progress is not None:
                 self.on_progress(first, second)
 
@@ -258,6 +264,7 @@ class ProcessExecutor(_Base):
              ) -> dict[_Job, Outcome]:
         futures = [job.future for job in handles if job.future is not None]
         self._read_announcements()  # keep the pipe drained: a full one would block workers
+        self._backstop()
         done, _ = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
         out: dict[_Job, Outcome] = {}
         for future in done:
@@ -275,9 +282,32 @@ class ProcessExecutor(_Base):
                 out[job] = _crashed(name, exc)
         return out
 
+    def _backstop(self) -> None:
+        """--task-timeout for work the watchdog cannot stop: a task stuck in Python code
+        (not in a command) past its timeout and a grace period. Its worker is stopped, which
+        breaks the pool: the task is "timed out", the others in the pool start again."""
+        now = time.monotonic()
+        for job in list(self._jobs.values()):
+            limit = job.task.limits.task_timeout if job.task.limits else None
+            if limit is None or job.started is None or job.stopped is not None or \
+                    (job.future is not None and job.future.done()) or \
+                    now - job.started < limit + BACKSTOP_GRACE:
+                continue
+            pid = self._running_on.get(job.task.name)
+            reason = f"ran longer than the task timeout of {limit:g} s"
+            job.stopped = Stopped(job.task.name, reason, "", ())
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGTERM)  # it stops its children, then exits
+                except ProcessLookupError:
+                    pass
+
     def _broken(self, job: _Job) -> Outcome | None:
         """A task of a broken pool: its Outcome if its own worker died, else None after
         starting it again (the pool stopped its worker because another one died)."""
+        if job.stopped is not None:
+            return Outcome(job.task.name, TIMED_OUT, message=job.stopped.reason,
+                           stopped=job.stopped)
         self._read_announcements()
         pid = self._running_on.get(job.task.name)
         process = self._workers.get(pid) if pid else None
