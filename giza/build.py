@@ -480,6 +480,7 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     """Run the graph; print notes; return outcomes, summary rows and, per variant whose
     sphinx-build ran, its parsed output (giza.sphinx.output.SphinxLog)."""
     from giza.graph import GraphInterrupted, make_executor, run_graph
+    from giza.limits import limits_for
     from giza.report import ConsoleReporter, MultiReporter, summary_rows
     from giza.sphinx.output import parse_log, proxy_path_mapper
 
@@ -494,7 +495,8 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     jobs = options.jobs or (None if options.scheduler else options.cores)
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:
-        outcomes = run_graph(graph.limited(options.limits), executor, reporter, expected)
+        outcomes = run_graph(graph.limited(limits_for(options, config.raw.get("timeouts"))),
+                             executor, reporter, expected)
     except GraphInterrupted as interrupted:
         console.close()
         _summary(summary_rows(graph, interrupted.outcomes), out)

@@ -53,7 +53,7 @@ def make_parser() -> argh.ArghParser:
                              "--executor dask)")
     parser.add_argument("--task-timeout", type=_seconds, default=None, metavar="SECONDS",
                         help="stop a task's command after this many seconds (default: none)")
-    parser.add_argument("--stall-timeout", type=_seconds, default=600.0, metavar="SECONDS",
+    parser.add_argument("--stall-timeout", type=_seconds, default=None, metavar="SECONDS",
                         help="stop a task's command after this many seconds without output "
                              "or CPU use; 0 turns it off (default: 600)")
     parser.add_argument("--force", "-f", action="store_true",
@@ -106,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         force=namespace.force,
         strict=namespace.strict,
         conf=namespace.conf,
-        task_timeout=namespace.task_timeout or None,
-        stall_timeout=namespace.stall_timeout or None,
+        task_timeout=namespace.task_timeout,
+        stall_timeout=namespace.stall_timeout,
     ))
     try:
         return _call(function, namespace)

@@ -6,8 +6,6 @@ import os
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from giza.watchdog import Limits
-
 LEVELS = ("debug", "info", "warning", "error", "critical")
 EXECUTORS = ("serial", "process", "dask")
 
@@ -21,13 +19,9 @@ class Options:
     force: bool = False
     strict: bool = False
     conf: str | None = None
-    task_timeout: float | None = None  # seconds a task may run; None = no limit
-    stall_timeout: float | None = 600.0  # seconds a task may go without progress; None = off
-
-    @property
-    def limits(self) -> Limits:
-        """The watchdog's limits for every task of this invocation."""
-        return Limits(self.task_timeout, self.stall_timeout)
+    # The watchdog's limits in seconds, as given (None: not given; 0: no limit).
+    task_timeout: float | None = None
+    stall_timeout: float | None = None
 
     @property
     def cores(self) -> int:

@@ -71,3 +71,40 @@ def test_bad_timeouts_are_usage_errors(giza, value: str):
         assert result.code == 2
         assert (f"giza: error: argument {option}: must be a number of seconds >= 0, "
                 f"not '{value}'") in result.err
+
+
+def test_build_conf_timeouts_set_the_limits(copy_project, giza):
+    root = _stuck_project(copy_project)
+    conf = root / "config/build_conf.yaml"
+    conf.write_text(conf.read_text() + "timeouts:\n  sphinx: 3600\n  stall: 2\n")
+    result = giza("--executor", "serial", "--jobs", "1", "sphinx", "-b", "html")
+    assert result.code == 1
+    assert ("sphinx:html: no progress for 2 s (last: reading sources... [100%] stuck) — "
+            "it might be stuck; stopping it") in result.out.splitlines()
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("timeouts:\n  sphinx: -1\n",
+     "config/build_conf.yaml:{line}: 'timeouts.sphinx' must be 0 or more (seconds)"),
+    ("timeouts:\n  stall: soon\n",
+     "config/build_conf.yaml:{line}: 'timeouts.stall' must be an integer, not a string"),
+])
+def test_bad_build_conf_timeouts(copy_project, giza, text: str, error: str):
+    root = copy_project("basic")
+    conf = root / "config/build_conf.yaml"
+    before = conf.read_text()
+    conf.write_text(before + text)
+    result = giza("sphinx", "-b", "html", "--dry-run")
+    assert result.code == 2
+    line = len(before.splitlines()) + 2
+    assert result.err == f"giza: error: {error.format(line=line)}\n"
+
+
+def test_unknown_timeouts_key_is_a_warning(copy_project, giza):
+    root = copy_project("basic")
+    conf = root / "config/build_conf.yaml"
+    conf.write_text(conf.read_text() + "timeouts:\n  pdf: 10\n")
+    result = giza("sphinx", "-b", "html", "--dry-run")
+    assert result.code == 0
+    assert "unknown key 'timeouts.pdf'; valid keys: deploy, latex, post, prepare, sphinx, " \
+           "stage, stall" in result.err

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from giza.graph.task import Task
@@ -37,9 +37,9 @@ class Graph:
     def __getitem__(self, name: str) -> Task:
         return self._tasks[name]
 
-    def limited(self, limits: Limits) -> Graph:
-        """The same graph with the watchdog's ``limits`` on every task."""
-        return Graph(replace(task, limits=limits) for task in self._tasks.values())
+    def limited(self, limits: Callable[[Task], Limits]) -> Graph:
+        """The same graph with the watchdog's limits, ``limits(task)``, on each task."""
+        return Graph(replace(task, limits=limits(task)) for task in self._tasks.values())
 
     @property
     def tasks(self) -> list[Task]:
