@@ -27,6 +27,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, not '{text}'")
+    return value
+
+
 # Short spellings that commands use for their own options: after the command they mean
 # the command's option (`giza sphinx -f` is --fail-on-warning), so there only the long
 # spelling of that global option is accepted.
@@ -49,6 +59,11 @@ def add_global_options(parser: argparse.ArgumentParser, after_command: bool = Fa
         help="how tasks run (default: process)")
     add("--scheduler", default=None, metavar="ADDR",
         help="dask scheduler address, e.g. tcp://host:8786 (implies --executor dask)")
+    add("--task-timeout", type=_seconds, default=None, metavar="SECONDS",
+        help="stop a task's command after this many seconds (default: none)")
+    add("--stall-timeout", type=_seconds, default=None, metavar="SECONDS",
+        help="stop a task's command after this many seconds without output or CPU use; "
+             "0 turns it off (default: 600)")
     add("--force", "-f", action="store_true",
         help="rebuild everything, ignoring what is up to date")
     add("--strict", action="store_true",
@@ -119,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         conf=namespace.conf,
         no_wait=namespace.no_wait,
         command=" ".join(["giza", *args]),
+        task_timeout=namespace.task_timeout,
+        stall_timeout=namespace.stall_timeout,
     ))
     try:
         return _call(function, namespace)

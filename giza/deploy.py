@@ -672,6 +672,7 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
     """Deploy the named push targets through the task graph; 0 when every rsync
     succeeded, else 1."""
     from giza.graph import Graph, make_executor, run_graph
+    from giza.limits import limits_for
     from giza.options import current
 
     out = out if out is not None else sys.stdout
@@ -697,5 +698,6 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
     executor = make_executor("serial" if options.executor == "serial" else "process",
                              max(1, min(len(tasks), options.cores)))
     with executor:
-        outcomes = run_graph(Graph(tasks), executor)
+        outcomes = run_graph(
+            Graph(tasks).limited(limits_for(options, config.raw.get("timeouts"))), executor)
     return report(outcomes, out)

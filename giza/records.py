@@ -395,7 +395,8 @@ def mark_pending(config: Config, names: Iterable[str]) -> None:
 
 
 def write_record(config: Config, tasks: Mapping[str, dict[str, Any]],
-                 settled: Iterable[str] | None = None) -> Path:
+                 settled: Iterable[str] | None = None,
+                 extra: Mapping[str, Any] | None = None) -> Path:
     """Rotate the old records and write the new one atomically, then clear pending.
 
     ``settled``: the tasks this run decided (default: all of ``tasks``); the others, kept
@@ -409,7 +410,8 @@ def write_record(config: Config, tasks: Mapping[str, dict[str, Any]],
     path = record_path(config)
     # Rotate only once the new record is written: a full disk must not lose the last one.
     write_atomic(path, {"format": RECORD_FORMAT, "giza": __version__, "time": time.time(),
-                        "branch": config.branch, "tasks": dict(tasks)}, before_swap=rotate)
+                        "branch": config.branch, "tasks": dict(tasks), **(extra or {})},
+                       before_swap=rotate)
     left = _pending(config) - set(tasks if settled is None else settled)
     if left:
         write_atomic(pending_path(config), {"tasks": sorted(left), "since": time.time()})

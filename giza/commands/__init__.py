@@ -13,11 +13,12 @@ from giza.commands.make import make
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
 from giza.commands.records import records
+from giza.commands.report import report
 from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
-            translate, records]
+            translate, records, report]
 
 
 def load_config(checked: bool = False):

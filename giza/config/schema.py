@@ -191,6 +191,14 @@ def _relative_path(value: str) -> str | None:
     return None if value else "must not be empty"
 
 
+def _seconds(value: int | None) -> str | None:
+    return None if value is None or value >= 0 else "must be 0 or more (seconds)"
+
+
+def _timeout(what: str) -> Field:
+    return Field("int", doc=f"Seconds {what} may run (0: no limit).", check=_seconds)
+
+
 BUILD_CONF: dict[str, Field] = {
     "project": section(
         "What is being documented.",
@@ -258,5 +266,17 @@ BUILD_CONF: dict[str, Field] = {
         branch=Field("str", doc="Branch to clone and follow (default: the remote's)."),
         commit=Field("str", doc="Pin the checkout to this commit."),
         generate=Field("list", doc="Legacy; ignored with a note."),
+    ),
+    "timeouts": section(
+        "The watchdog's limits per kind of task, in seconds; --task-timeout and "
+        "--stall-timeout on the command line win.",
+        prepare=_timeout("mirroring and generating one proxy tree"),
+        sphinx=_timeout("one sphinx-build (except latex)"),
+        latex=_timeout("a latex variant's sphinx-build, and its PDF runs"),
+        post=_timeout("one finalizer (except latex's)"),
+        stage=_timeout("staging one site"),
+        deploy=_timeout("one push target's rsync commands to one host"),
+        stall=Field("int", doc="Seconds a task's command may go without progress "
+                    "(default 600; 0: no limit).", check=_seconds),
     ),
 }
