@@ -70,7 +70,7 @@ def test_every_config_problem_in_one_run(project, giza):
         "contain '-' (make targets split on it)\n"
         "giza: error: config/build_conf.yaml:6: 'version' must be a mapping, not an integer\n"
         "giza: warning: config/build_conf.yaml:7: unknown key 'bogus'; valid keys: assets, git, "
-        "paths, project, system, version\n"
+        "paths, project, system, timeouts, version\n"
         "giza: error: config/sphinx.yaml:1: 'html' must be a mapping, not a list\n"
         "giza: 5 problems (4 errors, 1 warning) in 2 files\n")
 

@@ -97,7 +97,8 @@ def test_bad_build_conf_timeouts(copy_project, giza, text: str, error: str):
     result = giza("sphinx", "-b", "html", "--dry-run")
     assert result.code == 2
     line = len(before.splitlines()) + 2
-    assert result.err == f"giza: error: {error.format(line=line)}\n"
+    assert result.err == (f"giza: error: {error.format(line=line)}\n"
+                          "giza: 1 problem (1 error, 0 warnings) in 1 file\n")
 
 
 def test_unknown_timeouts_key_is_a_warning(copy_project, giza):
