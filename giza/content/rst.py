@@ -39,11 +39,6 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def _pad(line: str, spaces: int) -> str:
-    # blank (and whitespace-only) lines get no indentation added
-    return " " * spaces + line if line.strip() else line
-
-
 class Cloth(RstCloth):
     """An :class:`RstCloth` writing into a fresh :class:`io.StringIO`, with the fixes giza
     needs in rstcloth 0.6:
@@ -52,7 +47,8 @@ class Cloth(RstCloth):
       with :func:`textwrap.fill` at 72 columns. That joins the author's lines, breaks
       nested lists, code and directives inside directive content, and wraps long
       directive arguments and option values. Here each line is kept as written and only
-      indented (``line_width`` is unbounded so no argument or value is moved either).
+      indented; blank and whitespace-only lines get no indentation (``line_width`` is
+      unbounded so no argument or value is moved to its own line either).
     - ``heading``: rstcloth underlines with ``len(text)``; an East Asian wide character
       takes two columns, and docutils warns "Title underline too short" otherwise.
     - ``li`` and ``field`` with no text: rstcloth writes the space after the marker
@@ -61,13 +57,18 @@ class Cloth(RstCloth):
       blank line; a giza block ends at its last line.
     """
 
+    _stream: io.StringIO
+
     def __init__(self) -> None:
         super().__init__(io.StringIO(), line_width=sys.maxsize)
 
     def fill(self, text: str, initial_indent: int = 0, subsequent_indent: int = 0) -> str:
-        lines = text.splitlines(keepends=True)
-        return "".join(_pad(line, subsequent_indent if number else initial_indent)
-                       for number, line in enumerate(lines))
+        first, *rest = text.splitlines(keepends=True) or [""]
+        head = " " * initial_indent + first if first.strip() else first
+        if not rest:
+            return head
+        pad = " " * subsequent_indent  # inlined: this runs for every line giza writes
+        return head + "".join([pad + line if line.strip() else line for line in rest])
 
     def heading(self, text: str, char: str, overline: bool = False, indent: int = 0) -> None:
         underline = char * max(text_width(text), 1)
@@ -89,7 +90,7 @@ class Cloth(RstCloth):
     @property
     def text(self) -> str:
         """What was written, without rstcloth's closing blank line."""
-        data = self.data
+        data = self._stream.getvalue()  # ``data`` would seek and read the same text
         return data[:-1] if data.endswith("\n\n") else data
 
 
