@@ -67,17 +67,13 @@ def link(data: Mapping[str, Any]) -> str:
         return " ".join(str(name or target).split())
     if name and "`" in name:
         return " ".join(name.split())  # already a role such as :dbcommand:`find`
-    return f":doc:`{' '.join(name.split())} <{target}>`" if name else f":doc:`{target}`"
+    return rst.role("doc", f"{' '.join(name.split())} <{target}>" if name else target)
 
 
 def dfn_list(items: list[Any]) -> str:
-    entries = []
-    for item in items:
-        depth = 3 * (max(int(item.data.get("level", 1)), 1) - 1)
-        description = rst.block(item.data.get("description", ""))
-        entry = link(item.data) + "\n" + (rst.indent(description, 3) if description else "")
-        entries.append(rst.indent(entry, depth))
-    return rst.join_blocks([rst.directive("rst-class", "toc"), *entries])
+    entries = [(link(item.data), item.data.get("description", ""),
+                3 * (max(int(item.data.get("level", 1)), 1) - 1)) for item in items]
+    return rst.join_blocks([rst.directive("rst-class", "toc"), rst.definition_list(entries)])
 
 
 def table(items: list[Any]) -> str:
