@@ -8,6 +8,7 @@ from giza.commands.clean import clean
 from giza.commands.config import config
 from giza.commands.generate import generate
 from giza.commands.includes import includes
+from giza.commands.linkcheck import linkcheck
 from giza.commands.make import make
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
@@ -16,7 +17,7 @@ from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, push, deploy, make, config, quickstart, clean, includes,
-            translate, records]
+            translate, records, linkcheck]
 
 
 def load_config():
