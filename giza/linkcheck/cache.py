@@ -61,12 +61,14 @@ def fresh(cached: Mapping[str, Result], urls: Iterable[str], now: float) -> dict
 
 
 def save(path: Path, cached: Mapping[str, Result], checked: Mapping[str, Result],
-         ttl: Ttl, rng: random.Random | None = None) -> None:
-    """Store ``checked`` (new results, given an expiry) over ``cached``."""
+         ttl: Ttl, rng: random.Random | None = None) -> dict[str, Result]:
+    """Store ``checked`` (new results, given an expiry) over ``cached``; return them with
+    their expiry."""
     rng = rng or random.Random()
-    merged = dict(cached)
-    for url, result in checked.items():
-        merged[url] = replace(result, expires=ttl.expiry(result, rng))
+    stored = {url: replace(result, expires=ttl.expiry(result, rng))
+              for url, result in checked.items()}
+    merged = {**cached, **stored}
     data = {"version": VERSION,
             "results": {url: merged[url].data() for url in sorted(merged)}}
     atomic_write(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+    return stored

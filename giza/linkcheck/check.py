@@ -166,7 +166,8 @@ def classify(url: str, found: Outcomes, now: float) -> Result:
     base = Result(url, "ok", checked_at=now)
     if host is not None and host.down is not None and (answer is None or page in host.failed):
         return replace(base, status="host-down", code=answer.code if answer else 0,
-                       message=host.down)
+                       message=f"host given up after {len(host.failed)} URLs failed, last: "
+                               f"{host.down}")
     if answer is None:  # cannot happen: every job ends with an answer or a host given up on
         return replace(base, status="broken", message="not checked")
     tries = found.attempts.get(page, 1)

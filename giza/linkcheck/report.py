@@ -82,8 +82,7 @@ def print_report(report: LinkReport, out: TextIO) -> None:
             for line in where(entry.places, report.variants):
                 out.write(f"      {line}\n")
         for host, down in _hosts([e for e in entries if e.result.status == "host-down"]).items():
-            out.write(f"  host {host}: no usable answer ({down[0].result.message}); "
-                      f"{len(down)} URLs reported once here, the rest not requested\n")
+            out.write(f"  {host}: {down[0].result.message} ({len(down)} URLs)\n")
             places = [line for e in down for line in where(e.places, report.variants)]
             for line in places[:HOST_PLACES_SHOWN]:
                 out.write(f"      {line}\n")

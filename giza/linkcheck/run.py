@@ -120,7 +120,7 @@ def check_links(config: Config, request: LinkcheckRequest, files: Sequence[str])
     checked, requests = check_urls(pending, settings, politeness,
                                    request.workers or settings.workers)
     if checked:
-        save(path, cached, checked, Ttl())
+        checked = save(path, cached, checked, Ttl())
     results.update(checked)
     entries = tuple(Entry(allowed(results[u], settings), collected.places[u]) for u in urls)
     # Variants in run order (the collected files' order), also those without links.

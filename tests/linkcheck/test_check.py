@@ -95,7 +95,8 @@ def test_a_host_that_keeps_failing_is_given_up_once():
         urls = [f"{failing.base}/page/{i}" for i in range(6)]
         results, _ = check(urls, politeness=Politeness(per_host=1, backoff=0.05))
         assert {r.status for r in results.values()} == {"host-down"}
-        assert {r.message for r in results.values()} == {"500 Internal Server Error"}
+        assert {r.message for r in results.values()} == {
+            "host given up after 3 URLs failed, last: 500 Internal Server Error"}
         assert failing.count() == 3  # the other three were never requested
 
 
