@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from giza.linkcheck.result import Result
 
 VERSION = 1
 HOUR = 3600.0
+KEEP_EXPIRED = 7 * 24 * HOUR  # entries expired longer ago are dropped on save
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ def save(path: Path, cached: Mapping[str, Result], checked: Mapping[str, Result]
     rng = rng or random.Random()
     stored = {url: replace(result, expires=ttl.expiry(result, rng))
               for url, result in checked.items()}
-    merged = {**cached, **stored}
+    # Links removed from the docs long ago would otherwise stay in the file for ever.
+    horizon = time.time() - KEEP_EXPIRED
+    merged = {url: r for url, r in cached.items() if r.expires >= horizon} | stored
     data = {"version": VERSION,
             "results": {url: merged[url].data() for url in sorted(merged)}}
     atomic_write(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))

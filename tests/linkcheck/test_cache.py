@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 from giza.linkcheck.cache import HOUR, Ttl, fresh, load, save
 from giza.linkcheck.result import Result
@@ -42,3 +43,10 @@ def test_unreadable_cache_is_a_note_not_an_error(tmp_path):
     assert problem.startswith(f"{path}: unreadable link cache ignored (")
     path.write_text('{"version": 99}')
     assert load(path) == ({}, f"{path}: link cache of another version ignored")
+
+
+def test_entries_expired_a_week_ago_are_dropped(tmp_path):
+    path = tmp_path / "linkcheck.json"
+    old = {"gone": Result("gone", "ok", checked_at=0.0, expires=1.0)}
+    save(path, old, {"new": Result("new", "ok", checked_at=time.time())}, Ttl())
+    assert set(load(path)[0]) == {"new"}
