@@ -91,7 +91,7 @@ class Scheduler:
                                                            self.politeness.backoff, cap)
             if wait <= cap and job.attempt + 1 < self.politeness.busy_attempts:
                 state.next_at = max(state.next_at, now + wait)
-                return self._again(job)
+                return self._again(job, answer, state)
             if wait > cap:
                 answer = replace(answer, reason=f"{answer.reason}; Retry-After asks for "
                                                 f"{wait:.0f} s, more than the {cap:g} s cap")
@@ -101,10 +101,12 @@ class Scheduler:
             return self._final(job, answer, state)
         state.failed_once(now, backoff(state.failures + 1, self.politeness.backoff, cap))
         if answer.kind != "response" and job.attempt + 1 < self.settings.retries:
-            return self._again(job)
+            return self._again(job, answer, state)
         self._final(job, answer, state)
 
-    def _again(self, job: Job) -> None:
+    def _again(self, job: Job, answer: Answer, state: HostState) -> None:
+        if state.down is not None:  # given up while this request was in flight
+            return self._final(job, answer, state)
         self.queues[job.host].appendleft(replace(job, attempt=job.attempt + 1))
 
     def _final(self, job: Job, answer: Answer, state: HostState) -> None:
@@ -135,7 +137,11 @@ def run_pool(jobs: list[Job], settings: Settings, politeness: Politeness,
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             while (job := scheduler.take()) is not None:
-                scheduler.report(job, fetch(session, job.page, job.anchors, settings))
+                try:
+                    answer = fetch(session, job.page, job.anchors, settings)
+                except Exception as exc:  # a job must always be reported, or the pool waits
+                    answer = Answer("error", reason=f"{type(exc).__name__}: {exc}", requests=1)
+                scheduler.report(job, answer)
 
     threads = [threading.Thread(target=work, name=f"giza-linkcheck-{i}", daemon=True)
                for i in range(max(1, min(workers, len(jobs))))]

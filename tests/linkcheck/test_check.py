@@ -105,3 +105,10 @@ def test_connection_refused_is_broken():
         url = f"{gone.base}/ok"
     results, _ = check([url])
     assert (results[url].status, results[url].message) == ("broken", "connection refused")
+
+
+def test_a_url_requests_cannot_use_is_broken_not_a_crash():
+    url = "http://exa mple.invalid:99999/"
+    results, _ = check([url])
+    assert results[url].status == "broken"
+    assert results[url].message

@@ -145,11 +145,14 @@ def test_exit_codes_redirects_warn_and_strict_fails(project, giza, server):
     files["source/index.txt"] = f"Links\n=====\n\n`a <{base}/ok>`__ `b <{base}/moved>`__\n"
     files.pop("source/more.txt")
     project(files)
-    result = giza("--executor", "serial", "linkcheck", "-e", "alpha")
+    # The default executor: collecting and checking run in worker processes.
+    result = giza("--jobs", "2", "linkcheck", "-e", "alpha", "beta")
     assert result.code == 0, result.out + result.err
+    assert "linkcheck: 2 unique URLs in 2 variants; 3 requests" in result.out
     assert "redirected (1):" in result.out and "ok: 1; ignored: 0" in result.out
     strict = giza("--executor", "serial", "--strict", "linkcheck", "-e", "alpha")
     assert strict.code == 1
+    assert server.count() == 3  # /ok, /moved and its target, once for both runs
 
 
 def test_allowed_redirects_are_ok(project, giza, server):
@@ -209,3 +212,15 @@ def test_collect_failure_is_reported(project, giza, server):
            "status 2" in result.out
     assert "conf.py is broken" in result.out
     assert Path("build/.giza/linkcheck.json").exists() is False
+
+
+def test_settings_that_differ_between_variants_are_noted(project, giza, server):
+    base = server.base
+    files = project_files(base, CONF + "if tags.has('beta'):\n    linkcheck_timeout = 2\n")
+    files["source/index.txt"] = f"Links\n=====\n\n`a <{base}/ok>`__\n"
+    files.pop("source/more.txt")
+    project(files)
+    result = giza("--executor", "serial", "linkcheck", "-e", "alpha", "beta")
+    assert result.code == 0, result.out + result.err
+    assert ("giza: note: conf.py: the linkcheck settings of beta differ from those of alpha; "
+            "every URL is checked with those of alpha\n") in result.out
