@@ -94,9 +94,13 @@ def print_report(report: LinkReport, out: TextIO) -> None:
     for note in report.notes:
         out.write(f"giza: note: {note}\n")
     counts = ", ".join(f"{report.count(*statuses)} {title}" for title, statuses in GROUPS)
-    out.write(f"linkcheck: {len(report.entries)} unique URLs in {len(report.variants)} "
-              f"variant{'s' if len(report.variants) != 1 else ''}; {report.requests} "
-              f"requests, {cached} from the cache; {counts}\n")
+    out.write(f"linkcheck: {_count(len(report.entries), 'unique URL')} in "
+              f"{_count(len(report.variants), 'variant')}; {_count(report.requests, 'request')}"
+              f", {cached} from the cache; {counts}\n")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def report_data(report: LinkReport, strict: bool) -> dict[str, Any]:
