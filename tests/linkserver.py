@@ -27,6 +27,7 @@ class LinkServer:
         self.hang, self.slow, self.all_fail = hang, slow, all_fail
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str, float]] = []  # method, path, monotonic time
+        self.headers: dict[str, dict[str, str]] = {}  # path -> the last request's headers
         self.active = 0
         self.max_active = 0
         self.released = threading.Event()
@@ -96,6 +97,7 @@ class LinkServer:
                 path = self.path.split("?", 1)[0]
                 with server.lock:
                     server.requests.append((method, path, time.monotonic()))
+                    server.headers[path] = dict(self.headers.items())
                     server.active += 1
                     server.max_active = max(server.max_active, server.active)
                 try:

@@ -112,3 +112,20 @@ def test_a_url_requests_cannot_use_is_broken_not_a_crash():
     results, _ = check([url])
     assert results[url].status == "broken"
     assert results[url].message
+
+
+def test_request_headers_and_user_agent_are_sent(server):
+    settings = Settings(timeout=1.0, user_agent="giza-test/1",
+                        request_headers=((server.base, (("Authorization", "Bearer t"),)),))
+    check([f"{server.base}/ok"], settings)
+    sent = server.headers["/ok"]
+    assert sent["User-Agent"] == "giza-test/1"
+    assert sent["Authorization"] == "Bearer t"
+    assert sent["Accept"] == "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+
+
+def test_anchors_are_not_checked_when_linkcheck_anchors_is_off(server):
+    url = f"{server.base}/anchors#absent"
+    results, _ = check([url], Settings(timeout=1.0, anchors=False))
+    assert results[url].status == "ok"
+    assert server.count("/anchors", "HEAD") == 1 and server.count("/anchors", "GET") == 0
