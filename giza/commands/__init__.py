@@ -9,6 +9,7 @@ from giza.commands.clean import clean
 from giza.commands.config import config
 from giza.commands.generate import generate
 from giza.commands.includes import includes
+from giza.commands.linkcheck import linkcheck
 from giza.commands.make import make
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
@@ -18,7 +19,7 @@ from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
-            translate, records, report]
+            translate, records, report, linkcheck]
 
 
 def load_config(checked: bool = False):

@@ -118,3 +118,15 @@ def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
         return None
     return ({name: tuple(origin) for name, (_, *origin) in outputs.items()},
             data.get("edits", []))
+
+
+def recorded_origins(proxy_dir: Path) -> dict[Path, tuple[Path, int]]:
+    """Generated file -> (YAML file, line of its unit), as the last generation recorded
+    them (for pointing messages about generated rST at the YAML, after the fact)."""
+    try:
+        data = json.loads(record_path(proxy_dir).read_text(encoding="utf-8"))
+        outputs = data["outputs"]
+        return {Path(name): (Path(origin), int(line))
+                for name, (_, origin, line) in outputs.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
