@@ -285,10 +285,9 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     if config.assets and not (request.dry_run or request.explain):
         # Before deciding: conf.py loads themes and extensions from these checkouts,
         # and their commits are part of every fingerprint.
-        from giza.site.asset_use import readers
-        from giza.site.assets import sync_assets
+        from giza.site.asset_use import sync_project_assets
 
-        for note in sync_assets(config.assets, force=options.force, reads=readers(config)):
+        for note in sync_project_assets(config, force=options.force):
             if note.startswith("warning: "):
                 out.write(f"giza: {note}\n")
             elif not quiet:

@@ -187,11 +187,11 @@ def require_clean(config: Config, editions: Sequence[str | None] | None = None,
 def run_check_command(config: Config, editions: Sequence[str]) -> int:
     """`giza check`: assets first (migrations read them), then every check."""
     from giza.options import current
-    from giza.site.assets import sync_assets
+    from giza.site.asset_use import sync_project_assets
     from giza.variants import resolve
 
     chosen = list(dict.fromkeys(v.edition for v in resolve(config, ["html"], editions, ())))
-    for note in sync_assets(config.assets) if config.assets else ():
+    for note in sync_project_assets(config) if config.assets else ():
         if note.startswith("warning: "):
             print(f"giza: {note}", file=sys.stderr)
     strict = current().strict

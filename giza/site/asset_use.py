@@ -87,3 +87,11 @@ def readers(config: Config) -> Callable[[Asset], str | None]:
         return None
 
     return why
+
+
+def sync_project_assets(config: Config, force: bool = False) -> list[str]:
+    """Clone or update the project's assets (see giza.site.assets); a failed clone of one
+    that nothing in the build reads is a warning. The lines worth telling the user."""
+    from giza.site.assets import sync_assets  # only builds that have assets pay for it
+
+    return sync_assets(config.assets, force=force, reads=readers(config))
