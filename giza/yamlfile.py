@@ -46,18 +46,23 @@ class _Loader(yaml.SafeLoader):
     """PyYAML's generic construction: the reference the fast path is tested against."""
 
 
+def _hashable(key: Any, node: yaml.Node, key_node: yaml.Node) -> Any:
+    """``key``, or PyYAML's own error for a mapping key that cannot be one ([a, b]: x)."""
+    try:
+        hash(key)
+    except TypeError as exc:
+        raise yaml.constructor.ConstructorError(
+            "while constructing a mapping", node.start_mark,
+            "found an unhashable key", key_node.start_mark) from exc
+    return key
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
     result = Node()
     result.line = node.start_mark.line + 1
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError as exc:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark,
-                "found an unhashable key", key_node.start_mark) from exc
+        key = _hashable(loader.construct_object(key_node, deep=True), node, key_node)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -145,13 +150,7 @@ def _build_mapping(loader: Any, node: yaml.MappingNode) -> Node:
     mapping.line = node.start_mark.line + 1
     lines = mapping.key_lines
     for key_node, value_node in node.value:
-        key = _build(loader, key_node)
-        try:
-            hash(key)
-        except TypeError as exc:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark,
-                "found an unhashable key", key_node.start_mark) from exc
+        key = _hashable(_build(loader, key_node), node, key_node)
         line = key_node.start_mark.line + 1
         if not merged and key in lines:
             # YAML keeps the last value silently; authors lose the first one.
