@@ -46,6 +46,17 @@ class _Loader(yaml.SafeLoader):
     """PyYAML's generic construction: the reference the fast path is tested against."""
 
 
+def _scalar(loader: Any, node: yaml.Node) -> Any:
+    """A tagged or typed scalar; a value its tag cannot take (``!!int project``) is a YAML
+    error at its line, not a traceback."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]} "
+            f"({exc})", node.start_mark) from exc
+
+
 def _hashable(key: Any, node: yaml.Node, key_node: yaml.Node) -> Any:
     """``key``, or PyYAML's own error for a mapping key that cannot be one ([a, b]: x)."""
     try:
@@ -124,7 +135,7 @@ _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 def _build(loader: Any, node: yaml.Node) -> Any:
     kind = type(node)
     if kind is _SCALAR:
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+        return node.value if node.tag == _STR else _scalar(loader, node)
     if kind is not _MAPPING and kind is not _SEQUENCE:
         return loader.construct_object(node, deep=True)
     # An alias is the same node again: build it once (as PyYAML's constructor does), or

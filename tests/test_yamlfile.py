@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from giza.errors import ConfigError, ContentError
+from giza.errors import ConfigError, ContentError, shown
 from giza.yamlfile import _Loader, iter_documents, load_documents, load_one
 
 TEXT = ("base: &base\n  a: 1\n  b: [true, null, 2.5, 2024-01-02, '07', 0x1F]\n"
@@ -148,3 +148,13 @@ def test_giza_generate_refuses_the_bomb(copy_project, giza):
                           "values\n"
                           "giza: 1 problem (1 error, 0 warnings) in 1 file\n"
                           "giza: error: the checks above failed; nothing was built\n")
+
+
+def test_a_value_its_tag_cannot_take_is_a_yaml_error(tmp_path):
+    """Found by the fuzz test: `!!int project:` made PyYAML's constructor raise ValueError."""
+    path = tmp_path / "build_conf.yaml"
+    path.write_text("!!int project: {name: x}\n")
+    with pytest.raises(ConfigError) as exc:
+        load_documents(path)
+    assert str(exc.value) == (f"{shown(path)}:1: YAML syntax error: 'project' cannot be read "
+                              "as int (invalid literal for int() with base 10: 'project')")
