@@ -12,11 +12,12 @@ from giza.commands.make import make
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
 from giza.commands.records import records
+from giza.commands.serve import serve
 from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, push, deploy, make, config, quickstart, clean, includes,
-            translate, records]
+            translate, records, serve]
 
 
 def load_config():
