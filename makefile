@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 GIZA   := $(VENV)/bin/giza
 
-.PHONY: docs test lint venv system-deps bench
+.PHONY: docs test lint venv system-deps bench serve
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,12 +18,14 @@ venv: $(VENV)/.installed
 
 # rsync is what deploy runs (and its tests use); latexmk and a small TeX set turn the
 # latex builder's output into PDFs. Install what is missing when we can.
+# chromium runs the browser tests (giza serve reloading a page).
 TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra \
                 texlive-fonts-recommended tex-gyre
 system-deps:
 	@missing=""; \
 	command -v rsync >/dev/null 2>&1 || missing="$$missing rsync"; \
 	command -v latexmk >/dev/null 2>&1 || missing="$$missing $(TEX_PACKAGES)"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing:$$missing"; \
@@ -45,6 +47,10 @@ bench: venv
 	$(PY) bench/generate.py
 	$(PY) bench/parallel.py
 	$(PY) bench/incremental.py
+
+# Build giza's docs, serve them on http://127.0.0.1:8000/ and rebuild on every save.
+serve: venv
+	$(GIZA) serve
 
 # Any other target is a giza make target (html, dirhtml, publish, push, ...),
 # exactly as in projects made by `giza quickstart`.

@@ -51,7 +51,7 @@ class Rebuilder:
         self.includes = IncludesCache(config.paths.source)
         self.workers: dict[str, WarmWorker] = {}
         self.origins: dict[str, dict[str, Any]] = {}  # tree -> generated file -> (yaml, line)
-        self.builds = 0  # rebuilds run, for tests that check nothing loops
+        self.failing: set[str] = set()  # variants whose last rebuild failed
 
     def start_workers(self) -> None:
         if not self.warm:
@@ -71,6 +71,8 @@ class Rebuilder:
             worker.stop()
 
     def handle(self, paths: set[Path]) -> list[Rebuilt]:
+        # NOTE(issue 15): once giza/lock.py lands, take the build lock around this method
+        # only (never while idle), so a `giza sphinx` in another terminal runs between edits.
         start = time.perf_counter()
         change = describe(self.config, paths,
                           [self.config.branch_dir / t for t in trees(self.config,
@@ -89,11 +91,15 @@ class Rebuilder:
         for name, problem in failed.items():
             results += [self._failed(v, change, [problem], start)
                         for v in self.variants if tree_of[v] == name]
-        chosen = [v for v in self.variants if tree_of[v] in touched]
+        # A variant whose last rebuild failed rebuilds too: its overlay must go away even
+        # when the fix restores exactly the output it had before.
+        chosen = [v for v in self.variants if tree_of[v] not in failed
+                  and (tree_of[v] in touched or v.name in self.failing)]
         results += self._build_all(chosen, change, tree_of, start)
+        self.failing = {r.variant for r in results if not r.ok or r.errors} | (
+            self.failing - {r.variant for r in results})
         for result in results:
             self._report(result)
-        self.builds += 1 if results else 0
         return results
 
     def _prepare(self, change: Change, found: dict[str, Tree]
@@ -193,6 +199,7 @@ class Rebuilder:
     def _fail_all(self, change: Change, problems: Sequence[Problem],
                   start: float) -> list[Rebuilt]:
         results = [self._failed(v, change, problems, start) for v in self.variants]
+        self.failing = {v.name for v in self.variants}
         for result in results:
             self._report(result)
         return results
