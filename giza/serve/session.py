@@ -65,7 +65,9 @@ class Session:
                                    v.language or "en" for v in self.variants)))
         return build(self.config, request, self.out)
 
-    def start(self) -> None:
+    def bind(self) -> None:
+        """Listen (before the first build, so a busy port fails fast) and watch (so an
+        edit made during the first build is rebuilt after it)."""
         from giza.serve.http import start_server
         from giza.serve.watch import Watcher
 
@@ -74,12 +76,14 @@ class Session:
             self.server, _ = start_server(self.request.host, self.request.port, roots, self.hub)
         except OSError as exc:
             raise UsageError(f"cannot listen on {self.request.host}:{self.request.port}: "
-                             f"{exc.strerror or exc}; choose another with --port") from None
-        port = self.server.server_address[1]
-        self.url = url_of(self.request.host, port)
-        self.rebuilder.start_workers()
+                             f"{exc.strerror or exc}; choose another port with --port"
+                             ) from None
+        self.url = url_of(self.request.host, self.server.server_address[1])
         self.watcher = Watcher(self.config, self.changes.put)
         self.watcher.start()
+
+    def start(self) -> None:
+        self.rebuilder.start_workers()
         names = ", ".join(f"{self.url}{v.name}/" for v in self.variants)
         self.out.write(f"giza: serving {self.url}" +
                        (f" ({names})" if len(self.variants) > 1 else "") +
@@ -125,8 +129,7 @@ class Session:
 
 
 def serve(config: Config, request: ServeRequest, out: TextIO | None = None,
-          load_config: Callable[[], Config] | None = None,
-          ready: Callable[[Session], None] | None = None) -> int:
+          load_config: Callable[[], Config] | None = None) -> int:
     """Build, serve and rebuild until interrupted (KeyboardInterrupt propagates: 130)."""
     from giza.serve.watch import missing_extra
 
@@ -135,18 +138,17 @@ def serve(config: Config, request: ServeRequest, out: TextIO | None = None,
     if problem:
         raise UsageError(problem)
     session = Session(config, request, out, load_config)
-    code = session.first_build()
-    if code == 2:
-        out.write("giza: serve: the first build failed; fix the errors above and start "
-                  "again\n")
-        return 2
-    if code:
-        out.write("giza: serve: the first build failed; serving what there is, and "
-                  "rebuilding on changes\n")
     try:
+        session.bind()
+        code = session.first_build()
+        if code == 2:
+            out.write("giza: serve: the first build failed; fix the errors above and start "
+                      "again\n")
+            return 2
+        if code:
+            out.write("giza: serve: the first build failed; serving what there is, and "
+                      "rebuilding on changes\n")
         session.start()
-        if ready is not None:
-            ready(session)
         looper = threading.Thread(target=session.loop, daemon=True, name="giza-serve-rebuild")
         looper.start()
         while looper.is_alive():
