@@ -147,14 +147,19 @@ class Giza:
         return self.root / "source" / rel
 
     def measure(self, path: str, text: str, start: float) -> float:
+        """Until the event that reloads a browser showing ``path`` (the edited page's
+        early event, or the end of the rebuild for the others), and the page fetched."""
+        seconds = 0.0
         while True:
             event = self.events.get(timeout=TIMEOUT)
-            if event.get("built"):
+            if not seconds and event.get("built") and text in fetch(self.url + path):
+                seconds = time.perf_counter() - start
+            if event.get("stage") == "done":
                 break
-        if text not in fetch(self.url + path):
-            raise SystemExit(f"giza serve: {text!r} not in {path} after the reload event\n"
+        if not seconds:
+            raise SystemExit(f"giza serve: {text!r} not in {path} after the rebuild\n"
                              + "\n".join(self.out.lines[-20:]))
-        return time.perf_counter() - start
+        return seconds
 
     def stop(self) -> None:
         self.proc.send_signal(2)

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from giza.serve.events import CLOSED, Hub
-from giza.serve.inject import inject
+from giza.serve.inject import inject, page_names
 
 KEEPALIVE_SECONDS = 10.0
 
@@ -105,7 +105,8 @@ class ServeHandler(BaseHTTPRequestHandler):
             return
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
-            data = inject(data, variant, self.server.hub.generation(variant))
+            data = inject(data, variant, self.server.hub.generation(variant),
+                          page_names(target.relative_to(root).as_posix()))
             kind += "; charset=utf-8"
         self._send(200, kind, data, body)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 SCRIPT = """<script id="giza-serve">(function () {
-  var variant = %(variant)s, generation = %(generation)d;
+  var variant = %(variant)s, generation = %(generation)d, pages = %(pages)s;
   function overlay(errors) {
     var old = document.getElementById("giza-serve-overlay");
     if (old) { old.remove(); }
@@ -34,7 +34,12 @@ SCRIPT = """<script id="giza-serve">(function () {
   }
   function apply(state) {
     if (!state || state.variant !== variant) { return; }
-    if (state.built && state.generation > generation) { location.reload(); return; }
+    if (state.built && state.generation > generation) {
+      // "pages": only the edited pages are written yet; others wait for "done"
+      if (state.stage !== "pages" || state.pages.some(function (p) {
+        return pages.indexOf(p) >= 0; })) { location.reload(); }
+      return;
+    }
     overlay(state.errors);
   }
   var source = new EventSource("/__giza__/events");
@@ -47,13 +52,25 @@ SCRIPT = """<script id="giza-serve">(function () {
 """
 
 
-def script(variant: str, generation: int) -> str:
-    return SCRIPT % {"variant": json.dumps(variant), "generation": generation}
+def script(variant: str, generation: int, pages: list[str] | None = None) -> str:
+    return SCRIPT % {"variant": json.dumps(variant), "generation": generation,
+                     "pages": json.dumps(pages or [])}
 
 
-def inject(html: bytes, variant: str, generation: int) -> bytes:
+def page_names(rel: str) -> list[str]:
+    """The docnames an output file may be: a/b.html is a/b; a/index.html is a/index, or a
+    (dirhtml)."""
+    base = rel[:-len(".html")] if rel.endswith(".html") else rel
+    names = [base]
+    if base.endswith("/index"):
+        names.append(base[:-len("/index")])
+    return names
+
+
+def inject(html: bytes, variant: str, generation: int, pages: list[str] | None = None
+           ) -> bytes:
     """The page with the script before its last </body> (or at its end)."""
-    tag = script(variant, generation).encode("utf-8")
+    tag = script(variant, generation, pages).encode("utf-8")
     at = html.lower().rfind(b"</body>")
     if at < 0:
         return html + tag

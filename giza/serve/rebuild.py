@@ -19,7 +19,7 @@ from giza.build import Tree, trees
 from giza.config.model import Config
 from giza.errors import GizaError
 from giza.serve.model import Problem, Rebuilt
-from giza.serve.plan import Change, IncludesCache, describe, touched_by_source
+from giza.serve.plan import YAML, Change, IncludesCache, describe, touched_by_source
 from giza.serve.warm import WarmWorker, spec_from_argv
 from giza.variants import Variant
 
@@ -41,11 +41,13 @@ class Rebuilder:
 
     def __init__(self, config: Config, variants: Sequence[Variant], out: TextIO,
                  publish: Callable[[Rebuilt], None], warm: bool = True,
-                 load_config: Callable[[], Config] | None = None) -> None:
+                 load_config: Callable[[], Config] | None = None,
+                 early: Callable[[str, list[str]], None] | None = None) -> None:
         self.config = config
         self.variants = list(variants)
         self.out = out
         self.publish = publish
+        self.early = early  # (variant, docnames): the edited pages are written, more follow
         self.warm = warm
         self.load_config = load_config
         self.includes = IncludesCache(config.paths.source)
@@ -54,9 +56,16 @@ class Rebuilder:
         self.failing: set[str] = set()  # variants whose last rebuild failed
 
     def start_workers(self) -> None:
+        found, tree_of = trees(self.config, self.variants)
+        for name, tree in found.items():  # what the first build generated, for messages
+            try:
+                self.origins[name] = stages.prepare_tree(
+                    self.config, tree.edition, tree.language,
+                    str(self.config.branch_dir / name), excluded=tree.excluded)["origins"]
+            except GizaError:
+                pass  # the next change reports it
         if not self.warm:
             return
-        _, tree_of = trees(self.config, self.variants)
         for variant in self.variants:
             self.workers[variant.name] = WarmWorker(variant.name, self._spec(variant, tree_of))
 
@@ -111,9 +120,7 @@ class Rebuilder:
             by_source = bool(change.full) or touched_by_source(
                 self.config, tree, change.source, self.includes)
             try:
-                result = stages.prepare_tree(self.config, tree.edition, tree.language,
-                                             str(self.config.branch_dir / name),
-                                             excluded=tree.excluded)
+                result = self._prepare_tree(change, tree)
             except GizaError as exc:
                 failed[name] = problem_from_error(exc)
                 continue
@@ -121,6 +128,24 @@ class Rebuilder:
             if by_source or result["generated"] or result["removed"]:
                 touched.add(name)
         return touched, failed
+
+    def _prepare_tree(self, change: Change, tree: Tree) -> dict[str, Any]:
+        """Mirror and regenerate a tree; for edits of plain files (pages, includes, images)
+        that no generator rewrites, copy just those files: a walk of 1,000 pages and a
+        check of every content file would cost more than Sphinx's work."""
+        from giza.proxy import load_owned, release_owned
+
+        proxy = self.config.branch_dir / tree.name
+        source = self.config.paths.source
+        plain = tree.name in self.origins and not change.full and all(
+            not rel.endswith(YAML) and (source / rel).is_file() for rel in change.source)
+        if plain and not set(change.source) & load_owned(proxy):
+            copied = release_owned(source, proxy, set(change.source), self.config.paths.ignore,
+                                   tree.excluded)
+            return {"origins": self.origins[tree.name], "generated": 0, "removed": 0,
+                    "copied": len(copied)}
+        return stages.prepare_tree(self.config, tree.edition, tree.language, str(proxy),
+                                   excluded=tree.excluded)
 
     def _build_all(self, chosen: Sequence[Variant], change: Change,
                    tree_of: dict[Variant, str], start: float) -> list[Rebuilt]:
@@ -147,7 +172,9 @@ class Rebuilder:
                 worker.stop()
                 worker = self.workers[variant.name] = WarmWorker(
                     variant.name, self._spec(variant, {variant: tree}))
-            done = worker.build(fresh=bool(change.full))
+            early = self.early
+            done = worker.build(fresh=bool(change.full), on_pages=None if early is None
+                                else lambda pages: early(variant.name, pages))
             if done.ok:
                 return Rebuilt(variant.name, change.trigger, True, done.read, done.written,
                                time.perf_counter() - start, full=change.full,

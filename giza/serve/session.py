@@ -45,15 +45,24 @@ class Session:
         self.variants = served_variants(config, request)
         self.hub = Hub([v.name for v in self.variants])
         self.rebuilder = Rebuilder(config, self.variants, out, self._publish,
-                                   warm=request.warm, load_config=load_config)
+                                   warm=request.warm, load_config=load_config,
+                                   early=self._early)
+        self._early_generation: dict[str, int] = {}
         self.changes: queue.Queue[set[Path] | None] = queue.Queue()
         self.server = None
         self.watcher = None
         self.url = ""
 
+    def _early(self, variant: str, pages: list[str]) -> None:
+        """The edited pages are on disk: browsers showing one of them reload now."""
+        generation = self._early_generation[variant] = self.hub.next_generation()
+        self.hub.publish({"variant": variant, "ok": True, "built": True, "stage": "pages",
+                          "pages": pages, "generation": generation, "errors": []})
+
     def _publish(self, result: Rebuilt) -> None:
-        generation = self.hub.next_generation() if result.ok else 0
-        self.hub.publish(result.event(generation))
+        early = self._early_generation.pop(result.variant, None)
+        generation = early or (self.hub.next_generation() if result.ok else 0)
+        self.hub.publish(dict(result.event(generation), stage="done"))
 
     def first_build(self) -> int:
         from giza.build import BuildRequest, build

@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -77,11 +77,14 @@ def spec_from_argv(argv: Sequence[str], env: Sequence[tuple[str, str]] = ()) -> 
 class _State:
     """The worker's application and its counters, reset per build."""
 
-    def __init__(self, spec: WarmSpec) -> None:
+    def __init__(self, spec: WarmSpec, notify: Callable[[list[str]], None] | None = None
+                 ) -> None:
         self.spec = spec
+        self.notify = notify
         self.app: Any = None
         self.read = 0
         self.written = 0
+        self.just_read: set[str] = set()
         self.warnings = io.StringIO()
 
     def make_app(self, fresh: bool) -> Any:
@@ -95,11 +98,27 @@ class _State:
                      warning=self.warnings, freshenv=fresh, tags=list(self.spec.tags))
         app.connect("env-before-read-docs", self._on_read)
         app.connect("html-page-context", self._on_page)
+        write_all = app.builder.write_documents
+
+        def write_documents(docnames: Any) -> None:
+            # Sphinx writes in name order; the pages just edited go first, and the parent
+            # hears of them at once (the browser showing one reloads), then the others
+            # (toctree parents: an index of 1,000 entries takes a second).
+            first = {d for d in docnames if d in self.just_read}
+            if first and self.notify is not None:
+                write_all(first)
+                self.notify(sorted(first))
+            rest = set(docnames) - first if first and self.notify is not None else docnames
+            if rest:
+                write_all(rest)
+
+        app.builder.write_documents = write_documents
         self.app = app
         return app
 
     def _on_read(self, app: Any, env: Any, docnames: list[str]) -> None:
         self.read += len(docnames)
+        self.just_read.update(docnames)
 
     def _on_page(self, app: Any, pagename: str, templatename: str, context: Any,
                  doctree: Any) -> None:
@@ -109,6 +128,7 @@ class _State:
     def build(self, fresh: bool) -> WarmResult:
         start = time.perf_counter()
         self.read = self.written = 0
+        self.just_read = set()
         try:
             if self.app is None or fresh:
                 self.make_app(fresh)
@@ -133,7 +153,7 @@ def _worker(conn: Connection, spec: WarmSpec) -> None:
     _die_with_parent()  # no orphan even when the parent is killed with -9
     os.environ.update(dict(spec.env))
     os.environ["NO_COLOR"] = "1"
-    state = _State(spec)
+    state = _State(spec, notify=lambda pages: conn.send(("pages", pages)))
     try:
         state.make_app(fresh=False)  # load the environment now, before the first edit
     except BaseException:  # noqa: B036 - reported by the first build, which retries
@@ -165,10 +185,17 @@ class WarmWorker:
         self.process.start()
         child.close()
 
-    def build(self, fresh: bool = False) -> WarmResult:
-        """Rebuild; raises EOFError when the worker died (or was stopped meanwhile)."""
+    def build(self, fresh: bool = False,
+              on_pages: Callable[[list[str]], None] | None = None) -> WarmResult:
+        """Rebuild; ``on_pages(docnames)`` hears when the re-read pages are written (before
+        the rest). Raises EOFError when the worker died (or was stopped meanwhile)."""
         self._conn.send(("build", fresh))
-        return self._conn.recv()
+        while True:
+            message = self._conn.recv()
+            if isinstance(message, WarmResult):
+                return message
+            if on_pages is not None:
+                on_pages(message[1])
 
     def reset(self) -> None:
         self._conn.send(("reset",))
