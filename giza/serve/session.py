@@ -55,7 +55,10 @@ class Session:
 
     def _early(self, variant: str, pages: list[str]) -> None:
         """The edited pages are on disk: browsers showing one of them reload now."""
-        generation = self._early_generation[variant] = self.hub.next_generation()
+        # one generation per rebuild: a page reloaded for the first batch ignores the rest
+        generation = self._early_generation.get(variant)
+        if generation is None:
+            generation = self._early_generation[variant] = self.hub.next_generation()
         self.hub.publish({"variant": variant, "ok": True, "built": True, "stage": "pages",
                           "pages": pages, "generation": generation, "errors": []})
 

@@ -103,7 +103,8 @@ class _State:
         def write_documents(docnames: Any) -> None:
             # Sphinx writes in name order; the pages just edited go first, and the parent
             # hears of them at once (the browser showing one reloads), then the others
-            # (toctree parents: an index of 1,000 entries takes a second).
+            # (toctree parents: an index of 1,000 entries takes a second), then finish()
+            # writes the search index and genindex.
             first = {d for d in docnames if d in self.just_read}
             if first and self.notify is not None:
                 write_all(first)
@@ -111,6 +112,8 @@ class _State:
             rest = set(docnames) - first if first and self.notify is not None else docnames
             if rest:
                 write_all(rest)
+                if self.notify is not None:
+                    self.notify(sorted(rest))  # before finish(): search index, genindex
 
         app.builder.write_documents = write_documents
         self.app = app
