@@ -54,6 +54,7 @@ class Rebuilder:
         self.workers: dict[str, WarmWorker] = {}
         self.origins: dict[str, dict[str, Any]] = {}  # tree -> generated file -> (yaml, line)
         self.failing: set[str] = set()  # variants whose last rebuild failed
+        self.stopping = False
 
     def start_workers(self) -> None:
         found, tree_of = trees(self.config, self.variants)
@@ -76,7 +77,8 @@ class Rebuilder:
         return spec_from_argv(argv, [("GIZA_BUILD_CONTEXT", str(context))])
 
     def stop(self) -> None:
-        for worker in self.workers.values():
+        self.stopping = True
+        for worker in list(self.workers.values()):
             worker.stop()
 
     def handle(self, paths: set[Path]) -> list[Rebuilt]:
@@ -173,8 +175,18 @@ class Rebuilder:
                 worker = self.workers[variant.name] = WarmWorker(
                     variant.name, self._spec(variant, {variant: tree}))
             early = self.early
-            done = worker.build(fresh=bool(change.full), on_pages=None if early is None
-                                else lambda pages: early(variant.name, pages))
+            try:
+                done = worker.build(fresh=bool(change.full), on_pages=None if early is None
+                                    else lambda pages: early(variant.name, pages))
+            except (EOFError, OSError):
+                if self.stopping:
+                    raise
+                worker.stop()
+                reason = (f"the warm Sphinx worker stopped (exit status "
+                          f"{worker.process.exitcode}); a new one is started")
+                worker = self.workers[variant.name] = WarmWorker(
+                    variant.name, self._spec(variant, {variant: tree}))
+                return self._fallback(variant, change, proxy, tree, reason, start, worker)
             if done.ok:
                 return Rebuilt(variant.name, change.trigger, True, done.read, done.written,
                                time.perf_counter() - start, full=change.full,

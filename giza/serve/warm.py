@@ -148,12 +148,24 @@ class _State:
                           self.warnings.getvalue())
 
 
+def _exit_with_parent(parent: int) -> None:
+    """No orphan even when the parent is killed with -9, mid-build included. (Not
+    PR_SET_PDEATHSIG: Linux sends it when the parent's *thread* that started the worker
+    ends, and workers are restarted from short-lived threads.)"""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="giza-serve-parent").start()
+
+
 def _worker(conn: Connection, spec: WarmSpec) -> None:
     # Ctrl-C reaches the whole process group; only the parent decides to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from giza.sphinx.run import _die_with_parent
-
-    _die_with_parent()  # no orphan even when the parent is killed with -9
+    _exit_with_parent(os.getppid())
     os.environ.update(dict(spec.env))
     os.environ["NO_COLOR"] = "1"
     state = _State(spec, notify=lambda pages: conn.send(("pages", pages)))

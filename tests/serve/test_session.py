@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
+import signal
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from serve_helpers import CONF_PY, PROJECT, alive, descendants
@@ -135,6 +138,11 @@ def test_conf_py_edit_rebuilds_fully(serve_project):
     line = served.wait_for_lines(1)[0]
     assert re.fullmatch(r"conf\.py changed → html: full rebuild \(conf\.py changed\): 3 pages "
                         r"read, 3 written, \d+\.\d\d s", line), line
+    # the worker started for the new configuration stays warm for the next edit
+    served.edit("source/install.txt", "Run the installer.", "Run it.")
+    served.wait_for_text("install.html", "Run it.")
+    assert served.wait_for_lines(2)[1].startswith("install.txt changed → html: 1 page read")
+    assert "note: ran sphinx-build" not in served.output
 
 
 EDITIONS = {
@@ -210,3 +218,22 @@ def test_a_failing_warm_sphinx_falls_back_to_sphinx_build(serve_project):
     assert ("  note: ran sphinx-build: the warm Sphinx application failed (ExtensionError: "
             "Handler <function count at ") in served.output
     assert "(exception: once: built twice in one process))" in served.output
+
+
+def test_a_worker_that_died_is_replaced(serve_project):
+    served = serve_project()
+    workers = [pid for pid in descendants(served.proc.pid)
+               if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert len(workers) == 1
+    os.kill(workers[0], signal.SIGKILL)
+    served.edit("source/install.txt", "Run the installer.", "Run it anyway.")
+    served.wait_for_text("install.html", "Run it anyway.")
+    served.wait_for_lines(1)
+    assert ("  note: ran sphinx-build: the warm Sphinx worker stopped (exit status -9); a new "
+            "one is started") in served.lines
+    served.edit("source/install.txt", "Run it anyway.", "Run it warm again.")
+    served.wait_for_text("install.html", "Run it warm again.")
+    lines = served.wait_for_lines(2)
+    assert re.fullmatch(r"install\.txt changed → html: 1 page read, \d+ written, \d+\.\d\d s",
+                        lines[1]), served.output
+    assert served.output.count("note: ran sphinx-build") == 1
