@@ -7,6 +7,7 @@ when Sphinx fails, the variant's pages are whatever it wrote before failing.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -54,6 +55,7 @@ class Rebuilder:
         self.workers: dict[str, WarmWorker] = {}
         self.origins: dict[str, dict[str, Any]] = {}  # tree -> generated file -> (yaml, line)
         self.failing: set[str] = set()  # variants whose last rebuild failed
+        self.errors: dict[str, tuple[Problem, ...]] = {}  # variant -> Sphinx errors standing
         self.stopping = False
 
     def start_workers(self) -> None:
@@ -106,12 +108,29 @@ class Rebuilder:
         # when the fix restores exactly the output it had before.
         chosen = [v for v in self.variants if tree_of[v] not in failed
                   and (tree_of[v] in touched or v.name in self.failing)]
-        results += self._build_all(chosen, change, tree_of, start)
-        self.failing = {r.variant for r in results if not r.ok or r.errors} | (
+        results += [self._carry(r, change)
+                    for r in self._build_all(chosen, change, tree_of, start)]
+        self.failing = {r.variant for r in results if not r.ok} | (
             self.failing - {r.variant for r in results})
         for result in results:
             self._report(result)
         return results
+
+    def _carry(self, result: Rebuilt, change: Change) -> Rebuilt:
+        """Sphinx reports a page's errors only when it reads the page: keep the earlier
+        errors of pages this change did not touch, so the overlay still shows them."""
+        from dataclasses import replace
+
+        if not result.ok:
+            return result
+        root = self.config.root
+        edited = {os.path.relpath(self.config.paths.source / rel, root)
+                  for rel in change.source}
+        earlier = () if change.full else self.errors.get(result.variant, ())
+        kept = tuple(p for p in earlier if p.file not in edited and p not in result.problems)
+        result = replace(result, problems=result.problems + kept)
+        self.errors[result.variant] = result.errors
+        return result
 
     def _prepare(self, change: Change, found: dict[str, Tree]
                  ) -> tuple[set[str], dict[str, Problem]]:

@@ -103,8 +103,13 @@ def test_rst_error_is_shown_with_its_line(serve_project):
     assert state["built"] is True and state["ok"] is False
     assert [e["location"] for e in state["errors"]] == ["source/install.txt:7"]
     assert 'Unknown directive type "nosuchdirective"' in state["errors"][0]["text"]
-    served.edit("source/install.txt", ".. nosuchdirective:: x\n", "")
+    # Sphinx does not read install.txt again for an edit elsewhere: its error stands
+    served.edit("source/setup.txt", ".. include::", "First things first.\n\n.. include::")
     served.wait_for_lines(2)
+    assert [e["location"] for e in served.status()["variants"]["html"]["errors"]] == [
+        "source/install.txt:7"]
+    served.edit("source/install.txt", ".. nosuchdirective:: x\n", "")
+    served.wait_for_lines(3)
     assert served.status()["variants"]["html"]["errors"] == []
 
 
