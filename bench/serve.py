@@ -65,10 +65,10 @@ def make_project(root: Path, pages: int) -> list[str]:
     extracts = [f"u{n}-{u}" for n in range(0, 70, 7) for u in range(10)]
     names = []
     for n in range(pages):
-        text = page(rng, n, pages).replace("\n", f"\n\nMarker word: edit-0-{n}.\n", 1)
-        # an underline longer than any edited title
-        text = re.sub(r"^(Page \d+: .*)\n=+$", lambda m: m[1] + "\n" + "=" * 60, text,
-                      count=1, flags=re.M)
+        # an underline longer than any edited title, then a word to edit
+        text = re.sub(r"^(Page \d+: .*)\n=+$",
+                      lambda m, n=n: f"{m[1]}\n{'=' * 60}\n\nMarker word: edit-0-{n}.",
+                      page(rng, n, pages), count=1, flags=re.M)
         if n < 2 * len(steps):
             text += f"\n.. include:: /includes/steps/{steps[n // 2][len('steps-'):-5]}.rst\n"
         elif n < 2 * len(steps) + len(extracts):
@@ -239,19 +239,21 @@ def edit_title(tool: object, page_no: int, n: int) -> tuple[str, str]:
     return "index.html", title
 
 
-def edit_yaml(tool: object, giza_root: Path, n: int, steps: str = "") -> tuple[str, str]:
+def edit_yaml(tool: object, giza_root: Path, n: int, steps: list[str]) -> tuple[str, str]:
+    """A unit of the last steps file: the corpus's units inherit only from earlier files,
+    so two pages include what this edit changes, nothing else."""
+    page_no, steps_file = 2 * (len(steps) - 1), steps[-1]
     title = f"title: Step title {n}"
-    yaml_file = giza_root / "source/includes" / steps
     if isinstance(tool, Giza):
-        replace_in(yaml_file, r"^title: .*$", title)
+        replace_in(giza_root / "source/includes" / steps_file, r"^title: .*$", title)
     else:  # what the edit means for Sphinx: giza's regenerated file, copied over
-        name = steps[len("steps-"):-len(".yaml")]
+        name = steps_file[len("steps-"):-len(".yaml")]
         generated = giza_root / f"build/1.0/source/includes/steps/{name}.rst"
         shutil.copy2(generated, tool.source(f"includes/steps/{name}.rst"))  # type: ignore
-    return "page-0.html", f"Step title {n}"
+    return f"page-{page_no}.html", f"Step title {n}"
 
 
-def run_kind(tools: list, giza_root: Path, kind: str, edits: int, steps: str, pages: int
+def run_kind(tools: list, giza_root: Path, kind: str, edits: int, steps: list[str], pages: int
              ) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {tool.name: [] for tool in tools}
     for n in range(1, edits + 1):
@@ -296,7 +298,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="giza-bench-serve-"))
     root = tmp / "project"
-    steps = make_project(root, args.pages)[0]
+    steps = make_project(root, args.pages)
     tools: list = []
     try:
         started = time.perf_counter()
