@@ -17,14 +17,17 @@ $(VENV)/.installed: pyproject.toml
 venv: $(VENV)/.installed
 
 # rsync is what deploy runs (and its tests use); latexmk and a small TeX set turn the
-# latex builder's output into PDFs. Install what is missing when we can.
-# chromium runs the browser tests (giza serve reloading a page).
+# latex builder's output into PDFs; nginx and apache2 parse the generated redirect rules
+# in tests (nginx -t, apache2 -t); headless chromium tests the HTML report. Install what
+# is missing when we can.
 TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra \
                 texlive-fonts-recommended tex-gyre
 system-deps:
 	@missing=""; \
 	command -v rsync >/dev/null 2>&1 || missing="$$missing rsync"; \
 	command -v latexmk >/dev/null 2>&1 || missing="$$missing $(TEX_PACKAGES)"; \
+	command -v nginx >/dev/null 2>&1 || missing="$$missing nginx"; \
+	command -v apache2 >/dev/null 2>&1 || missing="$$missing apache2-bin"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -21,6 +21,7 @@ class BuildRequest:
     dry_run: bool = False
     fail_on_warning: bool = False
     report: str | None = None
+    report_html: str | None = None  # also write the HTML report of this build here
     kinds: tuple[str, ...] | None = None  # content kinds; None = all
     explain: bool = False
 
@@ -284,13 +285,20 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     if config.assets and not (request.dry_run or request.explain):
         # Before deciding: conf.py loads themes and extensions from these checkouts,
         # and their commits are part of every fingerprint.
+        from giza.site.asset_use import readers
         from giza.site.assets import sync_assets
 
-        for note in sync_assets(config.assets, force=options.force):
+        for note in sync_assets(config.assets, force=options.force, reads=readers(config)):
             if note.startswith("warning: "):
                 out.write(f"giza: {note}\n")
             elif not quiet:
                 out.write(f"giza: note: {note}\n")
+    if not request.explain:
+        # Every problem of every file, in one run, before anything is built.
+        from giza.check import require_clean
+
+        require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
+                      strict=options.strict, save=not request.dry_run)
     decisions = decide_all(config, variants, options.force)
     if request.explain:
         for variant in variants:
@@ -320,11 +328,11 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         else:
             out.write(f"{variant.name}: up to date\n")
     out.flush()
-    json_report = _json_report(request)
+    started = time.time()
+    json_report = _json_report(request, started)
     outcomes: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     logs: dict[str, Any] = {}
-    started = time.time()
     since_ns = 0
     if len(graph):
         records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
@@ -332,7 +340,9 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         since_ns = records.pending_path(config).stat().st_mtime_ns
         # After planning: a variant that had an environment is not seeded from a sibling.
         messages_mod.discard_environments(config, [v for v in to_run if decisions[v].fresh])
-        outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report)
+        expected = _expected(config, graph, {v.name: decisions[v] for v in to_run})
+        outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report,
+                                    expected)
     previous = records.load_previous(config)
     status_of = {row["variant"]: row for row in rows}
     messages = messages_mod.current_messages(config, variants, decisions, previous, logs,
@@ -371,7 +381,8 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     for name, entry in previous.tasks.items():
         if name not in entries and isinstance(entry, dict):
             entries[name] = dict(entry, earlier=True)
-    records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants])
+    timeline = _persist(config, entries, variants, _timeline(graph, outcomes, started,
+                                                             options.cores), request, out)
     # What each variant's output has: this run's messages, then those carried over.
     shown = [v for v in variants if not decisions[v].run or v.name in logs]
     messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
@@ -392,8 +403,10 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
             merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown}),
             carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown})
         json_report.summary(rows)
+        if timeline:
+            json_report.extra["timers"] = timeline["timers"]
         json_report.close()
-    failed = any(row["status"] == "failed" or (row["status"] == "skipped"
+    failed = any(row["status"] in ("failed", "timed out") or (row["status"] == "skipped"
                                                 and not row.get("skip_ok"))
                  for row in rows if row["variant"] in status_of)
     # Bad content or config found while preparing is the user's to fix: exit 2, like
@@ -414,10 +427,40 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     return 0
 
 
-def _json_report(request: BuildRequest) -> Any:
+def _persist(config: Config, entries: dict[str, Any], variants: Sequence[Variant],
+             timeline: dict[str, Any] | None, request: BuildRequest, out: TextIO
+             ) -> dict[str, Any] | None:
+    """Write the build record (with the timeline) and, if asked, the HTML report."""
+    from giza import records
+
+    records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
+                         extra={"timeline": timeline} if timeline else None)
+    if request.report_html:
+        from giza.errors import shown
+        from giza.htmlreport import report_for
+
+        written = report_for(config, 0, request.report_html)
+        out.write(f"giza: report written to {shown(written)}\n")
+    return timeline
+
+
+def _timeline(graph: Any, outcomes: dict[str, Any], started: float, cores: int
+              ) -> dict[str, Any] | None:
+    if not len(graph):
+        return None
+    from giza.timeline import timeline_data
+
+    return timeline_data(graph, outcomes, started, cores)
+
+
+def _json_report(request: BuildRequest, started: float) -> Any:
     from giza.report import JsonReport
 
-    return JsonReport(request.report) if request.report else None
+    if not request.report:
+        return None
+    report = JsonReport(request.report)
+    report.origin = started  # task times are seconds from the build's start
+    return report
 
 
 def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
@@ -429,16 +472,28 @@ def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
     reporter.close()
 
 
+def _expected(config: Config, graph: Any, decisions: dict[str, Any]) -> dict[str, float]:
+    """Expected seconds per task: from the recent records, else from page counts."""
+    from giza.schedule import expected_durations, recent_durations
+
+    pages = {name: len(d.fingerprint.pages) if d.fingerprint else 0
+             for name, d in decisions.items()}
+    return expected_durations(graph, recent_durations(config, [t.name for t in graph]), pages)
+
+
 def _run(config: Config, graph: Any, variants: Sequence[Variant], request: BuildRequest,
-         options: Any, out: TextIO, json_report: Any
+         options: Any, out: TextIO, json_report: Any, expected: dict[str, float] | None = None
          ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """Run the graph; print notes; return outcomes, summary rows and, per variant whose
     sphinx-build ran, its parsed output (giza.sphinx.output.SphinxLog)."""
     from giza.graph import GraphInterrupted, make_executor, run_graph
+    from giza.limits import limits_for
     from giza.report import ConsoleReporter, MultiReporter, summary_rows
     from giza.sphinx.output import parse_log, proxy_path_mapper
 
     console = ConsoleReporter(out)
+    console.expected, console.cores = expected or {}, options.cores
+    console.debug = options.level == "debug"
     # --level warning and above: no progress, only messages, errors and the summary.
     shown_progress: Any = None if options.level in ("warning", "error", "critical") else console
     reporters = [r for r in (shown_progress, json_report) if r is not None]
@@ -447,7 +502,9 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     jobs = options.jobs or (None if options.scheduler else options.cores)
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:
-        outcomes = run_graph(graph, executor, reporter)
+        with executor:  # a dask client left open would try to reconnect to a gone cluster
+            outcomes = run_graph(graph.limited(limits_for(options, config.raw.get("timeouts"))),
+                                 executor, reporter, expected)
     except GraphInterrupted as interrupted:
         console.close()
         _summary(summary_rows(graph, interrupted.outcomes), out)
@@ -459,13 +516,13 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         console.close()
 
     proxies: dict[Path, Path] = {}
-    origins: dict[Path, tuple[Path, int]] = {}
+    origins: dict[Path, tuple[Any, ...]] = {}
     for name in trees(config, variants)[0]:
         proxies[config.branch_dir / name] = config.paths.source
         prepared = outcomes.get(f"prepare:{name}")
         if prepared is not None and prepared.ok and prepared.value:
-            for generated, (yaml_file, line) in prepared.value["origins"].items():
-                origins[Path(generated)] = (Path(yaml_file), int(line))
+            for generated, (yaml_file, line, *lines) in prepared.value["origins"].items():
+                origins[Path(generated)] = (Path(yaml_file), int(line), *lines)
     mapper = proxy_path_mapper(config.root, proxies, origins)
     logs: dict[str, Any] = {}
     for variant in variants:
@@ -533,6 +590,11 @@ def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[st
                              f"{', '.join(valid)}")
     variants = resolve(config, ["html"], editions, languages)
     require_source(config)
+    from giza.check import require_clean
+    from giza.options import current
+
+    require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
+                  strict=current().strict)
     lines = []
     for name, tree in trees(config, variants)[0].items():
         result = stages.prepare_tree(config, tree.edition, tree.language,

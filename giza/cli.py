@@ -12,8 +12,9 @@ from argh.assembling import NameMappingPolicy
 
 from giza import __version__
 from giza.commands import COMMANDS
-from giza.errors import GizaError, UsageError
+from giza.errors import ConfigProblems, GizaError, UsageError, use_project_root
 from giza.options import EXECUTORS, LEVELS, Options, use
+from giza.problems import count_line
 
 
 def _positive_int(text: str) -> int:
@@ -26,31 +27,71 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, not '{text}'")
+    return value
+
+
+# Short spellings that commands use for their own options: after the command they mean
+# the command's option (`giza sphinx -f` is --fail-on-warning), so there only the long
+# spelling of that global option is accepted.
+TAKEN_SHORT = ("-f",)
+
+
+def add_global_options(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """The global options. After the command (``giza sphinx -b html --force``) they default
+    to SUPPRESS, so a value given before the command stays unless given again."""
+    def add(*names: str, **kwargs) -> None:
+        if after_command:
+            names = tuple(n for n in names if n not in TAKEN_SHORT)
+            kwargs["default"] = argparse.SUPPRESS
+        parser.add_argument(*names, **kwargs)
+
+    add("--level", choices=LEVELS, default="info", help="how much to print (default: info)")
+    add("--jobs", "-j", type=_positive_int, default=0,
+        help="parallel jobs (default: one per core)")
+    add("--executor", choices=EXECUTORS, default="process",
+        help="how tasks run (default: process)")
+    add("--scheduler", default=None, metavar="ADDR",
+        help="dask scheduler address, e.g. tcp://host:8786 (implies --executor dask)")
+    add("--task-timeout", type=_seconds, default=None, metavar="SECONDS",
+        help="stop a task's command after this many seconds (default: none)")
+    add("--stall-timeout", type=_seconds, default=None, metavar="SECONDS",
+        help="stop a task's command after this many seconds without output or CPU use; "
+             "0 turns it off (default: 600)")
+    add("--force", "-f", action="store_true",
+        help="rebuild everything, ignoring what is up to date")
+    add("--strict", action="store_true",
+        help="treat every warning of the checks (unknown keys, what the original giza "
+             "accepted) as an error")
+    add("--conf", default=None, metavar="PATH",
+        help="the build_conf.yaml to use (default: found from the cwd)")
+    add("--no-wait", action="store_true",
+        help="when another giza build of this project is running, exit 1 at once instead "
+             "of waiting for it")
+
+
 def make_parser() -> argh.ArghParser:
     parser = argh.ArghParser(
         prog="giza",
         description="Build every edition, language and format of a Sphinx documentation "
                     "project, in parallel, and publish it.")
     parser.add_argument("--version", action="version", version=f"giza {__version__}")
-    parser.add_argument("--level", choices=LEVELS, default="info",
-                        help="how much to print (default: info)")
-    parser.add_argument("--jobs", "-j", type=_positive_int, default=0,
-                        help="parallel jobs (default: one per core)")
-    parser.add_argument("--executor", choices=EXECUTORS, default="process",
-                        help="how tasks run (default: process)")
-    parser.add_argument("--scheduler", default=None, metavar="ADDR",
-                        help="dask scheduler address, e.g. tcp://host:8786 (implies "
-                             "--executor dask)")
-    parser.add_argument("--force", "-f", action="store_true",
-                        help="rebuild everything, ignoring what is up to date")
-    parser.add_argument("--strict", action="store_true",
-                        help="treat config warnings (e.g. unknown keys) as errors")
-    parser.add_argument("--conf", default=None, metavar="PATH",
-                        help="the build_conf.yaml to use (default: found from the cwd)")
+    add_global_options(parser)
+    # Every command accepts the global options after its own arguments too.
+    after = argparse.ArgumentParser(add_help=False)
+    add_global_options(after.add_argument_group(
+        "global options (also accepted before the command)"), after_command=True)
     # Each option's help says its default where it matters; argh's default formatter
     # would append "(default: -)" and print a bare "False" for flags.
     argh.add_commands(parser, COMMANDS, name_mapping_policy=NameMappingPolicy.BY_NAME_IF_KWONLY,
-                      func_kwargs={"formatter_class": argparse.RawDescriptionHelpFormatter})
+                      func_kwargs={"formatter_class": argparse.RawDescriptionHelpFormatter,
+                                   "parents": [after]})
     return parser
 
 
@@ -91,9 +132,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         force=namespace.force,
         strict=namespace.strict,
         conf=namespace.conf,
+        no_wait=namespace.no_wait,
+        command=" ".join(["giza", *args]),
+        task_timeout=namespace.task_timeout,
+        stall_timeout=namespace.stall_timeout,
     ))
     try:
         return _call(function, namespace)
+    except ConfigProblems as exc:
+        for problem in exc.problems:
+            print(f"giza: {problem.level}: {problem.text}", file=sys.stderr)
+        print(count_line(exc.problems), file=sys.stderr)
+        return exc.exit_code
     except GizaError as exc:
         print(f"giza: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -102,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    finally:
+        use_project_root(None)  # set by load_config; one invocation's, not the next one's
 
 
 __all__ = ["main", "make_parser", "UsageError"]

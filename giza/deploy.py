@@ -58,6 +58,7 @@ class PushTarget:
     hosts: tuple[str, ...]  # "local" for a local directory copy
     args: tuple[str, ...]  # extra rsync arguments from the deploy.yaml environment
     origin: tuple[Path, int]  # (file, line) of the push.yaml document
+    local_line: int = 0  # line of paths.local, for messages about it
 
 
 @dataclass(frozen=True)
@@ -382,6 +383,7 @@ def _target(config: Config, data: Any, doc: _Doc,
         hosts=normal_hosts,
         args=args,
         origin=(doc.path, doc.line),
+        local_line=local_line,
     )
 
 
@@ -444,6 +446,50 @@ def source_dir(config: Config, target: PushTarget) -> Path:
     """What the main sync copies: build/<local>[/<branch>]."""
     base = config.paths.output / target.local
     return base / config.branch if target.branched else base
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """What a deploy needs to explain a missing build/<local>[/<branch>] (plain data: it
+    travels with the deploy task and is checked after the build)."""
+
+    source: str
+    base: str  # build/<local>
+    local: str  # paths.local as written
+    editions: tuple[str, ...]  # the directories editions stage into (tag or name)
+    label: str  # "config/push.yaml:3: push target 'web'"
+    after_build: bool = False  # checked right after giza push built
+
+    def problem(self) -> str | None:
+        if Path(self.source).is_dir():
+            return None
+        found = [e for e in self.editions if (Path(self.base) / e).is_dir()]
+        if not found and self.after_build:
+            return (f"{self.label}: nothing to deploy: {shown(self.source)} does not exist "
+                    f"after the build; paths.local '{self.local}' names no directory the "
+                    f"build wrote")
+        if not found:
+            return (f"nothing to deploy: {shown(self.source)} does not exist; run "
+                    f"`giza push` or `giza sphinx -b publish` first")
+        # A project with editions stages build/public/<edition>/[<branch>/]: a target for
+        # all of build/public has no <branch>/ of its own.
+        sites = ", ".join(f"{shown(Path(self.base) / e)}/" for e in found)
+        local = self.local.rstrip("/")
+        return (f"{self.label}: nothing to deploy: {shown(self.source)} does not exist, "
+                f"because paths.local '{self.local}' holds one site per edition ({sites}); "
+                f"give each edition its own push target, with paths.local: "
+                f"{', '.join(f'{local}/{e}' for e in found)}")
+
+
+def source_check(config: Config, target: PushTarget, after_build: bool = False) -> SourceCheck:
+    file, line = target.origin
+    return SourceCheck(
+        source=str(source_dir(config, target)),
+        base=str(config.paths.output / target.local),
+        local=target.local,
+        editions=tuple(e.tag or e.name for e in config.project.editions),
+        label=f"{shown(file)}:{target.local_line or line}: push target '{target.name}'",
+        after_build=after_build)
 
 
 def _destination(config: Config, host: str, remote: str) -> tuple[str, str]:
@@ -557,12 +603,12 @@ def describe(argv: Sequence[str]) -> str:
     return f"deployed {shown(src.rstrip('/')) + ('/' if src.endswith('/') else '')} -> {dest}"
 
 
-def deploy_group(source: str, argvs: list[list[str]]) -> dict[str, Any]:
+def deploy_group(check: SourceCheck, argvs: list[list[str]]) -> dict[str, Any]:
     """A task: one host's commands for one target, in order (the main sync creates the
     destination the static items go into). Every command runs; failures are collected."""
-    if not Path(source).is_dir():
-        raise BuildError(f"nothing to deploy: {shown(source)} does not exist; run "
-                         f"`giza push` or `giza sphinx -b publish` first")
+    problem = check.problem()
+    if problem:
+        raise BuildError(problem)
     done: list[str] = []
     failures: list[str] = []
     for argv in argvs:
@@ -593,7 +639,8 @@ def deploy_tasks(config: Config, names: Sequence[str], after: Sequence[str] = ()
             tasks.append(Task(
                 name=f"deploy:{target.name}:{host}",
                 func=deploy_group,
-                kwargs={"source": str(source_dir(config, target)), "argvs": argvs},
+                kwargs={"check": source_check(config, target, bool(after)),
+                        "argvs": argvs},
                 deps=tuple(after),
                 kind="deploy",
                 label=f"rsync {target.name} to {host} ({len(argvs)} command"
@@ -625,19 +672,20 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
     """Deploy the named push targets through the task graph; 0 when every rsync
     succeeded, else 1."""
     from giza.graph import Graph, make_executor, run_graph
+    from giza.limits import limits_for
     from giza.options import current
 
     out = out if out is not None else sys.stdout
     notes: list[str] = []
     targets = select(load_targets(config), names)
     for target in targets:
-        source = source_dir(config, target)
-        if not source.is_dir():
-            message = (f"nothing to deploy: {shown(source)} does not exist; "
-                       f"run `giza push` or `giza sphinx -b publish` first")
-            if not dry_run:
-                raise BuildError(message)
-            notes.append(f"push target '{target.name}': {message}")
+        check = source_check(config, target)
+        message = check.problem()
+        if message and not dry_run:
+            raise BuildError(message)
+        if message:
+            named = message.startswith(check.label)  # the editions message names it
+            notes.append(message if named else f"push target '{target.name}': {message}")
     tasks = deploy_tasks(config, names, notes=notes)
     for note in notes:
         print(f"note: {note}", file=out)
@@ -649,5 +697,7 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
     options = current()
     executor = make_executor("serial" if options.executor == "serial" else "process",
                              max(1, min(len(tasks), options.cores)))
-    outcomes = run_graph(Graph(tasks), executor)
+    with executor:
+        outcomes = run_graph(
+            Graph(tasks).limited(limits_for(options, config.raw.get("timeouts"))), executor)
     return report(outcomes, out)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 
 class GizaError(Exception):
@@ -25,6 +27,14 @@ class ConfigError(GizaError):
     exit_code = 2
 
 
+class ConfigProblems(ConfigError):
+    """Several config problems found in one run: ``problems`` holds them, sorted."""
+
+    def __init__(self, problems: list) -> None:  # list[giza.problems.Problem]
+        super().__init__("\n".join(p.text for p in problems))
+        self.problems = problems
+
+
 class ContentError(GizaError):
     """A content YAML file (steps, extracts, ...) cannot be turned into rST."""
 
@@ -37,15 +47,45 @@ class BuildError(GizaError):
     exit_code = 1
 
 
-def shown(path: object) -> str:
-    """A path as messages print it: relative to the working directory when under it."""
-    text = str(path)
+# The project root that message paths are relative to. Set once the config is loaded, and
+# by every task from the root sent with it: a worker's working directory (a dask worker
+# on another machine, a pool started elsewhere) says nothing about the project.
+_project_root: ContextVar[str | None] = ContextVar("giza_project_root", default=None)
+
+
+def project_root() -> str | None:
+    return _project_root.get()
+
+
+def use_project_root(root: str | os.PathLike[str] | None) -> None:
+    _project_root.set(os.fspath(root) if root is not None else None)
+
+
+@contextmanager
+def relative_to(root: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Within the block, messages show paths relative to ``root`` (None: as they were)."""
+    if root is None:
+        yield
+        return
+    token = _project_root.set(os.fspath(root))
     try:
-        cwd = os.getcwd()
-    except OSError:
-        return text
-    if os.path.isabs(text) and (text == cwd or text.startswith(cwd.rstrip(os.sep) + os.sep)):
-        return os.path.relpath(text, cwd)
+        yield
+    finally:
+        _project_root.reset(token)
+
+
+def shown(path: object) -> str:
+    """A path as messages print it: relative to the project root when under it (before the
+    configuration is loaded, relative to the working directory)."""
+    text = str(path)
+    base = _project_root.get()
+    if base is None:
+        try:
+            base = os.getcwd()
+        except OSError:
+            return text
+    if os.path.isabs(text) and (text == base or text.startswith(base.rstrip(os.sep) + os.sep)):
+        return os.path.relpath(text, base)
     return text
 
 

@@ -110,10 +110,10 @@ def counts(found: Sequence[Found]) -> tuple[int, int]:
 
 def carried_line(variant: str, messages: Sequence[Any]) -> str:
     """``html: 2 warnings carried over from the previous build``."""
-    from giza.sphinx.output import count_levels
+    from giza.sphinx.output import count_levels, distinct
 
     warnings, errors = count_levels(messages)
-    others = len(messages) - warnings - errors
+    others = len(distinct(messages)) - warnings - errors
     parts = [f"{n} {what}{'' if n == 1 else 's'}"
              for n, what in ((warnings, "warning"), (errors, "error"), (others, "message"))
              if n]

@@ -19,6 +19,11 @@ class Options:
     force: bool = False
     strict: bool = False
     conf: str | None = None
+    no_wait: bool = False  # another build holds the project's lock: exit 1, do not wait
+    command: str = "giza"  # the command line, as the build lock names its holder
+    # The watchdog's limits in seconds, as given (None: not given; 0: no limit).
+    task_timeout: float | None = None
+    stall_timeout: float | None = None
 
     @property
     def cores(self) -> int:

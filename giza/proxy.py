@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from giza.fileio import atomic_write
+from giza.fileio import atomic_copy, atomic_write
 
 DEFAULT_IGNORE = (".git*", ".hg*", ".svn", ".DS_Store", "Thumbs.db", "*~", "#*#", ".#*")
 
@@ -120,10 +120,7 @@ def release_owned(source: Path, proxy: Path, released: set[str],
 
 def _copy(src: str, dst: str) -> None:
     # Copy beside the target, then rename: a reader never sees half a file.
-    tmp = f"{dst}.giza-tmp"
-    shutil.copyfile(src, tmp)
-    shutil.copystat(src, tmp)
-    os.replace(tmp, dst)
+    atomic_copy(src, dst)
 
 
 def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Sequence[str] = (),

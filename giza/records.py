@@ -26,6 +26,7 @@ from typing import Any
 
 from giza import __version__
 from giza.config.model import Config
+from giza.fileio import atomic_write
 from giza.proxy import Ignore, _excluded, _normalise
 from giza.sphinx.output import CHECK, LEVELS, READ, WRITE, Message, Processed
 
@@ -371,14 +372,11 @@ def message_files(config: Config, before: Mapping[str, list[Any]],
     return changed, docname
 
 
-def write_atomic(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, sort_keys=True)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+def write_atomic(path: Path, data: Any, before_swap: Callable[[], None] | None = None
+                 ) -> None:
+    """``data`` as JSON, durably, through the one atomic-write helper."""
+    payload = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
+    atomic_write(path, payload, durable=True, before_swap=before_swap)
 
 
 def _pending(config: Config) -> set[str]:
@@ -397,20 +395,23 @@ def mark_pending(config: Config, names: Iterable[str]) -> None:
 
 
 def write_record(config: Config, tasks: Mapping[str, dict[str, Any]],
-                 settled: Iterable[str] | None = None) -> Path:
+                 settled: Iterable[str] | None = None,
+                 extra: Mapping[str, Any] | None = None) -> Path:
     """Rotate the old records and write the new one atomically, then clear pending.
 
     ``settled``: the tasks this run decided (default: all of ``tasks``); the others, kept
     from an earlier record, stay pending if they were."""
-    directory = giza_dir(config)
-    directory.mkdir(parents=True, exist_ok=True)
-    for index in range(KEEP, 0, -1):
-        older = record_path(config, index - 1)
-        if older.exists():
-            os.replace(older, record_path(config, index))
+    def rotate() -> None:
+        for index in range(KEEP, 0, -1):
+            older = record_path(config, index - 1)
+            if older.exists():
+                os.replace(older, record_path(config, index))
+
     path = record_path(config)
+    # Rotate only once the new record is written: a full disk must not lose the last one.
     write_atomic(path, {"format": RECORD_FORMAT, "giza": __version__, "time": time.time(),
-                        "branch": config.branch, "tasks": dict(tasks)})
+                        "branch": config.branch, "tasks": dict(tasks), **(extra or {})},
+                       before_swap=rotate)
     left = _pending(config) - set(tasks if settled is None else settled)
     if left:
         write_atomic(pending_path(config), {"tasks": sorted(left), "since": time.time()})

@@ -41,6 +41,7 @@ def make(config: Config, targets: Sequence[str], dry_run: bool = False,
     from giza import make as make_targets
     from giza.clean import clean
     from giza.deploy import deploy, target_names
+    from giza.errors import shown
 
     out = out or sys.stdout
     push_targets = target_names(config)
@@ -50,7 +51,7 @@ def make(config: Config, targets: Sequence[str], dry_run: bool = False,
     out.flush()
     if job.clean:
         for path in clean(config, dry_run=dry_run):
-            out.write(("would remove " if dry_run else "removed ") + str(path) + "\n")
+            out.write(("would remove " if dry_run else "removed ") + shown(path) + "\n")
     request = BuildRequest(builders=tuple(job.builders), editions=tuple(job.editions),
                            languages=tuple(job.languages), dry_run=dry_run)
     if job.build and job.deploy:

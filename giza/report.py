@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -31,6 +31,8 @@ from rich.table import Table
 from giza.graph.graph import Graph
 from giza.graph.task import Outcome, Task
 from giza.sphinx.output import Message
+from giza.sphinx.phases import Progress as SphinxProgress
+from giza.watchdog import Stopped
 
 REPORT_VERSION = 1
 # The keys summary_rows reads from a "sphinx" task's Outcome.value (a dict); missing -> None.
@@ -63,18 +65,36 @@ def finished_line(done: int, total: int, outcome: Outcome) -> str:
     head = f"{count} {outcome.status:<7} {outcome.name}"
     if outcome.status == "ok":
         return f"{head} ({_seconds(outcome.seconds)})"
-    if outcome.status == "failed":
+    if outcome.status in ("failed", "timed out"):
         return f"{head} ({_seconds(outcome.seconds)}): {outcome.message}"
     reason = outcome.message.removeprefix("skipped: ")
     return f"{head}: {reason}" if reason else head
 
 
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def timed_scopes(outcome: Outcome) -> str:
+    """``--level debug``: where a task ran and what its phases took, on one line."""
+    timing = outcome.timing
+    assert timing is not None
+    parts = [f"on {timing.worker}", f"{timing.seconds:.2f} s"]
+    if timing.peak_rss:
+        parts.append(f"peak {timing.peak_rss / 2**20:.0f} MiB")
+    for phase in timing.phases:
+        docs = f" {phase.documents} document{_s(phase.documents)}" if phase.documents else ""
+        parts.append(f"{phase.name}{docs} in {phase.seconds:.2f} s")
+    return f"    {outcome.name}: " + ", ".join(parts)
+
+
 def summary_rows(graph: Graph, outcomes: Mapping[str, Outcome]) -> list[dict[str, Any]]:
     """One row per variant, in graph order: variant, status, warnings, errors, seconds.
 
-    status: "failed" if any of the variant's tasks failed, else "skipped" if any was skipped
-    or did not run, else "ok". warnings/errors: the ints under "warnings"/"errors" in the
-    value of the variant's "sphinx" task (None when it did not run or returned no dict).
+    status: "failed" if any of the variant's tasks failed, else "timed out" if the watchdog
+    stopped one, else "skipped" if any was skipped or did not run, else "ok".
+    warnings/errors: the ints under "warnings"/"errors" in the value of the variant's "sphinx"
+    task (None when it did not run or returned no dict).
     seconds: the sum over the variant's own tasks (shared proxy/generate tasks excluded).
     """
     rows: dict[str, dict[str, Any]] = {}
@@ -92,6 +112,8 @@ def summary_rows(graph: Graph, outcomes: Mapping[str, Outcome]) -> list[dict[str
                 row["status"] = "skipped"
         elif outcome.status == "failed":
             row["status"] = "failed"
+        elif outcome.status == "timed out" and row["status"] != "failed":
+            row["status"] = "timed out"
         if outcome is None:
             continue
         row["seconds"] += outcome.seconds
@@ -120,7 +142,7 @@ def summary_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-_STYLE = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
+_STYLE = {"ok": "green", "failed": "bold red", "timed out": "bold red", "skipped": "yellow"}
 _LEVEL_STYLE = {"WARNING": "yellow", "ERROR": "red", "SEVERE": "red", "CRITICAL": "bold red"}
 
 
@@ -145,11 +167,19 @@ class ConsoleReporter:
         self._live: Live | None = None
         self._overall: TaskID | None = None
         self._lines: dict[str, TaskID] = {}
+        self._variants: dict[str, str] = {}  # task name -> variant, for live progress lines
+        # Expected seconds per task (set by the build) for the overall estimate.
+        self.expected: Mapping[str, float] = {}
+        self.cores = 1
+        self._left: dict[str, float] = {}
+        self._started: dict[str, float] = {}  # task name -> time.monotonic() it started
+        self.debug = False  # --level debug: each task's timed scopes as it ends
 
     # -- events ---------------------------------------------------------------------------
     def plan(self, tasks: Sequence[Task]) -> None:
         self.total = len(tasks)
         self.done = 0
+        self._left = {task.name: self.expected.get(task.name, 0.0) for task in tasks}
         if self.tty and self._live is None:
             self._progress = Progress(
                 SpinnerColumn(),
@@ -160,7 +190,7 @@ class ConsoleReporter:
                 console=self.console,
                 transient=True,
             )
-            self._overall = self._progress.add_task("tasks", total=self.total)
+            self._overall = self._progress.add_task(self._estimate(), total=self.total)
             self._live = Live(self._progress, console=self.console, refresh_per_second=8,
                               transient=True)
             self._live.start()
@@ -169,18 +199,45 @@ class ConsoleReporter:
         # Only variant tasks get a line of their own: they are the long ones.
         if self._progress is not None and task.variant is not None:
             self._lines[task.name] = self._progress.add_task(task.describe(), total=None)
+            self._variants[task.name] = task.variant
+        self._started[task.name] = time.monotonic()
+
+    def task_progress(self, name: str, progress: SphinxProgress) -> None:
+        """A running sphinx-build's phase and count: ``html-cloud  reading 412/1178``."""
+        line_id = self._lines.get(name)
+        if self._progress is None or line_id is None:
+            return
+        total = progress.total or 100
+        self._progress.update(line_id, description=f"{self._variants[name]}  "
+                              f"{progress.describe()}", total=total, completed=progress.done)
+        if self._overall is not None:
+            self._progress.update(self._overall, description=self._estimate())
+
+    def _estimate(self) -> str:
+        """The expected work left, spread over the cores: a rough overall estimate."""
+        now = time.monotonic()
+        left = sum(max(0.0, seconds - (now - self._started[name]))
+                   if name in self._started else seconds
+                   for name, seconds in self._left.items()) / max(1, self.cores)
+        return f"tasks, about {left:.0f} s left" if left >= 1 else "tasks"
 
     def task_finished(self, task: Task, outcome: Outcome) -> None:
         self.done += 1
+        if outcome.stopped is not None:
+            self._stopped(outcome.stopped)
         line = finished_line(self.done, self.total, outcome)
+        if self.debug and outcome.timing is not None:
+            line += "\n" + timed_scopes(outcome)
         if self._progress is None:
             self._write(line)
             return
         line_id = self._lines.pop(task.name, None)
         if line_id is not None:
             self._progress.remove_task(line_id)
+        self._left.pop(task.name, None)
         if self._overall is not None:
-            self._progress.update(self._overall, completed=self.done)
+            self._progress.update(self._overall, completed=self.done,
+                                  description=self._estimate())
         style = _STYLE.get(outcome.status, "")
         self.console.print(line, style=style, markup=False, highlight=False)
 
@@ -200,6 +257,18 @@ class ConsoleReporter:
         self.stream.flush()
 
     # -- helpers --------------------------------------------------------------------------
+    def _stopped(self, stopped: Stopped) -> None:
+        """What the watchdog knew when it stopped a task: its headline, the last lines."""
+        lines = [stopped.headline()]
+        if stopped.tail:
+            lines.append(f"  last {len(stopped.tail)} line(s) of its output:")
+            lines += [f"    {line}" for line in stopped.tail]
+        for line in lines:
+            if self._progress is None:
+                self._write(line)
+            else:
+                self.console.print(line, markup=False, highlight=False)
+
     def _write(self, line: str) -> None:
         self.stream.write(line + "\n")
         self.stream.flush()
@@ -233,6 +302,12 @@ class MultiReporter:
         for reporter in self.reporters:
             reporter.message(text, level)
 
+    def task_progress(self, name: str, progress: SphinxProgress) -> None:
+        for reporter in self.reporters:
+            forward = getattr(reporter, "task_progress", None)
+            if forward is not None:
+                forward(name, progress)
+
     def summary(self, rows: list[dict[str, Any]]) -> None:
         for reporter in self.reporters:
             reporter.summary(rows)
@@ -255,8 +330,12 @@ class JsonReport:
         self.messages: list[tuple[Message, list[str]]] = []
         self.carried: Mapping[str, Collection[Message]] = {}
         self.interrupted = False
+        self.origin: float | None = None  # the build's start (time.time()); set by plan()
+        self.extra: dict[str, Any] = {}  # more top-level sections (timers)
 
     def plan(self, tasks: Sequence[Task]) -> None:
+        if self.origin is None:
+            self.origin = time.time()
         for task in tasks:
             self.tasks[task.name] = {
                 "name": task.name, "kind": task.kind, "variant": task.variant,
@@ -272,6 +351,7 @@ class JsonReport:
         )
         entry.update(status=outcome.status, seconds=round(outcome.seconds, 3),
                      message=outcome.message)
+        entry.update(task_data(outcome, self.origin or 0.0))
         if outcome.message == "skipped: interrupted":
             self.interrupted = True
 
@@ -292,7 +372,7 @@ class JsonReport:
     def data(self) -> dict[str, Any]:
         statuses = {entry["status"] for entry in self.tasks.values()}
         status = "interrupted" if self.interrupted else (
-            "failed" if statuses & {"failed", "skipped"} else "ok"
+            "failed" if statuses & {"failed", "skipped", "timed out"} else "ok"
         )
         return {
             "version": REPORT_VERSION,
@@ -305,21 +385,27 @@ class JsonReport:
                  "carried": [v for v in variants if m in self.carried.get(v, ())]}
                 for m, variants in self.messages
             ],
+            **self.extra,
         }
 
     def close(self) -> None:
         write_json_atomic(self.path, self.data())
 
 
+def task_data(outcome: Outcome, origin: float) -> dict[str, Any]:
+    """The timing (and the watchdog's findings) of one task, as JSON for records and
+    reports."""
+    data: dict[str, Any] = {}
+    if outcome.timing is not None:
+        data["timing"] = outcome.timing.data(origin)
+    if outcome.stopped is not None:
+        data["stopped"] = {"reason": outcome.stopped.reason, "last": outcome.stopped.last,
+                           "tail": list(outcome.stopped.tail)}
+    return data
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     """Readers never see a half-written report: write aside, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, default=str)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from giza.fileio import atomic_write
+
+    atomic_write(path, (json.dumps(data, indent=2, default=str) + "\n").encode("utf-8"))

@@ -36,11 +36,13 @@ def replacement_tokens(config: Config, edition: str | None) -> dict[str, str]:
     return tokens
 
 
-def content_context(config: Config, edition: str | None) -> Any:
+def content_context(config: Config, edition: str | None,
+                    migrated_dir: Path | None = None) -> Any:
     from giza.content.context import ContentContext
 
     return ContentContext(
         includes_dir=config.paths.includes,
+        migrated_dir=migrated_dir,
         edition=edition,
         replacements=replacement_tokens(config, edition),
         version=config.version.release,
@@ -89,10 +91,20 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
     mirrored = mirror(config.paths.source, proxy_dir, ignore=ignore,
                       protect=protected_dirs(config, proxy_dir), exclude=excluded,
                       keep=kept_globs(config), owned=sorted(previous))
-    generated = generate(content_context(config, edition), proxy_dir, kinds)
-    written = len(generated.written)
+    written = 0
     notes: list[str] = []
     owned: set[str] = set()
+    # Migrations first: generators read the YAML files they bring into includes/.
+    migrations = config.side("migrations")
+    if migrations and (kinds is None or "migrations" in kinds):
+        root = proxy_dir.resolve()
+        for path in migrations.paths:
+            done = apply_migrations(path, config.root, proxy_dir, edition)
+            written += len(done.written)
+            owned.update(Path(t).resolve().relative_to(root).as_posix() for t in done.targets)
+    context = content_context(config, edition, migrated_dir=proxy_dir / "includes")
+    generated = generate(context, proxy_dir, kinds)
+    written += len(generated.written)
     if kinds is None or "hash" in kinds:
         written += write_hash_rst(proxy_dir, config.git.commit)
     images = config.side("images")
@@ -103,13 +115,6 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
                                      uri_prefix=f"/{rel}")
             written += len(result.written)
             notes.extend(result.notices)
-    migrations = config.side("migrations")
-    if migrations and (kinds is None or "migrations" in kinds):
-        root = proxy_dir.resolve()
-        for path in migrations.paths:
-            done = apply_migrations(path, config.root, proxy_dir, edition)
-            written += len(done.written)
-            owned.update(Path(t).resolve().relative_to(root).as_posix() for t in done.targets)
     pages, edited = apply_page_edits(generated.edits, config.paths.source, proxy_dir,
                                      ignore, excluded)
     written += len(edited)
@@ -126,7 +131,7 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
         "removed": len(mirrored.removed),
         "generated": written,
         "notes": notes,
-        "origins": {str(k): [str(v[0]), v[1]] for k, v in generated.origins.items()},
+        "origins": {str(k): [str(v[0]), *v[1:]] for k, v in generated.origins.items()},
     }
 
 
@@ -254,9 +259,11 @@ def copy_seed_doctrees(seed: Path, doctrees: Path) -> bool:
     Sphinx then finds every document up to date and only writes."""
     import shutil
 
+    from giza.fileio import atomic_copy
+
     if (doctrees / "environment.pickle").exists() or not (seed / "environment.pickle").exists():
         return False
-    shutil.copytree(seed, doctrees, dirs_exist_ok=True)
+    shutil.copytree(seed, doctrees, dirs_exist_ok=True, copy_function=atomic_copy)
     return True
 
 
@@ -320,7 +327,7 @@ def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
 
 def stage_site(config: Config, edition: str | None, language: str | None,
                variants: Sequence[str], site_files: dict[str, str],
-               root_files: dict[str, str]) -> dict[str, Any]:
+               root_files: dict[str, str | bytes]) -> dict[str, Any]:
     """Swap in the new staged site built from the variants' fragments (atomically)."""
     from giza.post import stage_site as stage
     from giza.site.assemble import write_root_files

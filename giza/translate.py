@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from giza.config.model import Config
-from giza.errors import BuildError, UsageError, unknown_choice
+from giza.errors import BuildError, UsageError, shown, unknown_choice
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,24 @@ class CatalogStatus:
     @property
     def total(self) -> int:
         return self.translated + self.fuzzy + self.untranslated
+
+
+# What each action needs from the translate extra: module -> distribution name.
+NEEDS = {"update": {"sphinx_intl": "sphinx-intl", "babel": "babel"},
+         "status": {"babel": "babel"}}
+
+
+def require_extra(action: str) -> None:
+    """Say which extra to install, before any work, when a tool the action runs is missing
+    (sphinx-intl would otherwise fail with Python's "No module named ..." line)."""
+    import importlib
+
+    for module, name in NEEDS[action].items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise UsageError(f"giza translate {action} needs {name}, which is not installed: "
+                             f"pip install 'giza[translate]'") from None
 
 
 def languages_for(config: Config, requested: Sequence[str]) -> list[str]:
@@ -45,7 +63,7 @@ def languages_for(config: Config, requested: Sequence[str]) -> list[str]:
 def update_catalogs(config: Config, pot_dir: Path, languages: Sequence[str]) -> list[str]:
     """Merge the .pot templates into locale/<lang>/LC_MESSAGES/*.po with sphinx-intl."""
     if not pot_dir.is_dir() or not any(pot_dir.rglob("*.pot")):
-        raise BuildError(f"no .pot files in {pot_dir}; the gettext build produced nothing")
+        raise BuildError(f"no .pot files in {shown(pot_dir)}; the gettext build produced nothing")
     argv = [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot_dir),
             "-d", str(config.paths.locale)]
     for lang in languages:

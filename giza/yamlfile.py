@@ -120,34 +120,78 @@ def _build(loader: Any, node: yaml.Node) -> Any:
     kind = type(node)
     if kind is _SCALAR:
         return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if kind is not _MAPPING and kind is not _SEQUENCE:
+        return loader.construct_object(node, deep=True)
+    # An alias is the same node again: build it once (as PyYAML's constructor does), or
+    # a few lines of nested aliases expand to billions of values (an "alias bomb").
+    done = loader.built.get(id(node))
+    if done is not None:
+        loader.aliased = True
+        return done
     if kind is _MAPPING:
-        merged = any(key.tag == _MERGE for key, _ in node.value)
-        if merged:
-            loader.flatten_mapping(node)  # `<<:` keys, which explicit keys may override
-        mapping = Node()
-        mapping.line = node.start_mark.line + 1
-        lines = mapping.key_lines
-        for key_node, value_node in node.value:
-            key = _build(loader, key_node)
-            try:
-                hash(key)
-            except TypeError as exc:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    "found an unhashable key", key_node.start_mark) from exc
-            line = key_node.start_mark.line + 1
-            if not merged and key in lines:
-                # YAML keeps the last value silently; authors lose the first one.
-                loader.duplicates.append(Duplicate(key, line, lines[key]))
-            mapping[key] = _build(loader, value_node)
-            lines[key] = line
-        return mapping
-    if kind is _SEQUENCE:
-        sequence = NodeList([_build(loader, child) for child in node.value])
-        sequence.line = node.start_mark.line + 1
-        sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
-        return sequence
-    return loader.construct_object(node, deep=True)
+        return _build_mapping(loader, node)
+    sequence = loader.built[id(node)] = NodeList()
+    sequence.extend(_build(loader, child) for child in node.value)
+    sequence.line = node.start_mark.line + 1
+    sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return sequence
+
+
+def _build_mapping(loader: Any, node: yaml.MappingNode) -> Node:
+    merged = any(key.tag == _MERGE for key, _ in node.value)
+    if merged:
+        loader.flatten_mapping(node)  # `<<:` keys, which explicit keys may override
+    mapping = loader.built[id(node)] = Node()
+    mapping.line = node.start_mark.line + 1
+    lines = mapping.key_lines
+    for key_node, value_node in node.value:
+        key = _build(loader, key_node)
+        try:
+            hash(key)
+        except TypeError as exc:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                "found an unhashable key", key_node.start_mark) from exc
+        line = key_node.start_mark.line + 1
+        if not merged and key in lines:
+            # YAML keeps the last value silently; authors lose the first one.
+            loader.duplicates.append(Duplicate(key, line, lines[key]))
+        mapping[key] = _build(loader, value_node)
+        lines[key] = line
+    return mapping
+
+
+# What a document may expand to through its aliases. Content walks (placeholders,
+# inheritance, fingerprints) visit every expanded value, so more is refused.
+ALIAS_LIMIT = 100_000
+
+
+class _AliasProblem(Exception):
+    def __init__(self, node: yaml.Node, problem: str) -> None:
+        super().__init__(problem)
+        self.line = node.start_mark.line + 1
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], limit: int) -> int:
+    """How many nodes ``node`` stands for once every alias is expanded (each distinct
+    node counted once, so this is quick however large the answer)."""
+    if type(node) is _SCALAR:
+        return 1
+    known = sizes.get(id(node))
+    if known is not None:
+        if known < 0:
+            raise _AliasProblem(node, "recursive alias: this node contains an alias of "
+                                      "itself")
+        return known
+    sizes[id(node)] = -1  # in progress
+    children = (part for pair in node.value for part in pair) if type(node) is _MAPPING \
+        else iter(node.value)
+    total = 1 + sum(_expanded_size(child, sizes, limit) for child in children)
+    if total > limit:
+        raise _AliasProblem(node, f"alias expansion too large: the aliases in this node "
+                                  f"expand to more than {limit:,} values")
+    sizes[id(node)] = total
+    return total
 
 
 class Duplicate:
@@ -211,8 +255,13 @@ def iter_documents(path: Path, text: str | None = None,
         while loader.check_node():
             node = loader.get_node()
             line = node.start_mark.line + 1 if node is not None else 1
-            loader.duplicates = []
+            loader.duplicates, loader.built, loader.aliased = [], {}, False
             data = _build(loader, node) if node is not None else None
+            if loader.aliased:
+                try:
+                    _expanded_size(node, {}, ALIAS_LIMIT)
+                except _AliasProblem as exc:
+                    raise error(f"{name}:{exc.line}: {exc}") from None
             yield Document(path, index, line, data, tuple(loader.duplicates))
             index += 1
     except yaml.YAMLError as exc:

@@ -13,3 +13,11 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return root
+
+
+def python_hang(seconds: float) -> float:
+    """A task stuck in Python code rather than in a command (tests of the watchdog)."""
+    import time
+
+    time.sleep(seconds)
+    return seconds

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from giza.build import core_share, trees
 from giza.config import load
@@ -294,17 +297,58 @@ def test_generated_content_end_to_end(project, giza):
     assert (root / "build/main/source/includes/steps/install.rst").is_file()
 
 
-def test_content_error_exits_2_and_builds_nothing(project, giza):
+def test_every_problem_is_reported_in_one_run_and_nothing_is_built(project, giza):
     root = project({
-        "config/build_conf.yaml": "project: {name: bad}\n",
+        "config/build_conf.yaml": "project: {name: bad}\nsystem: {files: [htaccess.yaml]}\n",
+        "config/htaccess.yaml": "from: /a\nto: ''\n",
         "source/index.txt": "Home\n====\n",
-        "source/includes/steps-x.yaml": "title: One\nref: one\nbogus: 1\n",
+        "source/includes/steps-x.yaml": "title: One\nref: one\ninherit: {file: steps-x.yaml, "
+                                        "ref: gone}\n",
+        "source/includes/extracts-a.yaml": "ref: a\ncontent: '{{missing}}'\nbogus: 1\n",
+        "source/includes/extracts-b.yaml": "ref: b\ninherit: {file: extracts-zz.yaml, ref: b}\n",
     })
     result = giza("--executor", "serial", "sphinx", "-b", "html")
     assert result.code == 2
-    assert ("giza: error: prepare:source: source/includes/steps-x.yaml:3: document 1: unknown "
-            "field 'bogus' in steps unit 'one'; valid fields: ") in result.out
-    assert not (root / "build/main/html/index.html").exists()
+    assert result.err == (
+        "giza: warning: config/htaccess.yaml:2: to: is empty; it redirects to the site root "
+        "'/', as the original giza did\n"
+        "giza: warning: source/includes/extracts-a.yaml:2: unit 'a' field 'content': "
+        "placeholder '{{missing}}' has no value; rendered as an empty string\n"
+        "giza: warning: source/includes/extracts-a.yaml:3: document 1: unknown field 'bogus' "
+        "in extracts unit 'a' is ignored; valid fields: append, code, content, copyable, "
+        "edition, heading, inherit, language, only, post, pre, prepend, ref, replacement, "
+        "source, style, title\n"
+        "giza: error: source/includes/extracts-b.yaml:2: unit 'b' inherits from "
+        "'extracts-zz.yaml', which does not exist under source/includes; did you mean "
+        "'extracts-a.yaml'?\n"
+        "giza: error: source/includes/steps-x.yaml:3: unit 'one' inherits from ref 'gone' in "
+        "source/includes/steps-x.yaml, which has no such unit (refs there: one)\n"
+        "giza: 5 problems (2 errors, 3 warnings) in 4 files\n"
+        "giza: error: the checks above failed; nothing was built\n")
+    assert not (root / "build/main/html").exists()
+    assert giza("--executor", "serial", "check").err == result.err.rsplit("giza: error:", 1)[0]
+
+
+def test_strict_makes_compatibility_warnings_errors(project, giza):
+    root = project({
+        "config/build_conf.yaml": "project: {name: lax}\n",
+        "source/index.txt": "Home\n====\n\n.. include:: /includes/extracts/a.rst\n",
+        "source/includes/extracts-a.yaml": "ref: a\ncontent: 'Use {{tool}} now.'\n",
+    })
+    lax = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert lax.code == 0, lax.err
+    # what the original published: the placeholder rendered as an empty string
+    assert "Use  now." in (root / "build/main/source/includes/extracts/a.rst").read_text()
+    strict = giza("--strict", "--executor", "serial", "sphinx", "-b", "html")
+    assert strict.code == 2
+    assert strict.err == (
+        "giza: error: source/includes/extracts-a.yaml:2: unit 'a' field 'content': placeholder "
+        "'{{tool}}' has no value; rendered as an empty string\n"
+        "giza: 1 problem (1 error, 0 warnings) in 1 file\n"
+        "(--strict makes warnings errors)\n"
+        "giza: error: the checks above failed; nothing was built\n")
+    assert giza("--strict", "check").code == 2
+    assert giza("check").code == 0
 
 
 def test_generate_command(project, giza):
@@ -358,3 +402,96 @@ def test_default_conf_treats_figure_files_as_fragments(project, giza):
     })
     result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
     assert result.code == 0, result.out
+
+
+def test_a_warning_in_generated_rst_points_at_its_unit(project, giza):
+    """A steps file renders several units into one rST file: a Sphinx warning about a line of
+    it names the YAML line of the unit that wrote that line, not the file's first unit."""
+    project({
+        "config/build_conf.yaml": "project: {name: lines}\n",
+        "source/index.txt": "Home\n====\n\n.. include:: /includes/steps/a.rst\n",
+        "source/includes/steps-a.yaml": "title: One\nref: one\ncontent: fine\n---\n"
+                                        "title: Two\nref: two\ncontent: fine too\n---\n"
+                                        "title: Three\nref: three\n"
+                                        "content: 'see :nosuchrole:`x`'\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.err
+    assert ('source/includes/steps-a.yaml:9: ERROR: Unknown interpreted text role "nosuchrole".'
+            in result.out + result.err)
+def test_a_dask_worker_elsewhere_shows_paths_relative_to_the_project(project, giza,
+                                                                      tmp_path: Path,
+                                                                      monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    # The cluster starts in the project's parent, so its worker's working directory is not
+    # the project: like a worker on another machine, or started from another directory.
+    monkeypatch.chdir(tmp_path)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")
+    try:
+        root = project({
+            "config/build_conf.yaml": "project: {name: bad}\n",
+            "source/index.txt": "Home\n====\n",
+            "source/includes/steps-x.yaml": "title: One\nref: one\n"
+                                            "inherit: {file: steps-x.yaml, ref: gone}\n",
+        })
+        with distributed.Client(cluster) as client:
+            assert set(client.run(os.getcwd).values()) == {str(tmp_path)}
+        result = giza("--scheduler", cluster.scheduler_address, "sphinx", "-b", "html")
+    finally:
+        cluster.close()
+    assert result.code == 2, result.out + result.err
+    assert result.err.startswith("giza: error: source/includes/steps-x.yaml:3: unit 'one' "
+                                 "inherits from ref 'gone'")
+    assert str(root) not in result.err and "proj/source" not in result.err
+
+
+GENERATED_WARNING = {
+    "config/build_conf.yaml": "project: {name: gen}\n",
+    "source/index.txt": "Home\n====\n\n.. include:: /includes/steps/install.rst\n",
+    "source/includes/steps-install.yaml": "title: One\nref: one\ncontent: |\n"
+                                          "  See :ref:`nowhere`.\n",
+}
+
+
+def _generated_warning(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "WARNING: undefined label: 'nowhere'" in line]
+
+
+def test_generated_rst_warnings_point_at_the_yaml_from_anywhere(project, giza, tmp_path: Path,
+                                                                monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    root = project(GENERATED_WARNING)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.chdir(root / "source")  # run from a subdirectory of the project
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.out + result.err
+    [line] = _generated_warning(result.out)
+    assert line.startswith("source/includes/steps-install.yaml:")
+    # A dask worker started in the project's parent: it reports the YAML origins of
+    # generated files, the main process maps Sphinx's messages onto them.
+    monkeypatch.chdir(tmp_path)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")
+    try:
+        monkeypatch.chdir(root)
+        result = giza("--force", "--scheduler", cluster.scheduler_address, "sphinx", "-b",
+                      "html")
+    finally:
+        cluster.close()
+    assert result.code == 0, result.out + result.err
+    assert _generated_warning(result.out) == [line]
+
+
+def test_messages_name_paths_relative_to_the_project_from_a_subdirectory(project, giza,
+                                                                          monkeypatch):
+    root = project({
+        "config/build_conf.yaml": "project: {name: bad}\n",
+        "source/index.txt": "Home\n====\n",
+        "source/includes/steps-x.yaml": "title: One\nref: one\nbogus: 1\n",
+    })
+    monkeypatch.chdir(root / "source" / "includes")
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0
+    assert result.err.startswith("giza: warning: source/includes/steps-x.yaml:3: document 1: "
+                                 "unknown field 'bogus' in steps unit 'one' is ignored; ")

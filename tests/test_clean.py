@@ -59,3 +59,12 @@ def test_command(project, giza):
     result = giza("clean", "-b", "dirhtml")
     assert result.code == 0
     assert result.out.endswith("build/main/dirhtml\n")
+
+
+def test_the_command_names_paths_relative_to_the_project(project, giza, monkeypatch):
+    root = project(FILES)
+    monkeypatch.chdir(root / "source")
+    result = giza("clean", "-b", "html", "--dry-run")
+    assert (result.code, result.out) == (0, "would remove build/main/doctrees-html\n"
+                                            "would remove build/main/html\n"
+                                            "would remove build/main/html-saas\n")

@@ -96,7 +96,7 @@ def test_load_targets_fields(project):
         name="web", local="public", remote=str(site_of(root)),
         static=("manual", "sitemap.xml.gz", ".htaccess", "missing.txt"),
         branched=True, delete=False, recursive=True, hosts=("local",), args=(),
-        origin=(root / "config" / "push.yaml", 1))
+        origin=(root / "config" / "push.yaml", 1), local_line=3)
 
 
 def test_no_push_file_means_no_targets(project):

@@ -41,3 +41,19 @@ def test_translate_unknown_language(copy_project, giza):
     result = giza("translate", "status", "-l", "de")
     assert result.code == 2
     assert result.err == "giza: error: unknown language 'de'; valid languages: fr, es\n"
+
+
+def test_translate_update_without_sphinx_intl_names_the_extra(copy_project, giza, monkeypatch):
+    import sys
+
+    root = copy_project("multi")
+    monkeypatch.setitem(sys.modules, "sphinx_intl", None)  # `import sphinx_intl` fails
+    result = giza("--executor", "serial", "translate", "update", "-l", "fr")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("giza: error: giza translate update needs sphinx-intl, which is not "
+                          "installed: pip install 'giza[translate]'\n")
+    assert not (root / "build").exists()  # said before building anything
+    monkeypatch.setitem(sys.modules, "babel", None)
+    status = giza("translate", "status")
+    assert status.err == ("giza: error: giza translate status needs babel, which is not "
+                          "installed: pip install 'giza[translate]'\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,61 @@ def test_push_when_everything_is_up_to_date_still_deploys(copy_project, giza):
     assert result.code == 0, result.out
     assert result.out.splitlines()[0] == "html: up to date"
     assert (site / "index.html").is_file()
+
+
+EDITIONS_CONF = """\
+project:
+  name: demo
+  editions: [{name: saas, branched: true}, {name: onprem, tag: enterprise, branched: true}]
+version: {release: "1.0", branch: "1.0"}
+system:
+  files: [push.yaml]
+"""
+EDITIONS_PUSH = """\
+target: web
+paths:
+  local: public
+  remote: {site}
+options: [branched, recursive]
+hosts: [local]
+"""
+
+
+def test_push_target_over_every_edition_names_them_and_the_fix(project, giza):
+    root = project({"config/build_conf.yaml": EDITIONS_CONF, "source/index.txt": "Hi\n==\n"})
+    site = root.parent / "site"
+    write_tree(root, {"config/push.yaml": EDITIONS_PUSH.replace("{site}", str(site))})
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    message = ("config/push.yaml:3: push target 'web': nothing to deploy: build/public/main "
+               "does not exist, because paths.local 'public' holds one site per edition "
+               "(build/public/saas/, build/public/enterprise/); give each edition its own "
+               "push target, with paths.local: public/saas, public/enterprise")
+    result = giza("--executor", "serial", "push", "-t", "web", "-b", "html")
+    assert result.code == 1
+    assert f"giza: error: {message}" in result.out.splitlines()
+    assert "run `giza push`" not in result.out
+    assert not site.exists()
+    again = giza("deploy", "-t", "web")
+    assert (again.code, again.err) == (1, f"giza: error: {message}\n")
+    dry = giza("deploy", "-t", "web", "--dry-run")
+    assert dry.out.splitlines()[0] == f"note: {message}"
+    # the fix the message gives works
+    write_tree(root, {"config/push.yaml": EDITIONS_PUSH.replace("{site}", str(site)).replace(
+        "local: public", "local: public/saas")})
+    fixed = giza("deploy", "-t", "web")
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert (site / "main" / "release.txt").is_file()
+
+
+def test_push_whose_target_names_nothing_the_build_wrote(copy_project, giza):
+    root = copy_project("basic")
+    site = setup(root)
+    push = root / "config/push.yaml"
+    push.write_text(push.read_text().replace("local: 2.1/html", "local: 2.1/htmll"))
+    result = giza("--executor", "serial", "push", "-t", "web", "-b", "html")
+    assert result.code == 1
+    # not "run `giza push` first": giza push just ran
+    assert ("giza: error: config/push.yaml:3: push target 'web': nothing to deploy: "
+            "build/2.1/htmll does not exist after the build; paths.local '2.1/htmll' names no "
+            "directory the build wrote") in result.out.splitlines()
+    assert not site.exists()

@@ -81,3 +81,70 @@ def test_keys_given_twice_are_reported(tmp_path: Path) -> None:
     assert first.duplicates[0].describe() == \
         "key 'c' is given twice (first at line 3); only this later value is used"
     assert second.duplicates == ()  # a merge key's value overridden on purpose
+
+
+# The issue's 12-line extracts file: `content` is nine nested levels of ten aliases
+# each, 10^9 values once expanded.
+BOMB = """\
+ref: bomb
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]
+content: *i
+title: boom
+"""
+
+
+def test_alias_bomb_is_refused_at_the_node_that_multiplies(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("extracts-bomb.yaml").write_text(BOMB)
+    with pytest.raises(ContentError) as err:
+        load_documents(Path("extracts-bomb.yaml"), ContentError)
+    # e: 10 * d (11,111 values) is the first node past the limit
+    assert str(err.value) == ("extracts-bomb.yaml:6: alias expansion too large: the aliases "
+                              "in this node expand to more than 100,000 values")
+
+
+def test_aliases_keep_working_and_are_built_once(tmp_path: Path):
+    path = tmp_path / "x.yaml"
+    path.write_text("base: &b {x: [1, 2]}\nuse: [*b, *b]\nmerged:\n  <<: *b\n  y: 3\n")
+    data = load_one(path)
+    assert data == {"base": {"x": [1, 2]}, "use": [{"x": [1, 2]}, {"x": [1, 2]}],
+                    "merged": {"x": [1, 2], "y": 3}}
+    assert data["use"][0] is data["base"] and data["use"][1] is data["base"]
+    assert data["use"][0].line == 1 and data["merged"].key_lines == {"x": 1, "y": 5}
+
+
+def test_expansion_up_to_the_limit_is_fine(tmp_path: Path):
+    # 10 * 10 * 10 * 10 values: big but under 100,000
+    path = tmp_path / "x.yaml"
+    path.write_text("".join(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}' if n else '0'] * 10)}]\n"
+                            for n in range(4)))
+    assert len(load_one(path)["l3"][9][9][9]) == 10
+
+
+def test_recursive_alias_is_an_error(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("loop.yaml").write_text("a: 1\nb: &x [1, {c: *x}]\n")
+    with pytest.raises(ConfigError) as err:
+        load_one(Path("loop.yaml"))
+    assert str(err.value) == "loop.yaml:2: recursive alias: this node contains an alias of itself"
+
+
+def test_giza_generate_refuses_the_bomb(copy_project, giza):
+    root = copy_project("basic")
+    (root / "source" / "includes").mkdir(exist_ok=True)
+    (root / "source" / "includes" / "extracts-bomb.yaml").write_text(BOMB)
+    result = giza("--executor", "serial", "generate", "all")
+    assert result.code == 2
+    assert result.err == ("giza: error: source/includes/extracts-bomb.yaml:6: alias expansion "
+                          "too large: the aliases in this node expand to more than 100,000 "
+                          "values\n"
+                          "giza: 1 problem (1 error, 0 warnings) in 1 file\n"
+                          "giza: error: the checks above failed; nothing was built\n")

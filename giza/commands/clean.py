@@ -12,8 +12,12 @@ def clean(*, builder: list[str] | None = None, all: bool = False, dry_run: bool 
     """Remove build output for the current branch (or one builder's, or all of build/)."""
     from giza.clean import clean as run_clean
     from giza.commands import load_config
+    from giza.errors import shown
+    from giza.lock import build_lock
 
-    for path in run_clean(load_config(), builders=builder or (), everything=all,
-                          dry_run=dry_run):
-        print(("would remove " if dry_run else "removed ") + str(path))
+    config = load_config()
+    with build_lock(config, read_only=dry_run):
+        removed = run_clean(config, builders=builder or (), everything=all, dry_run=dry_run)
+    for path in removed:
+        print(("would remove " if dry_run else "removed ") + shown(path))
     return 0

@@ -13,7 +13,11 @@ def generate(*kinds: str, edition: list[str] | None = None,
     """Generate rST from YAML content into the proxy tree(s), without running Sphinx."""
     from giza.build import generate_content
     from giza.commands import load_config
+    from giza.lock import build_lock
 
-    for line in generate_content(load_config(), list(kinds), edition or (), language or ()):
+    config = load_config(checked=True)
+    with build_lock(config):
+        lines = generate_content(config, list(kinds), edition or (), language or ())
+    for line in lines:
         print(line)
     return 0

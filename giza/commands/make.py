@@ -11,6 +11,9 @@ def make(*targets: str, dry_run: bool = False) -> int:
     """Run make targets: <builder>[-<edition>][-<lang>], publish, push[-<target>], stage,
     push-deploy, clean. Prints the equivalent giza command first."""
     from giza.commands import load_config
+    from giza.lock import build_lock
     from giza.release import make as run_make
 
-    return run_make(load_config(), list(targets), dry_run=dry_run)
+    config = load_config(checked=True)
+    with build_lock(config, read_only=dry_run):
+        return run_make(config, list(targets), dry_run=dry_run)

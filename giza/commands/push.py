@@ -17,12 +17,15 @@ def push(*, target: list[str], builder: list[str] | None = None,
     """Build the publication, then deploy it only if every variant succeeded."""
     from giza.build import BuildRequest
     from giza.commands import load_config
+    from giza.lock import build_lock
     from giza.release import push as run_push
 
     request = BuildRequest(builders=tuple(builder or ("publish",)),
                            editions=tuple(edition or ()), languages=tuple(language or ()),
                            dry_run=dry_run)
-    return run_push(load_config(), target, request)
+    config = load_config(checked=True)
+    with build_lock(config, read_only=dry_run):
+        return run_push(config, target, request)
 
 
 @argh.arg("-t", "--target", "--deploy", dest="target", nargs="+", required=True,
@@ -32,5 +35,9 @@ def deploy(*, target: list[str], dry_run: bool = False) -> int:
     """Deploy what is already built (rsync); --dry-run prints the commands only."""
     from giza.commands import load_config
     from giza.deploy import deploy as run_deploy
+    from giza.lock import build_lock
 
-    return run_deploy(load_config(), target, dry_run=dry_run)
+    config = load_config()
+    # Deploy reads the staged site: a build must not swap it out underneath.
+    with build_lock(config, read_only=dry_run):
+        return run_deploy(config, target, dry_run=dry_run)

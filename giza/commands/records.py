@@ -1,4 +1,4 @@
-"""giza records [--last N] [--fails] [--variant V]"""
+"""giza records [--last N] [--fails] [--variant V] [--timers]"""
 
 from __future__ import annotations
 
@@ -8,13 +8,23 @@ import argh
 @argh.arg("--last", type=int, help="how many records to show, newest first (default: 1)")
 @argh.arg("--variant", help="only this variant, e.g. html-saas")
 @argh.arg("-f", "--fails", help="only variants that failed")
-def records(*, last: int = 1, fails: bool = False, variant: str | None = None) -> int:
+@argh.arg("--timers", help="also show where the time went: merged timers by category, and "
+          "each task's worker, start, end, peak memory and sphinx phases")
+def records(*, last: int = 1, fails: bool = False, variant: str | None = None,
+            timers: bool = False) -> int:
     """Show the build records of the current branch: per variant its status, time,
     warnings and why it ran."""
     from giza.commands import load_config
     from giza.records import format_records, load_records
 
     config = load_config()
-    for line in format_records(load_records(config, max(1, last)), fails, variant):
-        print(line)
+    found = load_records(config, max(1, last))
+    for data in found or [None]:
+        for line in format_records([data] if data else [], fails, variant):
+            print(line)
+        if timers and data:
+            from giza.timeline import format_timers
+
+            for line in format_timers(data):
+                print(line)
     return 0

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import argh
+
+if TYPE_CHECKING:
+    from giza.config.model import Config
 
 
 @argh.arg("action", choices=("update", "status"), help="update catalogs or print their state")
@@ -11,20 +16,32 @@ def translate(action: str, *, language: list[str] | None = None) -> int:
     """update: run the gettext builder and merge new messages into
     locale/<lang>/LC_MESSAGES/*.po; status: translated / fuzzy / untranslated counts."""
     from giza import translate as tr
-    from giza.build import BuildRequest, build
     from giza.commands import load_config
+    from giza.lock import build_lock
 
+    tr.require_extra(action)
     config = load_config()
     languages = tr.languages_for(config, language or ())
     if action == "update":
-        code = build(config, BuildRequest(builders=("gettext",),
-                                          editions=tuple(config.project.edition_names[:1])))
+        with build_lock(config):  # status only reads
+            code = _update(config, languages)
         if code:
             return code
-        edition = config.project.edition_names[:1]
-        pot_dir = config.branch_dir / ("gettext" + (f"-{edition[0]}" if edition else ""))
-        for line in tr.update_catalogs(config, pot_dir, languages):
-            print(line)
     for line in tr.format_status(tr.status(config, languages)):
+        print(line)
+    return 0
+
+
+def _update(config: Config, languages: list[str]) -> int:
+    from giza import translate as tr
+    from giza.build import BuildRequest, build
+
+    code = build(config, BuildRequest(builders=("gettext",),
+                                      editions=tuple(config.project.edition_names[:1])))
+    if code:
+        return code
+    edition = config.project.edition_names[:1]
+    pot_dir = config.branch_dir / ("gettext" + (f"-{edition[0]}" if edition else ""))
+    for line in tr.update_catalogs(config, pot_dir, languages):
         print(line)
     return 0

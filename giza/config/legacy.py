@@ -264,6 +264,16 @@ def _rel(path: Path, root: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
 
 
+def _files_line(conf_file: Path) -> int:
+    """The line of ``system.files`` in build_conf.yaml, for messages."""
+    from giza.yamlfile import Node, load_documents
+
+    docs = load_documents(conf_file)
+    data = docs[0].data if docs else None
+    system = data.get("system") if isinstance(data, Node) else None
+    return system.line_of("files") if isinstance(system, Node) else 1
+
+
 def _side_data(config: Any, edition: str | None) -> SideFilesData:
     from giza.config.loading import _side_entries, _side_path
     from giza.stages import replacement_tokens
@@ -271,7 +281,8 @@ def _side_data(config: Any, edition: str | None) -> SideFilesData:
     conf_label = _rel(config.conf_file, config.root)
     raw_files = list(config.raw.get("system", {}).get("files") or ())
     declared: dict[str, list[str]] = {}
-    for name, values, _line in _side_entries(raw_files, config.conf_file, 0):
+    for name, values, _line in _side_entries(raw_files, config.conf_file,
+                                             _files_line(config.conf_file)):
         declared.setdefault(name, []).extend(
             _rel(_side_path(v, config.root, config.paths.builddata), config.root)
             for v in values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from giza.config.model import (
     freeze,
 )
 from giza.config.schema import BUILD_CONF, Validation, type_name, validate
-from giza.errors import ConfigError, shown
+from giza.errors import ConfigError, ConfigProblems, shown
 from giza.yamlfile import Document, Node, NodeList, load_documents
 
 CONF_NAME = "build_conf.yaml"
@@ -61,10 +62,12 @@ def _side_entries(files: list[Any], conf_file: Path, line: int) -> list[tuple[st
         if isinstance(item, str):
             name = Path(item).stem
             entries.append((name, [item], item_line))
-        elif isinstance(item, dict) and len(item) == 1:
+        elif isinstance(item, Mapping) and len(item) == 1:
             (name, value), = item.items()
             paths = [value] if isinstance(value, str) else value
-            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            # a list from YAML, or a tuple once the config is frozen (the legacy view)
+            if not isinstance(paths, (list, tuple)) or not all(isinstance(p, str)
+                                                                for p in paths):
                 raise ConfigError(f"{shown(conf_file)}:{item_line}: 'system.files[{i}].{name}' "
                                   f"must be a file name or a list of file names, "
                                   f"not {type_name(value)}")
@@ -159,7 +162,7 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
         branched=p["branched"],
         siteroot=p["siteroot"],
         basepath=p["basepath"] or "",
-        editions=_editions(p, conf_file, data),
+        editions=state.attempt(_editions, p, conf_file, data, default=()),
     )
     version = Version(release=values["version"]["release"] or "",
                       branch=values["version"]["branch"] or "")
@@ -167,11 +170,16 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
     remote = values["git"]["remote"] or {}
     system_files = data.get("system", {}) if isinstance(data, dict) else {}
     files_line = (system_files.line_of("files") if isinstance(system_files, Node) else 1)
-    entries = _side_entries(values["system"]["files"] or [], conf_file, files_line)
-    side_files = load_side_files(entries, root, paths.builddata, conf_file, state.warnings)
+    entries = state.attempt(_side_entries, values["system"]["files"] or [], conf_file,
+                            files_line, default=[])
+    side_files = state.attempt(load_side_files, entries, root, paths.builddata, conf_file,
+                               state.warnings, default={})
     if "integration" in side_files:
-        integration.check(side_files["integration"].documents,
-                          side_files["integration"].origins, state.warnings)
+        state.attempt(integration.check, side_files["integration"].documents,
+                      side_files["integration"].origins, state.warnings)
+    matrix = state.attempt(load_matrix, matrix_path(paths.builddata), state.warnings)
+    assets = state.attempt(_assets, values["assets"], conf_file, data, root, default=())
+    _raise_collected(state)
     config = Config(
         conf_file=conf_file,
         project=project,
@@ -181,14 +189,25 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
                 remote=freeze({str(k): str(v) for k, v in remote.items()})),
         side_files=freeze(side_files),
         raw=freeze(values),
-        matrix=load_matrix(matrix_path(paths.builddata), state.warnings),
-        assets=_assets(values["assets"], conf_file, data, root),
+        matrix=matrix,
+        assets=assets,
         warnings=tuple(dict.fromkeys(state.warnings)),  # a file read twice warns once
         strict=strict,
     )
     if strict and config.warnings:
         raise ConfigError("\n".join(config.warnings) + "\n(--strict makes warnings errors)")
     return config
+
+
+def _raise_collected(state: Validation) -> None:
+    """Every error found so far, sorted by file and line, with the warnings beside them."""
+    from giza.problems import ERROR, WARNING, Problem, ordered
+
+    if not state.errors:
+        return
+    found = ordered([*(Problem.parse(t, ERROR) for t in state.errors),
+                     *(Problem.parse(t, WARNING) for t in state.warnings)])
+    raise ConfigProblems(found)
 
 
 def _assets(entries: Any, conf_file: Path, data: Any, root: Path) -> tuple[Asset, ...]:
@@ -220,10 +239,13 @@ def _assets(entries: Any, conf_file: Path, data: Any, root: Path) -> tuple[Asset
 def _editions(p: dict[str, Any], conf_file: Path, data: Any) -> tuple[Edition, ...]:
     editions = []
     seen: dict[str, int] = {}
-    raw = data.get("project", {}).get("editions") if isinstance(data, dict) else None
+    project = data.get("project") if isinstance(data, dict) else None
+    raw = project.get("editions") if isinstance(project, dict) else None
     lines = raw.item_lines if isinstance(raw, NodeList) else []
     for i, e in enumerate(p["editions"]):
         line = lines[i] if i < len(lines) else 1
+        if not e["name"]:
+            continue  # reported: missing required key
         if e["name"] in seen:
             raise ConfigError(f"{shown(conf_file)}:{line}: 'project.editions[{i}].name' "
                               f"'{e['name']}' is already used by editions[{seen[e['name']]}]")

@@ -24,7 +24,7 @@ LEGACY_FIELDS = ("sitemap_config",)
 # setup targets, generated content, builder names and edition names (the original
 # skipped them because they are not mappings; giza ignores them by name).
 LEGACY_KEYS = ("prerequisites", "generated-source", "sphinx-builders", "sphinx_builders",
-               "editions")
+               "editions", "builders")
 
 
 @dataclass(frozen=True)

@@ -65,10 +65,19 @@ def type_name(value: Any) -> str:
 
 @dataclass
 class Validation:
-    """Collects warnings while a document is checked; errors raise at once."""
+    """Collects the warnings and errors of a document, so one run reports them all."""
 
     path: Path
     warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def attempt(self, function: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        """``function(*args)``; a ConfigError is collected and ``default`` returned."""
+        try:
+            return function(*args)
+        except ConfigError as exc:
+            self.errors.extend(str(exc).splitlines())
+            return default
 
 
 def _coerce_str(value: Any) -> Any:
@@ -84,9 +93,11 @@ def validate(data: Any, schema: Mapping[str, Field], state: Validation, prefix: 
     if data is None:
         data = Node()
     if not isinstance(data, dict):
-        raise ConfigError(f"{shown(state.path)}:{line or getattr(data, 'line', 0) or 1}: "
-                          f"'{prefix.rstrip('.') or '(top level)'}' must be a mapping, "
-                          f"not {type_name(data)}")
+        state.errors.append(f"{shown(state.path)}:{line or getattr(data, 'line', 0) or 1}: "
+                            f"'{prefix.rstrip('.') or '(top level)'}' must be a mapping, "
+                            f"not {type_name(data)}")
+        # the defaults keep the check going; what the section lacks is not news
+        return validate(None, schema, Validation(state.path), prefix, line)
     out: dict[str, Any] = {}
     lines = data.key_lines if isinstance(data, Node) else {}
     own_line = data.line if isinstance(data, Node) else line
@@ -99,13 +110,21 @@ def validate(data: Any, schema: Mapping[str, Field], state: Validation, prefix: 
             state.warnings.append(f"{shown(state.path)}:{key_line}: unknown key '{dotted}'; "
                                   f"valid keys: {valid}")
             continue
-        out[key] = check_value(value, spec, state, dotted, key_line)
+        try:
+            out[key] = check_value(value, spec, state, dotted, key_line)
+        except ConfigError as exc:
+            # reported with every other problem; the default keeps the check going
+            state.errors.extend(str(exc).splitlines())
+            out[key] = spec.default if spec.kind != "section" else validate(
+                None, spec.items or {}, Validation(state.path), f"{dotted}.", key_line)
     for key, spec in schema.items():
         if key in out:
             continue
         if spec.required:
-            raise ConfigError(f"{shown(state.path)}:{own_line or 1}: missing required key "
-                              f"'{prefix}{key}'")
+            state.errors.append(f"{shown(state.path)}:{own_line or 1}: missing required key "
+                                f"'{prefix}{key}'")
+            out[key] = spec.default
+            continue
         if spec.kind == "section":
             out[key] = validate(None, spec.items or {}, state, f"{prefix}{key}.", own_line)
         else:
@@ -170,6 +189,14 @@ def check_value(value: Any, spec: Field, state: Validation, dotted: str, line: i
 
 def _relative_path(value: str) -> str | None:
     return None if value else "must not be empty"
+
+
+def _seconds(value: int | None) -> str | None:
+    return None if value is None or value >= 0 else "must be 0 or more (seconds)"
+
+
+def _timeout(what: str) -> Field:
+    return Field("int", doc=f"Seconds {what} may run (0: no limit).", check=_seconds)
 
 
 BUILD_CONF: dict[str, Field] = {
@@ -239,5 +266,17 @@ BUILD_CONF: dict[str, Field] = {
         branch=Field("str", doc="Branch to clone and follow (default: the remote's)."),
         commit=Field("str", doc="Pin the checkout to this commit."),
         generate=Field("list", doc="Legacy; ignored with a note."),
+    ),
+    "timeouts": section(
+        "The watchdog's limits per kind of task, in seconds; --task-timeout and "
+        "--stall-timeout on the command line win.",
+        prepare=_timeout("mirroring and generating one proxy tree"),
+        sphinx=_timeout("one sphinx-build (except latex)"),
+        latex=_timeout("a latex variant's sphinx-build, and its PDF runs"),
+        post=_timeout("one finalizer (except latex's)"),
+        stage=_timeout("staging one site"),
+        deploy=_timeout("one push target's rsync commands to one host"),
+        stall=Field("int", doc="Seconds a task's command may go without progress "
+                    "(default 600; 0: no limit).", check=_seconds),
     ),
 }

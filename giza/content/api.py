@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from giza.content import record as _record
 from giza.content.context import ContentContext
@@ -19,8 +20,9 @@ from giza.content.registry import Generator, SourceFile, generators, match, outp
 from giza.content.registry import kinds as _kinds
 from giza.content.replacements import load_replacements
 from giza.content.units import display_path
-from giza.content.writer import write_if_changed
-from giza.errors import ContentError, UsageError
+from giza.errors import ContentError, UsageError, project_root
+from giza.fileio import write_if_changed
+from giza.problems import errors_of, ordered
 
 __all__ = ["ContentContext", "GenerateResult", "PageEdit", "generate", "kinds",
            "load_replacements", "output_dirs"]
@@ -42,7 +44,8 @@ class GenerateResult:
     unchanged: int = 0
     removed: list[Path] = field(default_factory=list)
     # each output file -> (yaml file, line of the unit that produced it)
-    origins: dict[Path, tuple[Path, int]] = field(default_factory=dict)
+    # (yaml file, unit line[, ((first rST line, yaml line), ...)]) per output
+    origins: dict[Path, tuple[Any, ...]] = field(default_factory=dict)
     edits: list[PageEdit] = field(default_factory=list)
 
 
@@ -62,19 +65,32 @@ def _selected(requested: Sequence[str] | None) -> dict[str, Generator]:
     return {kind: registered[kind] for kind in requested}
 
 
-def _input_files(includes_dir: Path, selected: dict[str, Generator]
-                 ) -> list[tuple[Path, Generator, str]]:
+def _names(directory: Path | None) -> list[str]:
+    if directory is None:
+        return []
     try:
-        names = sorted(entry.name for entry in os.scandir(includes_dir) if entry.is_file())
+        return sorted(entry.name for entry in os.scandir(directory) if entry.is_file())
     except FileNotFoundError:
         return []
+
+
+def _input_files(includes_dir: Path, selected: dict[str, Generator],
+                 migrated_dir: Path | None = None) -> list[tuple[Path, Generator, str]]:
+    own = _names(includes_dir)
+    # a migrated file of the same name as a source file is the source file's mirror
+    extra = sorted(set(_names(migrated_dir)) - set(own))
     found = []
-    for name in names:
-        # match against every registered kind so a file never lands in the wrong one
-        hit = match(name)
-        if hit is not None and hit[0].kind in selected:
-            found.append((includes_dir / name, hit[0], hit[1]))
+    for directory, names in ((includes_dir, own), (migrated_dir, extra)):
+        for name in names:
+            # match against every registered kind so a file never lands in the wrong one
+            hit = match(name)
+            if hit is not None and hit[0].kind in selected and directory is not None:
+                found.append((directory / name, hit[0], hit[1]))
     return found
+
+
+def _line_map(pairs: Any) -> tuple[tuple[int, int], ...]:
+    return tuple((int(start), int(line)) for start, line in pairs)  # from JSON lists
 
 
 def _safe_name(name: str, origin: tuple[Path, int]) -> str:
@@ -83,6 +99,64 @@ def _safe_name(name: str, origin: tuple[Path, int]) -> str:
         raise ContentError(f"{origin[0]}:{origin[1]}: output name '{name}' is not a "
                            f"plain relative file name")
     return name
+
+
+@dataclass
+class Rendering:
+    """Every output of a run, in memory: nothing touches the disk until all rendered."""
+
+    out_root: str  # absolute includes/ dir of the proxy tree
+    rendered: dict[str, bytes] = field(default_factory=dict)  # absolute path -> bytes
+    relative: dict[str, str] = field(default_factory=dict)  # absolute path -> includes/ rel
+    origins: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    edits: list[PageEdit] = field(default_factory=list)
+    loaded: list[str] = field(default_factory=list)  # every YAML file read
+
+    def add(self, generator: Generator, output: Any) -> None:
+        name = f"{generator.output_dir}/{_safe_name(output.name, output.origin)}"
+        target = os.path.join(self.out_root, name)
+        if target in self.rendered:
+            first = self.origins[target]
+            raise ContentError(
+                f"{output.origin[0]}:{output.origin[1]}: output "
+                f"{display_path(Path(target))} is also produced by {first[0]}:{first[1]}")
+        self.rendered[target] = output.text.encode("utf-8")
+        self.relative[target] = name
+        # a (yaml, line, lines) origin when the output joins several units
+        self.origins[target] = (*output.origin, output.lines) if output.lines else output.origin
+        self.edits.extend(PageEdit(mode, page, f"/includes/{name}", output.origin)
+                          for mode, page in output.edits)
+
+
+def _render_file(resolver: Resolver, ctx: ContentContext, path: Path, generator: Generator,
+                 prefix: str, into: Rendering) -> None:
+    units = resolver.load(path, generator.schema)
+    items = [resolver.item(unit, generator.builtins) for unit in units if not unit.abstract]
+    source = SourceFile(display_path(path), prefix, path.name[len(prefix):-len(".yaml")],
+                        units, items)
+    for output in generator.render(source, ctx):
+        into.add(generator, output)
+
+
+def render_all(ctx: ContentContext, out_root: str, kinds: Sequence[str] | None = None
+               ) -> Rendering:
+    """Render every input file of ``kinds`` in memory. Raises one :class:`ContentError`
+    listing every file's problems (sorted by file and line), so one run shows them all."""
+    selected = _selected(kinds)
+    migrated = Path(ctx.migrated_dir) if ctx.migrated_dir is not None else None
+    resolver = Resolver(ctx)
+    into = Rendering(out_root)
+    failures: list[str] = []
+    for path, generator, prefix in _input_files(Path(ctx.includes_dir), selected, migrated):
+        try:
+            _render_file(resolver, ctx, path, generator, prefix, into)
+        except ContentError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise ContentError("\n".join(problem.text for problem in ordered(
+            p for failure in failures for p in errors_of(failure))))
+    into.loaded = resolver.loaded_paths()
+    return into
 
 
 def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None = None,
@@ -98,43 +172,25 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     includes_out = Path(proxy_dir) / "includes"
     out_root = os.path.abspath(includes_out)
     out_dirs = sorted({os.path.join(out_root, g.output_dir) for g in selected.values()})
-    inputs = _input_files(includes_dir, selected)
+    migrated = Path(ctx.migrated_dir) if ctx.migrated_dir is not None else None
+    inputs = _input_files(includes_dir, selected, migrated)
     listing = [os.path.abspath(path) for path, _, _ in inputs]
     record_file = record if record is not None else _record.record_path(Path(proxy_dir))
-    key = _record.run_key(ctx, selected.values()) + os.getcwd()
+    # The origins it records are relative to the project root (display_path).
+    key = _record.run_key(ctx, selected.values()) + (project_root() or os.getcwd())
     recorded = _record.unchanged(record_file, key, listing, out_dirs)
     if recorded is not None:
         outputs, edits = recorded
-        origins = {includes_out / os.path.relpath(name, out_root): (Path(origin), line)
-                   for name, (origin, line) in outputs.items()}
+        origins = {includes_out / os.path.relpath(name, out_root):
+                   (Path(origin[0]), origin[1], *(_line_map(m) for m in origin[2:]))
+                   for name, origin in outputs.items()}
         return GenerateResult(unchanged=len(origins), origins=origins,
                               edits=[PageEdit(mode, page, include, (Path(origin), line))
                                      for mode, page, include, origin, line in edits])
 
-    resolver = Resolver(ctx)
-    rendered: dict[str, bytes] = {}  # absolute output path -> bytes
-    relative: dict[str, str] = {}  # absolute output path -> path under includes/
-    origins_by_name: dict[str, tuple[Path, int]] = {}
-    edits: list[PageEdit] = []
-    for path, generator, prefix in inputs:
-        units = resolver.load(path, generator.schema)
-        items = [resolver.item(unit, generator.builtins) for unit in units
-                 if not unit.abstract]
-        source = SourceFile(display_path(path), prefix, path.name[len(prefix):-len(".yaml")],
-                            units, items)
-        for output in generator.render(source, ctx):
-            name = f"{generator.output_dir}/{_safe_name(output.name, output.origin)}"
-            target = os.path.join(out_root, name)
-            if target in rendered:
-                first = origins_by_name[target]
-                raise ContentError(
-                    f"{output.origin[0]}:{output.origin[1]}: output "
-                    f"{display_path(Path(target))} is also produced by {first[0]}:{first[1]}")
-            rendered[target] = output.text.encode("utf-8")
-            relative[target] = name
-            origins_by_name[target] = output.origin
-            edits.extend(PageEdit(mode, page, f"/includes/{name}", output.origin)
-                         for mode, page in output.edits)
+    done = render_all(ctx, out_root, kinds)
+    rendered, relative, origins_by_name, edits = (done.rendered, done.relative, done.origins,
+                                                  done.edits)
 
     # Nothing was raised: now touch the disk.
     result = GenerateResult(edits=edits)
@@ -150,8 +206,8 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
         for stale in sorted(_record.rst_files(out_dir) - rendered.keys()):
             os.unlink(stale)
             result.removed.append(includes_out / os.path.relpath(stale, out_root))
-    _record.save(record_file, key, listing, resolver.loaded_paths(),
-                 {name: (str(origin[0]), origin[1])
+    _record.save(record_file, key, listing, done.loaded,
+                 {name: (str(origin[0]), *origin[1:])
                   for name, origin in origins_by_name.items()}, out_dirs,
                  [[e.mode, e.page, e.include, str(e.origin[0]), e.origin[1]] for e in edits])
     return result

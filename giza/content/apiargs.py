@@ -88,13 +88,11 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     for item in items:
         name, types = str(item.data.get("name", item.unit.key)), type_text(item.data)
         text = description(item.data)
-        rows.append([f"``{name}``", types, text] if typed else [f"``{name}``", text])
-        field_name = f"param {types} {name}" if types else f"param {name}"
-        fields.append(rst.list_item(f":{field_name}: ", text, hang=3) if text
-                      else f":{field_name}:\n")
+        rows.append([rst.literal(name), types, text] if typed else [rst.literal(name), text])
+        fields.append((f"param {types} {name}" if types else f"param {name}", text))
     table = rst.list_table(rows, widths=[20, 20, 80] if typed else [20, 80])
     text = rst.join_blocks([rst.only(rst.HTML_ONLY, table),
-                            rst.only(rst.NOT_HTML, "".join(fields))])
+                            rst.only(rst.NOT_HTML, rst.field_list(fields))])
     return [Output(f"{source.name}.rst", text, origin)]
 
 

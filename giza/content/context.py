@@ -14,6 +14,9 @@ class ContentContext:
     # The REAL source includes dir: YAML is read from here so that every error
     # names a file the author can open.
     includes_dir: Path
+    # The proxy tree's includes/: YAML files migrations put there (not in source/)
+    # are generated too, as in the original, which read the proxy tree.
+    migrated_dir: Path | None = None
     edition: str | None = None
     # Global replacement.yaml tokens, already picked for this edition.
     replacements: Mapping[str, str] = field(default_factory=dict)

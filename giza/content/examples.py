@@ -26,8 +26,10 @@ from giza.content.units import (
     TITLE,
     Schema,
     as_list,
+    type_name,
 )
 from giza.errors import ContentError
+from giza.problems import warn
 
 OPERATION_FIELDS = {"pre": TEXT, "code": TEXTS, "language": TEXT, "content": TEXT,
                     "literalinclude": TEXT, "post": TEXT}
@@ -36,7 +38,9 @@ FIELDS = {
     **COMMON_FIELDS,
     "collection": TEXT, "documents": ANY, "options": MAPPING,
     "title": TITLE, "pre": TEXT, "operation": BLOCKS, "results": TEXTS,
-    "content": TEXT, "post": TEXT, "final": TEXT,
+    # checked when rendered: the original ignored a collection's `content` of any shape
+    # when show_collection is false (a real repository has a mapping there)
+    "content": ANY, "post": TEXT, "final": TEXT,
 }
 
 # a case with `edition: E` can be inherited as `<ref>-<E>` (reference behaviour)
@@ -94,6 +98,26 @@ def case_block(data: Mapping[str, Any], show_title: bool) -> str:
     return rst.join_blocks(parts)
 
 
+def _check_content(items: list[Any], shown: bool) -> None:
+    """`content` must be text where it is shown; on a collection that is not shown it is
+    ignored whatever its shape, as in the original (a warning)."""
+    for number, item in enumerate(items):
+        content = item.data.get("content")
+        if content is None:
+            continue
+        line = item.unit.lines.get("content", item.unit.line)
+        where = f"{item.unit.path}:{line}: document {item.unit.index + 1}"
+        if number == 0 and not shown:
+            warn(f"{where}: field 'content' of the collection is not shown because "
+                 f"options.show_collection is false; it is ignored, as the original giza did")
+            item.data.pop("content")
+        elif not isinstance(content, str | int | float) or isinstance(content, bool):
+            raise ContentError(f"{where}: field 'content' must be a string, not "
+                               f"{type_name(content)}")
+        else:
+            item.data["content"] = str(content)  # `content: 3.6` is text
+
+
 def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     if not source.items:
         return []
@@ -104,6 +128,7 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     options = head.data.get("options") or {}
     if options.get("base_file"):
         return []
+    _check_content(source.items, options.get("show_collection", True) is not False)
     cases = source.items[1:]
     for case in cases:
         if not case.data.get("operation"):

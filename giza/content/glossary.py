@@ -24,10 +24,10 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     entries = []
     for item in source.items:
         term = " ".join(str(item.data.get("term", item.unit.key)).split())
-        definition = rst.block(item.data.get("definition", "")) or "..\n"
-        entries.append(f"{term}\n{rst.indent(definition, 3)}")
-    body = "\n".join(entries)
-    text = rst.directive("glossary", options=[("sorted", "")], content=body)
+        # an empty comment keeps a term without a definition a definition list entry
+        entries.append((term, rst.block(item.data.get("definition", "")) or "..", 0))
+    text = rst.directive("glossary", options=[("sorted", "")],
+                         content=rst.definition_list(entries))
     first = source.items[0].unit.line if source.items else 1
     return [Output(f"{source.name}.rst", text, (source.path, first))]
 

@@ -33,6 +33,7 @@ from giza.content.units import (
     select_units,
 )
 from giza.errors import ContentError
+from giza.problems import warn
 
 MAX_ROUNDS = 10
 # Fields that are identity or bookkeeping, never text to render.
@@ -47,6 +48,9 @@ _STATEMENT = re.compile(r"\{%|(?<!\{)\{#")
 
 _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+
+# What the original rendered with: a missing name is an empty string.
+_LENIENT = jinja2.Environment(keep_trailing_newline=True, autoescape=False)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -131,10 +135,13 @@ class Resolver:
             return self._found[wanted]
         found = None
         parts = Path(wanted.lstrip("/")).parts
+        roots = [self.includes_dir]
+        if self.ctx.migrated_dir is not None:
+            roots.append(Path(self.ctx.migrated_dir))
         for start in range(len(parts)):
-            candidate = self.includes_dir.joinpath(*parts[start:])
-            if candidate.is_file():
-                found = candidate
+            candidates = [root.joinpath(*parts[start:]) for root in roots]
+            found = next((c for c in candidates if c.is_file()), None)
+            if found is not None:
                 break
         self._found[wanted] = found
         return found
@@ -252,6 +259,10 @@ def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _cycle_message(cycle: list[Unit]) -> str:
+    # Start at the first unit by file and line: entered from any of its units, one cycle
+    # reads the same, so it is reported once.
+    start = min(range(len(cycle)), key=lambda i: (str(cycle[i].path), cycle[i].line))
+    cycle = cycle[start:] + cycle[:start]
     steps = [f"{unit.where()} '{unit.ref}'" for unit in cycle]
     steps.append(steps[0])
     return "inheritance cycle: " + " -> ".join(steps)
@@ -317,7 +328,8 @@ def _render_template(text: str, tokens: Mapping[str, str], unit: Unit, line: int
         return _template(text).render(tokens)
     except jinja2.UndefinedError as exc:
         missing = re.search(r"'([^']+)' is undefined", str(exc))
-        raise _unresolved(unit, line, name, missing.group(1) if missing else "?") from None
+        _empty(unit, line, name, missing.group(1) if missing else "?")
+        return _LENIENT.from_string(text).render(tokens)
     except jinja2.TemplateError as exc:
         raise ContentError(f"{unit.path}:{line}: unit '{unit.ref}' field '{name}': "
                            f"template error: {exc}") from None
@@ -356,8 +368,10 @@ def _render_spans(text: str, tokens: Mapping[str, str], unit: Unit, line: int,
         if simple:
             token = simple.group(1)
             if token not in tokens:
-                raise _unresolved(unit, line, name, token)
-            value = str(tokens[token])
+                _empty(unit, line, name, token)
+                value = ""
+            else:
+                value = str(tokens[token])
         else:
             value = _render_template(text[start:end], tokens, unit, line, name)
         parts += [text[done:start], value]
@@ -371,6 +385,11 @@ def _first_placeholder(text: str) -> str | None:
         found = _PLACEHOLDER.search("{{" + inside)
         return found.group(1) if found else "?"
     return None
+
+
+def _empty(unit: Unit, line: int, name: str, placeholder: str) -> None:
+    warn(f"{unit.path}:{line}: unit '{unit.ref}' field '{name}': placeholder "
+         f"'{{{{{placeholder}}}}}' has no value; rendered as an empty string")
 
 
 def _unresolved(unit: Unit, line: int, name: str, placeholder: str, extra: str = ""

@@ -78,20 +78,19 @@ def builtins(data: Mapping[str, Any]) -> dict[str, str]:
     directive = data.get("directive", DEFAULT_DIRECTIVE)
     name = str(data.get("name", ""))
     target = _dashed(name) if directive in OPTION_DIRECTIVES else name
-    tokens = {"role": f":{directive}:`{target}`"}
+    tokens = {"role": rst.role(directive, target)}
     if data.get("program"):
-        tokens["program"] = f":program:`{data['program']}`"
+        tokens["program"] = rst.role("program", data["program"])
     if data.get("command"):
-        tokens["command"] = f":toolcommand:`{data['command']}`"
+        tokens["command"] = rst.role("toolcommand", data["command"])
     return tokens
 
 
 def render_option(data: Mapping[str, Any]) -> str:
     parts = []
-    if data.get("type"):
-        parts.append(f"*Type*: {data['type']}\n")
-    if data.get("default"):
-        parts.append(f"*Default*: {data['default']}\n")
+    for field, label in (("type", "Type"), ("default", "Default")):
+        if data.get(field):
+            parts.append(f"{rst.emph(label)}: {data[field]}\n")
     for field in ("pre", "description", "content", "post"):
         parts.append(rst.block(data.get(field, "")))
     directive = data.get("directive", DEFAULT_DIRECTIVE)

@@ -20,6 +20,7 @@ from typing import Any
 
 from giza.content.context import ContentContext
 from giza.content.registry import Generator
+from giza.fileio import atomic_write
 
 VERSION = 2  # 2: page edits (extracts append/prepend) are recorded
 
@@ -86,18 +87,11 @@ def save(path: Path, key: str, listing: list[str], inputs: Iterable[str],
         "key": key,
         "listing": listing,
         "inputs": {name: _stat(name) for name in inputs},
-        "outputs": {name: [_stat(name), origin[0], origin[1]]
-                    for name, origin in outputs.items()},
+        "outputs": {name: [_stat(name), *origin] for name, origin in outputs.items()},
         "dirs": out_dirs,
         "edits": edits or [],
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a missing record only costs the next run its shortcut
+    atomic_write(path, json.dumps(data).encode("utf-8"))
 
 
 def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
@@ -114,7 +108,7 @@ def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
         if _stat(name) != stat:
             return None
     outputs = data["outputs"]
-    for name, (stat, _, _) in outputs.items():
+    for name, (stat, *_) in outputs.items():
         if _stat(name) != stat:
             return None
     present: set[str] = set()
@@ -122,5 +116,17 @@ def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
         present |= rst_files(directory)
     if present != set(outputs):
         return None
-    return ({name: (origin, line) for name, (_, origin, line) in outputs.items()},
+    return ({name: tuple(origin) for name, (_, *origin) in outputs.items()},
             data.get("edits", []))
+
+
+def recorded_origins(proxy_dir: Path) -> dict[Path, tuple[Path, int]]:
+    """Generated file -> (YAML file, line of its unit), as the last generation recorded
+    them (for pointing messages about generated rST at the YAML, after the fact)."""
+    try:
+        data = json.loads(record_path(proxy_dir).read_text(encoding="utf-8"))
+        outputs = data["outputs"]
+        return {Path(name): (Path(origin), int(line))
+                for name, (_, origin, line) in outputs.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}

@@ -47,6 +47,8 @@ class Output:
     # Pages of the build copy that include this output: ("append"|"prepend", page path
     # relative to the source dir, leading "/" allowed), applied after generation.
     edits: tuple[tuple[str, str], ...] = ()
+    # ((first rST line, yaml line), ...) where the output joins several units
+    lines: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,9 @@ def match(file_name: str, candidates: Mapping[str, Generator] | None = None
           ) -> tuple[Generator, str] | None:
     """The generator of a ``*.yaml`` file name: the longest matching prefix wins.
 
-    Longest match keeps ``toc-spec-x.yaml`` a spec rather than a toc named
-    ``spec-x``; prefixes of different kinds never nest, so the file maps to one
-    kind.
+    A name two prefixes match goes to the longer one (``toc-spec-x.yaml`` has no prefix
+    of its own: it is the toc ``spec-x``, as in the original); prefixes of different
+    kinds never nest, so the file maps to one kind.
     """
     if not file_name.endswith(".yaml"):
         return None

@@ -34,7 +34,9 @@ FIELDS = {
     "action": BLOCKS,
 }
 
-SCHEMA = Schema("steps", FIELDS, nested={"action": {**ACTION_FIELDS, "replacement": TOKENS}})
+# An action may set its own heading level (`level: 4`), as in the original.
+SCHEMA = Schema("steps", FIELDS, nested={"action": {**ACTION_FIELDS, "replacement": TOKENS,
+                                                   "level": INT}})
 
 DEFAULT_LEVEL = 3
 
@@ -81,9 +83,10 @@ def render_step(data: Mapping[str, Any], number: int) -> str:
 
 
 def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
-    steps = [render_step(item.data, number) for number, item in numbered(source.items)]
+    text, lines = rst.join_units((render_step(item.data, number), item.unit.line)
+                                 for number, item in numbered(source.items))
     first = source.items[0].unit.line if source.items else 1
-    return [Output(f"{source.name}.rst", rst.join_blocks(steps), (source.path, first))]
+    return [Output(f"{source.name}.rst", text, (source.path, first), lines=lines)]
 
 
 GENERATOR = Generator("steps", ("steps-",), "steps", SCHEMA, render)

@@ -1,10 +1,12 @@
-"""Tables of contents: ``toc-<n>``, ``ref-toc-<n>``, ``toc-spec-<n>``, ``ref-spec-<n>``.
+"""Tables of contents: ``toc-<n>``, ``ref-toc-<n>``, ``ref-spec-<n>``.
 
 | input            | outputs under includes/toc/            |
 | toc-<n>          | <n>.rst (toctree), dfn-list-<n>.rst    |
 | ref-toc-<n>      | <n>.rst (toctree), table-<n>.rst       |
-| toc-spec-<n>,    | table-spec-<n>.rst                     |
-| ref-spec-<n>     |                                        |
+| ref-spec-<n>     | table-spec-<n>.rst                     |
+
+``toc-spec-<n>.yaml`` is a toc file like any other, named ``spec-<n>`` (outputs
+``spec-<n>.rst`` and ``dfn-list-spec-<n>.rst``), as in the original.
 
 A toc or ref-toc file in which any unit inherits is a composition of other
 files (a "spec" in the reference tool) and gets no toctree.
@@ -65,17 +67,13 @@ def link(data: Mapping[str, Any]) -> str:
         return " ".join(str(name or target).split())
     if name and "`" in name:
         return " ".join(name.split())  # already a role such as :dbcommand:`find`
-    return f":doc:`{' '.join(name.split())} <{target}>`" if name else f":doc:`{target}`"
+    return rst.role("doc", f"{' '.join(name.split())} <{target}>" if name else target)
 
 
 def dfn_list(items: list[Any]) -> str:
-    entries = []
-    for item in items:
-        depth = 3 * (max(int(item.data.get("level", 1)), 1) - 1)
-        description = rst.block(item.data.get("description", ""))
-        entry = link(item.data) + "\n" + (rst.indent(description, 3) if description else "")
-        entries.append(rst.indent(entry, depth))
-    return rst.join_blocks([rst.directive("rst-class", "toc"), *entries])
+    entries = [(link(item.data), item.data.get("description", ""),
+                3 * (max(int(item.data.get("level", 1)), 1) - 1)) for item in items]
+    return rst.join_blocks([rst.directive("rst-class", "toc"), rst.definition_list(entries)])
 
 
 def table(items: list[Any]) -> str:
@@ -90,7 +88,7 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     name = source.name
     spec = any(unit.base is not None for unit in source.units)
     outputs: list[Output] = []
-    if source.prefix in ("toc-spec-", "ref-spec-"):
+    if source.prefix == "ref-spec-":
         return [Output(f"table-spec-{name}.rst", table(items), origin)]
     if not spec:
         outputs.append(Output(f"{name}.rst", toctree(items, source.prefix == "toc-"), origin))
@@ -101,5 +99,5 @@ def render(source: SourceFile, ctx: ContentContext) -> list[Output]:
     return outputs
 
 
-GENERATOR = Generator("toc", ("toc-", "ref-toc-", "toc-spec-", "ref-spec-"), "toc", SCHEMA,
+GENERATOR = Generator("toc", ("toc-", "ref-toc-", "ref-spec-"), "toc", SCHEMA,
                       render)

@@ -4,8 +4,8 @@ A *unit* is one YAML document of a generator file (a step, an extract, an
 option...). This module turns a file into validated units; inheritance and
 rendering live in :mod:`giza.content.inheritance`.
 
-Paths in messages: a file under the current working directory is shown
-relative to it, any other file as an absolute path (:func:`display_path`).
+Paths in messages: a file under the project root is shown relative to it, any
+other file as an absolute path (:func:`display_path`, :func:`giza.errors.shown`).
 Documents are numbered from 1 in messages ("document 1" is the first).
 """
 
@@ -20,6 +20,7 @@ from typing import Any
 
 from giza.config.schema import type_name
 from giza.errors import ContentError, shown
+from giza.problems import warn
 from giza.yamlfile import Node, NodeList, iter_documents
 
 Key = Any  # a str for most kinds, a (program, name) tuple for options
@@ -34,10 +35,10 @@ def iter_yaml(path: Path, shown: Path) -> Iterator[tuple[int, int, Any]]:
     """Yield ``(index, line, data)`` per document; errors name ``shown``."""
     try:
         for doc in iter_documents(path, error=ContentError, label=shown):
-            if doc.duplicates:
-                first = doc.duplicates[0]
-                raise ContentError(f"{shown}:{first.line}: document {doc.index + 1}: "
-                                   f"{first.describe()}")
+            for dup in doc.duplicates:
+                warn(f"{shown}:{dup.line}: document {doc.index + 1}: key '{dup.key}' is "
+                     f"given twice; the later value is used; the earlier one, at line "
+                     f"{dup.first}, is lost")
             yield doc.index, doc.line, doc.data
     except ContentError as exc:
         hint = _conflict_hint(path) if "YAML syntax error" in str(exc) else ""
@@ -255,10 +256,11 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: 
         line = lines.get(key, base_line)
         check = fields.get(key)
         if check is None:
+            # The original read the fields it knew and ignored the rest.
             valid = ", ".join(sorted(fields))
-            raise ContentError(
-                f"{shown}:{line}: document {index + 1}: unknown field '{key}' in "
-                f"{schema.kind} unit '{ref}'{context}; valid fields: {valid}")
+            warn(f"{shown}:{line}: document {index + 1}: unknown field '{key}' in "
+                 f"{schema.kind} unit '{ref}'{context} is ignored; valid fields: {valid}")
+            continue
         if value is None:
             # `args: null`: the field is unset, as in the reference tool (a null
             # in a child clears what the base set; generators never see it)
@@ -268,6 +270,11 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: 
             converted = check.convert(value)
         except _Invalid as invalid:
             got = repr(value) if invalid.form else type_name(value)
+            if key in schema.nested and not context:
+                # `action: |` (text where a mapping belongs): the original dropped it.
+                warn(f"{shown}:{line}: document {index + 1}: field '{key}' must be "
+                     f"{check.describe}, not {got}; it is ignored, as the original giza did")
+                continue
             raise ContentError(
                 f"{shown}:{line}: document {index + 1}: field '{key}' must be "
                 f"{check.describe}, not {got}") from None

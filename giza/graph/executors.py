@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import itertools
+import logging
 import multiprocessing
 import os
+import re
+import signal
 import sys
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
-from giza.errors import UsageError
-from giza.graph.task import Outcome, Task, execute
+from giza.errors import UsageError, project_root
+from giza.graph.task import TIMED_OUT, Outcome, Task, execute
+from giza.sphinx.phases import Progress
 from giza.sphinx.run import install_worker_signals, kill_active_children
+from giza.watchdog import Stopped, set_progress_sink
 
 EXECUTORS = ("serial", "process", "dask")
+BACKSTOP_GRACE = 5.0  # seconds past --task-timeout before a pool worker itself is stopped
 
 
 def default_jobs() -> int:
@@ -44,6 +50,8 @@ class Executor(Protocol):
 class _Base:
     jobs: int
     max_tasks: int | None = None
+    # Live progress of running tasks (serial and process executors), for the console.
+    on_progress: Callable[[str, Progress], None] | None = None
 
     def __enter__(self) -> _Base:
         return self
@@ -78,7 +86,12 @@ class SerialExecutor(_Base):
         for handle in sorted(handles):
             task = self._pending.pop(handle, None)
             if task is not None:
-                return {handle: execute(task.name, task.func, task.kwargs)}
+                set_progress_sink(self.on_progress)
+                try:
+                    return {handle: execute(task.name, task.func, task.kwargs, task.limits,
+                                            project_root())}
+                finally:
+                    set_progress_sink(None)
         return {}
 
     def shutdown(self, cancel: bool = False) -> None:
@@ -90,9 +103,110 @@ def _crashed(name: str, exc: BaseException) -> Outcome:
     return Outcome(name, "failed", message=f"{type(exc).__name__}: {exc}".rstrip(": "))
 
 
+def died_message(pid: int | None, exitcode: int | None) -> str:
+    """What a task's Outcome says when the worker process running it died."""
+    who = f"the worker process (pid {pid})" if pid else "the worker process"
+    if exitcode is None:
+        return f"{who} died while running it"
+    if exitcode >= 0:
+        return f"{who} died while running it (exit status {exitcode})"
+    number = -exitcode
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"signal {number}"
+    hint = {signal.SIGKILL: " — out of memory?", signal.SIGSEGV: " — a crash in native code?"}
+    return f"{who} was killed by {name} (signal {number}) while running it" + \
+        hint.get(number, "")  # type: ignore[call-overload]
+
+
+# In a process-pool worker: where it announces which task it starts (see ProcessExecutor).
+_ANNOUNCE: Any = None
+
+
+def _pool_worker_init(announce: Any) -> None:
+    global _ANNOUNCE
+    _ANNOUNCE = announce
+    install_worker_signals()
+    set_progress_sink(_send_progress)
+
+
+def _send_progress(task: str, progress: Progress) -> None:
+    _ANNOUNCE.put(("progress", task, progress))
+
+
+def _pool_execute(name: str, func: Any, kwargs: Any, limits: Any,
+                  root: str | None = None) -> Outcome:
+    if _ANNOUNCE is not None:
+        # Synchronous (SimpleQueue): sent before the task can kill this process.
+        _ANNOUNCE.put(("start", os.getpid(), name))
+    return execute(name, func, kwargs, limits, root)
+
+
+class _Deaths(logging.Handler):
+    """Collects the nannies' "Worker process 42 was killed by signal 9" lines."""
+
+    _LINE = re.compile(r"^Worker process (\d+) (?:was killed by signal (\d+)|exited with "
+                       r"status (\d+))")
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.codes: dict[int, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        match = self._LINE.match(record.getMessage())
+        if match:
+            signal_number, status = match[2], match[3]
+            self.codes[int(match[1])] = -int(signal_number) if signal_number else int(status)
+
+    def exitcode(self, pid: int, wait: float = 2.0) -> int | None:
+        # The scheduler may tell the client before the nanny has logged: wait a moment.
+        deadline = time.monotonic() + wait
+        while pid not in self.codes and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.codes.get(pid)
+
+
+PROGRESS_TOPIC = "giza-progress"
+
+
+def _dask_execute(name: str, func: Any, kwargs: Any, limits: Any,
+                  root: str | None = None) -> Outcome:
+    """``execute`` on a dask worker, its live progress sent as events to the client."""
+    from distributed import get_worker
+
+    worker = get_worker()
+
+    def send(task: str, progress: Progress) -> None:
+        # Plain data: events travel as msgpack.
+        worker.log_event(PROGRESS_TOPIC, [task, progress.phase, progress.done, progress.total])
+
+    set_progress_sink(send)
+    try:
+        return execute(name, func, kwargs, limits, root)
+    finally:
+        set_progress_sink(None)
+
+
+class _Job:
+    """A submitted task; its future changes when it must be started again in a new pool."""
+
+    __slots__ = ("task", "future", "retried", "started", "stopped")
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.future: cf.Future[Outcome] | None = None
+        self.retried = False
+        self.started: float | None = None  # time.monotonic() its worker announced it
+        self.stopped: Stopped | None = None  # set when the backstop stopped its worker
+
+
 class ProcessExecutor(_Base):
     """A local process pool (the default). Workers ignore SIGINT; on shutdown(cancel=True)
-    they get SIGTERM, stop their child process groups and exit (see giza.sphinx.run)."""
+    they get SIGTERM, stop their child process groups and exit (see giza.sphinx.run).
+
+    A worker that dies (the OOM killer, a segfault) breaks the whole pool: its task fails,
+    naming the signal; the tasks the pool stopped with it start again in a new pool, once."""
 
     def __init__(self, jobs: int | None = None, mp_context: str | None = None) -> None:
         self.jobs = jobs or default_jobs()
@@ -104,42 +218,112 @@ class ProcessExecutor(_Base):
             mp_context = "forkserver" if "forkserver" in methods else "spawn"
         self._context = multiprocessing.get_context(mp_context)
         self._pool: cf.ProcessPoolExecutor | None = None
-        self._names: dict[cf.Future[Outcome], str] = {}
+        self._jobs: dict[cf.Future[Outcome], _Job] = {}
+        self._announce: Any = None
+        self._running_on: dict[str, int] = {}  # task name -> pid of the worker running it
+        self._workers: dict[int, Any] = {}  # pid -> multiprocessing.Process
 
     def _get_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
+            self._announce = self._context.SimpleQueue()
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=self._context,
-                initializer=install_worker_signals,
+                initializer=_pool_worker_init,
+                initargs=(self._announce,),
             )
         return self._pool
 
-    def submit(self, task: Task) -> cf.Future[Outcome]:
-        pool = self._get_pool()
-        try:
-            future = pool.submit(execute, task.name, task.func, dict(task.kwargs))
-        except cf.BrokenExecutor:
-            # A worker died (OOM killer, segfault): tasks already in it failed; start afresh.
-            self._pool = None
-            future = self._get_pool().submit(execute, task.name, task.func, dict(task.kwargs))
-        self._names[future] = task.name
-        return future
+    def submit(self, task: Task) -> _Job:
+        job = _Job(task)
+        self._start(job)
+        return job
 
-    def wait(
-        self, handles: Collection[cf.Future[Outcome]], timeout: float | None = None
-    ) -> dict[cf.Future[Outcome], Outcome]:
-        done, _ = cf.wait(list(handles), timeout=timeout, return_when=cf.FIRST_COMPLETED)
-        out: dict[cf.Future[Outcome], Outcome] = {}
+    def _start(self, job: _Job) -> None:
+        task = job.task
+        args = (_pool_execute, task.name, task.func, dict(task.kwargs), task.limits,
+                project_root())
+        try:
+            future = self._get_pool().submit(*args)
+        except cf.BrokenExecutor:
+            self._pool = None  # a worker died: tasks already in it failed; start afresh
+            future = self._get_pool().submit(*args)
+        job.future = future
+        self._jobs[future] = job
+        self._workers.update(getattr(self._pool, "_processes", None) or {})
+
+    def _read_announcements(self) -> None:
+        announce = self._announce
+        while announce is not None and not announce.empty():
+            what, first, second = announce.get()
+            if what == "start":
+                self._running_on[second] = first
+                for job in self._jobs.values():
+                    if job.task.name == second:
+                        job.started = time.monotonic()
+            elif self.on_progress is not None:
+                self.on_progress(first, second)
+
+    def wait(self, handles: Collection[_Job], timeout: float | None = None
+             ) -> dict[_Job, Outcome]:
+        futures = [job.future for job in handles if job.future is not None]
+        self._read_announcements()  # keep the pipe drained: a full one would block workers
+        self._backstop()
+        done, _ = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        out: dict[_Job, Outcome] = {}
         for future in done:
-            name = self._names.pop(future)
+            job = self._jobs.pop(future)
+            name = job.task.name
             try:
-                out[future] = future.result()
+                out[job] = future.result()
             except cf.CancelledError:
-                out[future] = Outcome(name, "skipped", message="skipped: cancelled")
-            except BaseException as exc:  # BrokenProcessPool, PicklingError of the result
-                out[future] = _crashed(name, exc)
+                out[job] = Outcome(name, "skipped", message="skipped: cancelled")
+            except cf.BrokenExecutor:
+                outcome = self._broken(job)
+                if outcome is not None:
+                    out[job] = outcome
+            except BaseException as exc:  # PicklingError of the result, ...
+                out[job] = _crashed(name, exc)
         return out
+
+    def _backstop(self) -> None:
+        """--task-timeout for work the watchdog cannot stop: a task stuck in Python code
+        (not in a command) past its timeout and a grace period. Its worker is stopped, which
+        breaks the pool: the task is "timed out", the others in the pool start again."""
+        now = time.monotonic()
+        for job in list(self._jobs.values()):
+            limit = job.task.limits.task_timeout if job.task.limits else None
+            if limit is None or job.started is None or job.stopped is not None or \
+                    (job.future is not None and job.future.done()) or \
+                    now - job.started < limit + BACKSTOP_GRACE:
+                continue
+            pid = self._running_on.get(job.task.name)
+            reason = f"ran longer than the task timeout of {limit:g} s"
+            job.stopped = Stopped(job.task.name, reason, "", ())
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGTERM)  # it stops its children, then exits
+                except ProcessLookupError:
+                    pass
+
+    def _broken(self, job: _Job) -> Outcome | None:
+        """A task of a broken pool: its Outcome if its own worker died, else None after
+        starting it again (the pool stopped its worker because another one died)."""
+        if job.stopped is not None:
+            return Outcome(job.task.name, TIMED_OUT, message=job.stopped.reason,
+                           stopped=job.stopped)
+        self._read_announcements()
+        pid = self._running_on.get(job.task.name)
+        process = self._workers.get(pid) if pid else None
+        if process is not None:
+            process.join(5.0)  # the pool terminates and joins its workers: a moment
+        code = process.exitcode if process is not None else None
+        if (code is not None and code < 0) or job.retried:
+            return Outcome(job.task.name, "failed", message=died_message(pid, code))
+        job.retried = True
+        self._pool = None
+        self._start(job)
+        return None
 
     def shutdown(self, cancel: bool = False) -> None:
         pool, self._pool = self._pool, None
@@ -161,7 +345,7 @@ class ProcessExecutor(_Base):
             if proc.is_alive():
                 proc.kill()
                 proc.join(1.0)
-        self._names.clear()
+        self._jobs.clear()
 
 
 class DaskExecutor(_Base):
@@ -177,6 +361,7 @@ class DaskExecutor(_Base):
             ) from exc
         self._distributed = distributed
         self._cluster: Any = None
+        self._deaths: _Deaths | None = None
         if scheduler:
             self._client = distributed.Client(scheduler)
             if jobs is None:
@@ -190,7 +375,13 @@ class DaskExecutor(_Base):
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=":0",  # any free port: no clash between concurrent builds
+                # A worker that dies while running a task (OOM, segfault) fails that task
+                # at once: retrying it on the next worker would only kill that one too.
+                scheduler_kwargs={"allowed_failures": 0},
             )
+            # The nannies live in this process and log how their worker process died.
+            self._deaths = _Deaths()
+            logging.getLogger("distributed.nanny").addHandler(self._deaths)
             self._client = distributed.Client(self._cluster)
             # The workers are our children, in the terminal's process group: a Ctrl-C would
             # kill them before they could stop their sphinx-builds. Make them behave like
@@ -199,12 +390,20 @@ class DaskExecutor(_Base):
             self._client.run(install_worker_signals)
         self._names: dict[Any, str] = {}
         self._counter = itertools.count()
+        self._client.subscribe_topic(PROGRESS_TOPIC, self._progress_event)
+
+    def _progress_event(self, event: Any) -> None:
+        # On the client's event-loop thread: (scheduler time, [task, phase, done, total]).
+        _, (task, phase, done, total) = event
+        if self.on_progress is not None:
+            self.on_progress(task, Progress(phase, done, total))
 
     def submit(self, task: Task) -> Any:
         # Unique keys: the same task name may be submitted by successive runs on one cluster.
         key = f"{task.name}-{os.getpid()}-{next(self._counter)}"
         future = self._client.submit(
-            execute, task.name, task.func, dict(task.kwargs), key=key, pure=False
+            _dask_execute, task.name, task.func, dict(task.kwargs), task.limits, project_root(),
+            key=key, pure=False,
         )
         self._names[future] = task.name
         return future
@@ -228,10 +427,22 @@ class DaskExecutor(_Base):
             except BaseException as exc:  # worker lost, result not deserializable, cancelled
                 if isinstance(exc, KeyboardInterrupt):
                     raise
-                out[future] = _crashed(name, exc)
+                out[future] = self._lost(name, exc)
         return out
 
+    def _lost(self, name: str, exc: BaseException) -> Outcome:
+        if not isinstance(exc, self._distributed.KilledWorker):
+            return _crashed(name, exc)
+        worker = exc.last_worker
+        pid = getattr(worker, "pid", None)
+        code = self._deaths.exitcode(pid) if self._deaths is not None and pid else None
+        where = getattr(worker, "address", "?")
+        return Outcome(name, "failed", message=f"{died_message(pid, code)} (dask worker {where})")
+
     def shutdown(self, cancel: bool = False) -> None:
+        if self._deaths is not None:
+            logging.getLogger("distributed.nanny").removeHandler(self._deaths)
+            self._deaths = None
         client, self._client = getattr(self, "_client", None), None
         if client is None:
             return

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 
 from giza.graph.task import Task
+from giza.watchdog import Limits
 
 
 class Graph:
@@ -34,6 +36,10 @@ class Graph:
 
     def __getitem__(self, name: str) -> Task:
         return self._tasks[name]
+
+    def limited(self, limits: Callable[[Task], Limits]) -> Graph:
+        """The same graph with the watchdog's limits, ``limits(task)``, on each task."""
+        return Graph(replace(task, limits=limits(task)) for task in self._tasks.values())
 
     @property
     def tasks(self) -> list[Task]:
@@ -104,6 +110,17 @@ class Graph:
                     released.append(child)
             ready = sorted([*ready, *released], key=index.__getitem__)
         return out
+
+    def ranks(self, expected: Mapping[str, float]) -> dict[str, float]:
+        """name -> expected seconds from its start to the end of the longest chain of work
+        that waits for it (its own expected time included). Starting the highest rank first
+        is longest-expected-first that also sees what a task holds up."""
+        dependents = self.dependents()
+        rank: dict[str, float] = {}
+        for task in reversed(self.order()):
+            after = [rank[name] for name in dependents[task.name]]
+            rank[task.name] = max(0.0, expected.get(task.name, 0.0)) + max(after, default=0.0)
+        return rank
 
     def dry_run(self) -> str:
         """What --dry-run prints: one line per task in execution order, with its dependencies."""

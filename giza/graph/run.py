@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from giza.graph.graph import Graph
@@ -29,26 +29,29 @@ class GraphInterrupted(KeyboardInterrupt):
 
 
 def run_graph(
-    graph: Graph, executor: Executor, reporter: Reporter | None = None
+    graph: Graph, executor: Executor, reporter: Reporter | None = None,
+    expected: Mapping[str, float] | None = None,
 ) -> dict[str, Outcome]:
     """Run ``graph`` on ``executor``; return an Outcome for every task, in graph order.
 
     At most ``executor.jobs`` cores are busy (sum of ``task.cores`` of running tasks); a task
-    needing more than ``jobs`` runs alone. Among ready tasks, graph insertion order wins, but a
-    smaller task that fits the remaining budget is not held back by a larger one before it.
+    needing more than ``jobs`` runs alone. Among ready tasks, graph insertion order wins, or,
+    given ``expected`` seconds per task, the longest expected chain of work first (see
+    Graph.ranks); a smaller task that fits the remaining budget is not held back by a larger
+    one before it.
     On KeyboardInterrupt the executor is shut down (children killed), unfinished tasks become
     "skipped: interrupted" and GraphInterrupted (a KeyboardInterrupt) is raised.
     """
     graph.validate()
     tasks = graph.tasks
-    index = {task.name: i for i, task in enumerate(tasks)}
+    priority = _priority(graph, expected)
     dependents = graph.dependents()
     waiting = {task.name: set(task.waits_for) for task in tasks}
     budget = max(1, executor.jobs)
     max_tasks = getattr(executor, "max_tasks", None)
 
     outcomes: dict[str, Outcome] = {}
-    ready: list[str] = [t.name for t in tasks if not waiting[t.name]]
+    ready: list[str] = sorted((t.name for t in tasks if not waiting[t.name]), key=priority)
     running: dict[Any, Task] = {}
     busy = 0
 
@@ -74,9 +77,10 @@ def run_graph(
                 waiting[child].discard(task.name)
                 if not waiting[child]:
                     ready.append(child)
-        ready.sort(key=index.__getitem__)
+        ready.sort(key=priority)
 
     emit(reporter and reporter.plan, tasks)
+    _connect_progress(executor, reporter)
     restore = _sigterm_as_interrupt()
     try:
         while ready or running:
@@ -111,6 +115,21 @@ def run_graph(
     return {t.name: outcomes[t.name] for t in tasks}
 
 
+def _priority(graph: Graph, expected: Mapping[str, float] | None
+              ) -> Callable[[str], tuple[float, int]]:
+    """Sort key of ready tasks: the longest expected chain of work first (with ``expected``),
+    then graph insertion order."""
+    index = {task.name: i for i, task in enumerate(graph)}
+    rank = graph.ranks(expected) if expected else {}
+    return lambda name: (-rank.get(name, 0.0), index[name])
+
+
+def _connect_progress(executor: Executor, reporter: Reporter | None) -> None:
+    # Live progress of running tasks goes to reporters that show it (the console).
+    if hasattr(executor, "on_progress"):
+        executor.on_progress = getattr(reporter, "task_progress", None)
+
+
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -127,7 +146,7 @@ def _sigterm_as_interrupt() -> Callable[[], None]:
 
 
 def _past(status: str) -> str:
-    return "failed" if status == "failed" else "was skipped"
+    return status if status in ("failed", "timed out") else "was skipped"
 
 
 def _stop(

@@ -348,6 +348,10 @@ def stage_site(config: Config, edition: str | None, language: str | None,
             raise BuildError(f"staging {label} (variants {', '.join(variants) or 'none'}) "
                              f"failed on {shown(where)}: {exc.strerror or exc}; the "
                              f"previous site is unchanged") from exc
+        except BuildError as exc:  # a write failed (giza.fileio): say what it was part of
+            staging.remove_path(new)
+            raise BuildError(f"staging {label} (variants {', '.join(variants) or 'none'}) "
+                             f"failed: {exc}; the previous site is unchanged") from exc
         except BaseException:
             staging.remove_path(new)
             raise

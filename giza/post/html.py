@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from giza.config.model import Config
+from giza.fileio import atomic_write
 from giza.post import Finalized, archive_stem, stable_link
 from giza.variants import Variant
 
@@ -72,12 +73,12 @@ def write_tarball(root: Path, target: Path, prefix: str,
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
             count += 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
-        # filename="" and mtime=0 keep the gzip header free of build-specific bytes.
-        with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=handle,
-                           mtime=0) as gz:
-            gz.write(raw.getvalue())
+    packed = io.BytesIO()
+    # filename="" and mtime=0 keep the gzip header free of build-specific bytes.
+    with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=packed,
+                       mtime=0) as gz:
+        gz.write(raw.getvalue())
+    atomic_write(target, packed.getvalue())
     return count
 
 

@@ -79,7 +79,7 @@ def write_site_sitemap(root: Path, url: str, exclude: set[str]) -> int:
         target.unlink()
     pages = site_pages(root, exclude)
     if pages and url:
-        target.write_text(render_urlset(url, pages), encoding="utf-8")
+        write_if_changed(target, render_urlset(url, pages))
     return len(pages)
 
 

@@ -18,6 +18,8 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from giza.fileio import atomic_copy, atomic_write
+
 NEW_SUFFIX = ".giza-new"
 OLD_SUFFIX = ".giza-old"
 MANIFEST = ".giza-site.json"  # per staged site: who owns what (deploy may exclude it)
@@ -48,7 +50,7 @@ def _place_file(src: str, dst: str, link: bool) -> None:
             return
         except OSError:
             pass  # another filesystem, or links unsupported: fall back to a copy
-    shutil.copy2(src, dst, follow_symlinks=False)
+    atomic_copy(src, dst)
 
 
 def clone_tree(src: Path, dst: Path, *, link: bool = True, skip: Skip | None = None,
@@ -85,13 +87,12 @@ def clone_tree(src: Path, dst: Path, *, link: bool = True, skip: Skip | None = N
 
 
 def write_new_file(path: Path, data: str | bytes) -> None:
-    """Write into an assembling tree: unlink first, because the old entry may be a hard
-    link shared with the live site."""
+    """Write into an assembling tree. The old entry may be a hard link shared with the
+    live site: the rename replaces the entry, it never writes through the link."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if os.path.lexists(path):
+    if os.path.isdir(path) and not os.path.islink(path):
         remove_path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(raw)
+    atomic_write(path, raw)
 
 
 def _load_renameat2() -> Callable[[str, str], bool] | None:

@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from giza.errors import UsageError
+from giza.fileio import atomic_write
 
 
 def _skeleton_files() -> dict[str, str]:
@@ -42,7 +43,6 @@ def create(directory: Path, name: str | None = None) -> list[Path]:
     written = []
     for rel, text in sorted(files.items()):
         path = directory / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.replace("@@NAME@@", name), encoding="utf-8")
+        atomic_write(path, text.replace("@@NAME@@", name).encode("utf-8"))
         written.append(path)
     return written

@@ -57,14 +57,19 @@ class Rebuilder:
         self.failing: set[str] = set()  # variants whose last rebuild failed
         self.errors: dict[str, tuple[Problem, ...]] = {}  # variant -> Sphinx errors standing
         self.stopping = False
+        # the options live in a context variable, which the rebuild thread does not see
+        from giza.options import current
+
+        self.command = current().command
 
     def start_workers(self) -> None:
         found, tree_of = trees(self.config, self.variants)
         for name, tree in found.items():  # what the first build generated, for messages
             try:
-                self.origins[name] = stages.prepare_tree(
-                    self.config, tree.edition, tree.language,
-                    str(self.config.branch_dir / name), excluded=tree.excluded)["origins"]
+                with self.locked():
+                    self.origins[name] = stages.prepare_tree(
+                        self.config, tree.edition, tree.language,
+                        str(self.config.branch_dir / name), excluded=tree.excluded)["origins"]
             except GizaError:
                 pass  # the next change reports it
         if not self.warm:
@@ -83,9 +88,18 @@ class Rebuilder:
         for worker in list(self.workers.values()):
             worker.stop()
 
+    def locked(self) -> Any:
+        """The project's build lock (giza.lock), held only while rebuilding, never while
+        idle: a `giza sphinx` in another terminal runs between two edits."""
+        from giza.lock import holding, lock_path
+
+        return holding(lock_path(self.config), self.command, err=self.out)
+
     def handle(self, paths: set[Path]) -> list[Rebuilt]:
-        # NOTE(issue 15): once giza/lock.py lands, take the build lock around this method
-        # only (never while idle), so a `giza sphinx` in another terminal runs between edits.
+        with self.locked():
+            return self._handle(paths)
+
+    def _handle(self, paths: set[Path]) -> list[Rebuilt]:
         start = time.perf_counter()
         change = describe(self.config, paths,
                           [self.config.branch_dir / t for t in trees(self.config,
@@ -114,6 +128,9 @@ class Rebuilder:
             self.failing - {r.variant for r in results})
         for result in results:
             self._report(result)
+        if not results:  # say so: the writer saved and waits for something to happen
+            self.out.write(f"{change.trigger} → no served page changed\n")
+            self.out.flush()
         return results
 
     def _carry(self, result: Rebuilt, change: Change) -> Rebuilt:
@@ -260,6 +277,9 @@ class Rebuilder:
         self.failing = {v.name for v in self.variants}
         for result in results:
             self._report(result)
+        if not results:  # say so: the writer saved and waits for something to happen
+            self.out.write(f"{change.trigger} → no served page changed\n")
+            self.out.flush()
         return results
 
     def _report(self, result: Rebuilt) -> None:

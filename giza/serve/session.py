@@ -75,7 +75,8 @@ class Session:
                                    v.edition for v in self.variants) if e),
                                languages=tuple(dict.fromkeys(
                                    v.language or "en" for v in self.variants)))
-        return build(self.config, request, self.out)
+        with self.rebuilder.locked():
+            return build(self.config, request, self.out)
 
     def bind(self) -> None:
         """Listen (before the first build, so a busy port fails fast) and watch (so an

@@ -18,7 +18,7 @@ NGINX_FILE = "redirects.nginx.conf"
 @dataclass
 class SiteFiles:
     site: dict[str, str] = field(default_factory=dict)  # site-relative path -> text
-    root: dict[str, str] = field(default_factory=dict)  # absolute path -> text (branched)
+    root: dict[str, str | bytes] = field(default_factory=dict)  # absolute path -> bytes
 
 
 def site_files(config: Config, edition: str | None, language: str | None) -> SiteFiles:
@@ -43,6 +43,9 @@ def site_files(config: Config, edition: str | None, language: str | None) -> Sit
             files.site[rel] = text
 
     files.site["release.txt"] = render_release_txt(config.git.commit)
+    public_root = config.paths.output / "public"
+    for rel, payload in public_migrations(config, edition).items():
+        files.root[str(public_root / rel)] = payload
     pb = for_config(config)
     if pb.published:
         files.site["versions.json"] = versions_json(
@@ -69,6 +72,18 @@ def site_files(config: Config, edition: str | None, language: str | None) -> Sit
     return files
 
 
+def public_migrations(config: Config, edition: str | None) -> dict[str, str | bytes]:
+    """Migrations whose target is ``{root}/build/public/<file>``: the site root's files."""
+    from giza.site.migrations import apply_migrations
+
+    migrations = config.side("migrations")
+    found: dict[str, str | bytes] = {}
+    for path in migrations.paths if migrations else ():
+        done = apply_migrations(path, config.root, config.branch_dir, edition, public=True)
+        found.update(done.public)
+    return found
+
+
 def _links(config: Config) -> dict[str, str]:
     integration = config.side("integration")
     data = integration.data if integration else None
@@ -80,7 +95,7 @@ def _links(config: Config) -> dict[str, str]:
     return links
 
 
-def write_root_files(root_files: dict[str, str]) -> list[str]:
+def write_root_files(root_files: dict[str, str | bytes]) -> list[str]:
     from giza.fileio import write_if_changed
 
     return [path for path, text in sorted(root_files.items())

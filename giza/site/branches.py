@@ -84,9 +84,24 @@ def _strings(node: Node | None, key: str, path: Path, dotted: str) -> tuple[str,
     return tuple(result)
 
 
+def published_branches_path(config: Any) -> Path:
+    """Where the published branches are read from.
+
+    When ``paths.buildsystem`` names a build system checkout (an asset such as
+    ``build/docs-tools``), its ``data/<project>-published-branches.yaml`` comes first, as
+    in the original; ``<builddata>/published_branches.yaml`` is the fallback."""
+    buildsystem = (config.raw.get("paths") or {}).get("buildsystem")
+    if buildsystem:
+        shared = (config.paths.root / buildsystem / "data"
+                  / f"{config.project.name}-published-branches.yaml")
+        if shared.is_file():
+            return shared
+    return config.paths.builddata / "published_branches.yaml"
+
+
 def for_config(config: Any) -> PublishedBranches:
-    """The project's ``<builddata>/published_branches.yaml`` (defaults when absent)."""
-    return load_published_branches(config.paths.builddata / "published_branches.yaml")
+    """The project's published branches (defaults when no file gives them)."""
+    return load_published_branches(published_branches_path(config))
 
 
 def load_published_branches(path: Path) -> PublishedBranches:

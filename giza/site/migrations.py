@@ -57,8 +57,24 @@ def _find_source(name: str, dirs: list[Path], ctx: _Context, key: str) -> Path:
     for directory in dirs:
         if (directory / name).is_file():
             return directory / name
-    tried = ", ".join(str(d) for d in dirs)
+    tried = ", ".join(shown(d) for d in dirs)
     raise ConfigError(f"{ctx.at(key)}: {key}: cannot find {name!r}; looked in {tried}")
+
+
+PUBLIC = Path("build") / "public"
+
+
+def _public(value: Any, project_root: Path) -> str | None:
+    """``{root}/build/public/<file>``: the file's path in the staged site root, where
+    the original put files such as the GPG keys push.yaml's static list deploys."""
+    if not isinstance(value, str) or "{root}" not in value:
+        return None
+    real = Path(value.strip().replace("{root}", str(project_root))).resolve()
+    try:
+        rel = real.relative_to((project_root / PUBLIC).resolve())
+    except ValueError:
+        return None
+    return rel.as_posix() if rel.parts else None
 
 
 def _target(value: Any, source_name: str, several: bool, project_root: Path,
@@ -77,7 +93,7 @@ def _target(value: Any, source_name: str, several: bool, project_root: Path,
                 text = str(real.relative_to((project_root / "source").resolve()))
             except ValueError:
                 raise ConfigError(f"{ctx.at('target')}: target: {value!r} is not inside "
-                                  f"{project_root / 'source'}") from None
+                                  f"{shown(project_root / 'source')}") from None
         rel = text.lstrip("/")
         if several or text.endswith("/"):
             rel = f"{rel.rstrip('/')}/{Path(rel_source).name}"
@@ -100,14 +116,14 @@ def _marker_index(lines: list[str], marker: Any, start: int, ctx: _Context, key:
     if isinstance(marker, int):
         if not 1 <= marker <= len(lines):
             raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: line {marker} is outside "
-                              f"{source} ({len(lines)} lines)")
+                              f"{shown(source)} ({len(lines)} lines)")
         return marker - 1
     if isinstance(marker, str) and marker:
         for index in range(start, len(lines)):
             if marker in lines[index]:
                 return index
         raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: marker {marker!r} not found "
-                          f"in {source}")
+                          f"in {shown(source)}")
     raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string or a "
                       f"line number, got {marker!r}")
 
@@ -124,7 +140,7 @@ def _truncate(text: str, spec: Any, ctx: _Context, source: Path) -> str:
         end = _marker_index(lines, spec["end-before"], first, ctx, "end-before", source)
         if end < first:
             raise ConfigError(f"{ctx.at('truncate')}: truncate: end-before comes before "
-                              f"start-after in {source}")
+                              f"start-after in {shown(source)}")
     return "".join(lines[first:end])
 
 
@@ -155,10 +171,19 @@ def _transforms(spec: Any, ctx: _Context) -> list[tuple[re.Pattern[str], str]]:
 class Migrated:
     targets: list[Path] = field(default_factory=list)  # every file the units produce
     written: list[Path] = field(default_factory=list)  # those whose bytes changed
+    # files for the staged site root ({root}/build/public/<file>): path -> bytes
+    public: dict[str, str | bytes] = field(default_factory=dict)
+    sources: dict[Path, Path] = field(default_factory=dict)  # target -> the file it came from
 
 
-def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrated) -> None:
+def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrated,
+             public: bool = False) -> None:
+    """Apply one unit. Units whose target is the staged site root only run when
+    ``public`` is set, and then collect their bytes instead of writing them."""
     unit = ctx.unit
+    public_rel = _public(unit.get("target"), project_root)
+    if (public_rel is not None) != public:
+        return
     if "sources" in unit:
         key, names = "sources", unit["sources"]
         if not isinstance(names, list) or not names or \
@@ -183,8 +208,9 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
     dirs = _search_dirs(project_root, source_dir)
     for name in names:
         source = _find_source(name, dirs, ctx, key)
-        target = _target(unit.get("target"), name, len(names) > 1, project_root,
-                         proxy_source, ctx)
+        target = (proxy_source if public_rel is not None else
+                  _target(unit.get("target"), name, len(names) > 1, project_root,
+                          proxy_source, ctx))
         edits = bool(unit.get("truncate") or transforms or append)
         if not edits:
             payload: str | bytes = source.read_bytes()  # plain copy: any file type
@@ -192,7 +218,7 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
             try:
                 text = source.read_text(encoding="utf-8")
             except UnicodeDecodeError:
-                raise ConfigError(f"{ctx.at(key)}: {key}: {source} is not UTF-8 text, so it "
+                raise ConfigError(f"{ctx.at(key)}: {key}: {shown(source)} is not UTF-8 text, so it "
                                   "cannot be truncated or transformed") from None
             if unit.get("truncate"):
                 text = _truncate(text, unit["truncate"], ctx, source)
@@ -207,22 +233,36 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
                     text += "\n"
                 text += append if append.endswith("\n") else append + "\n"
             payload = text
+        if public_rel is not None:
+            done.public[public_rel] = payload
+            continue
         done.targets.append(target)
+        done.sources[target] = source
         if write_if_changed(target, payload):
             done.written.append(target)
 
 
 def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,
-                     edition: str | None) -> Migrated:
+                     edition: str | None, public: bool = False,
+                     done: Migrated | None = None) -> Migrated:
     """Apply every unit of ``migrations`` for ``edition``; return the files produced and
     those written (a target whose bytes did not change is left alone).
 
     Sources are looked up in ``source_dir`` (relative to ``project_root``), then
     the project root, its parent, the parent's ``source/``, ``source/`` and
-    ``build/``. Targets are relative to ``proxy_source``.
+    ``build/``. Targets are relative to ``proxy_source``. With ``public``, only the
+    units whose target is the staged site root run, into ``Migrated.public``. ``done``
+    (default: a new one) is filled as the units run, so it holds what they did even when
+    a ConfigError reports some of them.
     """
-    done = Migrated()
+    done = done if done is not None else Migrated()
+    failures: list[str] = []
     for _doc, unit in iter_units(migrations, "a mapping with 'source'"):
         if edition_matches(unit.get("edition"), edition):
-            _migrate(_Context(migrations, unit), project_root, proxy_source, done)
+            try:
+                _migrate(_Context(migrations, unit), project_root, proxy_source, done, public)
+            except ConfigError as exc:
+                failures.append(str(exc))  # every unit's problem, in one run
+    if failures:
+        raise ConfigError("\n".join(failures))
     return done

@@ -15,21 +15,30 @@ from pathlib import Path, PurePosixPath
 from giza.content.api import PageEdit
 from giza.errors import ContentError, shown
 from giza.fileio import write_if_changed
+from giza.problems import warn
 from giza.proxy import mirrored
 
 EXAMPLE = "/tutorial/install.txt"
 
 
-def _page(edit: PageEdit, source: Path) -> str:
+def _page(edit: PageEdit, source: Path) -> str | None:
     where = f"{edit.origin[0]}:{edit.origin[1]}: {edit.mode}"
     rel = edit.page.strip().lstrip("/")
     if not rel or ".." in PurePosixPath(rel).parts or "\\" in rel:
         raise ContentError(f"{where}: {edit.page!r} is not a page path inside the source "
                            f"directory (for example {EXAMPLE})")
     if not (source / rel).is_file():
-        raise ContentError(f"{where}: page {edit.page!r} does not exist in {shown(source)}; "
-                           f"name the page file with its suffix, for example {EXAMPLE}")
+        # The original skipped pages it could not find; the extract is still generated.
+        warn(f"{where}: page {edit.page!r} does not exist in {shown(source)}, so nothing is "
+             f"added to it; name the page file with its suffix, for example {EXAMPLE}")
+        return None
     return rel
+
+
+def check_page_edits(edits: Sequence[PageEdit], source: Path) -> None:
+    """Report every bad append/prepend page (errors raise, missing pages warn)."""
+    for edit in edits:
+        _page(edit, source)
 
 
 def page_text(text: str, edits: Sequence[PageEdit]) -> str:
@@ -50,7 +59,9 @@ def apply_page_edits(edits: Sequence[PageEdit], source: Path, proxy: Path,
     A page this variant excludes (or ignores) is skipped: it is not in the tree."""
     by_page: dict[str, list[PageEdit]] = {}
     for edit in edits:
-        by_page.setdefault(_page(edit, source), []).append(edit)
+        page = _page(edit, source)
+        if page is not None:
+            by_page.setdefault(page, []).append(edit)
     owned: set[str] = set()
     written: list[str] = []
     for rel, page_edits in sorted(by_page.items()):

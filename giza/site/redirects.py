@@ -36,7 +36,9 @@ from typing import Any
 
 from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
+from giza.problems import warn
 from giza.site._files import edition_matches
+from giza.site.serverconf import htaccess_rule, nginx_rule
 from giza.yamlfile import Node, iter_units
 
 VALID_CODES = (301, 302, 303, 307, 308)
@@ -55,7 +57,7 @@ class Redirect:
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{shown(self.file)}:{self.line}"
 
 
 def _is_url(value: str) -> bool:
@@ -81,8 +83,9 @@ def _branch_set(expr: str, published: Sequence[str], where: str) -> list[str] | 
             branch = expr[len(kind):]
             if branch not in published:
                 known = ", ".join(published) if published else "(none)"
-                raise ConfigError(f"{where}: outputs: unknown branch {branch!r} in {expr!r}; "
-                                  f"published branches: {known}")
+                warn(f"{where}: unknown branch {branch!r} in {expr!r}; this output "
+                     f"is skipped, as the original giza did; published branches: {known}")
+                return []
             index = list(published).index(branch)
             # newest first: "before" is this branch and everything after it in the list
             return list(published[index:]) if kind == "before-" else list(published[:index])
@@ -113,15 +116,19 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
     if not isinstance(outputs, list):
         raise ConfigError(f"{where}: outputs: expected a list, got {type_name(outputs)}")
     pairs: list[tuple[str, str]] = []
+    expanded: list[tuple[str, str]] = []  # the pairs link aliases apply to
     for index, item in enumerate(outputs):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(item)
         if isinstance(item, str):
-            branches = _branch_set(item, published, where)
+            branches = _branch_set(item, published, f"{where}: outputs[{index}]")
             if branches is None:
                 pairs.append((item, item))
+                if item == "master":
+                    expanded.append((item, item))
             else:
                 pairs.extend((b, b) for b in branches)
+                expanded.extend((b, b) for b in branches)
         elif isinstance(item, dict) and len(item) == 1:
             left, right = next(iter(item.items()))
             if isinstance(left, str) and isinstance(right, dict):
@@ -130,18 +137,22 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
             if not isinstance(left, str) or not isinstance(right, str):
                 raise ConfigError(f"{where}: outputs[{index}]: expected {{left: right}} with "
                                   f"string prefixes, got {dict(item)!r}")
-            branches = _branch_set(left, published, where)
+            branches = _branch_set(left, published, f"{where}: outputs[{index}]")
             if branches is None:
                 pairs.append((left, right))
             else:
                 pairs.extend((b, right) for b in branches)
+                expanded.extend((b, right) for b in branches)
         else:
             raise ConfigError(f"{where}: outputs[{index}]: expected a string or a one-key "
                               f"mapping, got {item!r}")
-    # links ("manual" -> "v3.0") shadow a branch: its alias gets the same redirect
+    # links ("manual" -> "v3.0") shadow a branch: its alias gets the same redirect, but
+    # only where a branch set (or a plain 'master') put the branch there, as in the
+    # original; an explicit {master: URL} pair is left as it is.
     for alias, branch in links.items():
-        if any(left == branch for left, _ in pairs):
-            pairs.append((alias, alias))
+        for left, right in expanded:
+            if left == branch:
+                pairs.append((alias, alias if right == branch else right))
     return list(dict.fromkeys(pairs))  # drop duplicates, keep order
 
 
@@ -149,6 +160,12 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
                     links: Mapping[str, str]) -> list[Redirect]:
     file = str(doc_path)
     where = f"{shown(file)}:{unit.line}"
+    if unit.get("to") == "":
+        warn(f"{shown(file)}:{unit.line_of('to')}: to: is empty; it redirects to the site "
+             f"root '/', as the original giza did")
+        fixed = Node({**unit, "to": "/"})
+        fixed.line, fixed.key_lines = unit.line, unit.key_lines
+        unit = fixed
     for key in ("from", "to"):
         value = unit.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -191,7 +208,9 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
         else:
             dst = _join(right, target)
         if src == dst:
-            raise ConfigError(f"{where}: from: redirect of {src!r} onto itself")
+            warn(f"{where}: from: redirect of {src!r} onto itself never takes effect; "
+                 f"it is skipped")
+            continue
         result.append(Redirect(code, src, dst, file, unit.line))
     return result
 
@@ -201,25 +220,45 @@ def load_redirects(paths: Iterable[Path], published: Sequence[str],
                    links: Mapping[str, str] | None = None) -> list[Redirect]:
     """Read and resolve the redirect units of every ``htaccess*`` file.
 
-    Raises :class:`ConfigError` (``<file>:<line>: <key>: ...``) for a bad unit, an
-    invalid code, an unknown branch, a redirect onto itself, one ``from`` sent to
-    two places, and a redirect loop. The result is sorted by source path.
+    Every problem is a warning (``<file>:<line>: <key>: ...``; an error under
+    ``--strict``): a bad unit is skipped, an output naming an unknown branch is skipped,
+    a redirect onto itself is skipped, of two rules for one path the first in the
+    original's line order wins, and a loop is reported. The result is sorted by source.
     """
     by_source: dict[str, Redirect] = {}
     for path in paths:
         for _doc, unit in iter_units(path, "a mapping with 'from' and 'to'"):
             if not edition_matches(unit.get("edition"), edition):
                 continue
-            for redirect in _unit_redirects(path, unit, published, links or {}):
-                previous = by_source.get(redirect.source)
-                if previous is None:
-                    by_source[redirect.source] = redirect
-                elif (previous.target, previous.code) != (redirect.target, redirect.code):
-                    raise ConfigError(
-                        f"{redirect.where}: from: {redirect.source!r} is already redirected "
-                        f"to {previous.target!r} by {previous.where}")
+            try:
+                found = _unit_redirects(path, unit, published, links or {})
+            except ConfigError as exc:
+                # Redirects never stop a build: the original did not even read them there.
+                warn(f"{exc}; this redirect is skipped")
+                continue
+            for redirect in found:
+                _add(by_source, redirect)
     _check_loops(by_source)
     return [by_source[key] for key in sorted(by_source)]
+
+
+def _add(by_source: dict[str, Redirect], redirect: Redirect) -> None:
+    """Keep the first rule for a path; the server's first match wins, so a later,
+    different rule for the same path never takes effect (the original wrote both)."""
+    previous = by_source.get(redirect.source)
+    if previous is None:
+        by_source[redirect.source] = redirect
+        return
+    first, later = sorted((previous, redirect), key=_line_order)
+    if (first.target, first.code) != (later.target, later.code):
+        warn(f"{later.where}: this redirect never takes effect: {later.source} is already "
+             f"redirected to {first.target} by {first.where}, which comes first")
+    by_source[redirect.source] = first
+
+
+def _line_order(redirect: Redirect) -> tuple[int, str]:
+    # The original sorted its `Redirect <code> <from> <url>` lines as text.
+    return (redirect.code, redirect.target)
 
 
 def _check_loops(by_source: Mapping[str, Redirect]) -> None:
@@ -233,7 +272,9 @@ def _check_loops(by_source: Mapping[str, Redirect]) -> None:
             if current in position:
                 hops = chain[position[current]:]
                 text = " -> ".join(f"{r.source} ({r.where})" for r in hops)
-                raise ConfigError(f"{hops[0].where}: redirect loop: {text} -> {current}")
+                warn(f"{hops[0].where}: redirect loop: {text} -> {current}; browsers "
+                     f"give up on these pages")
+                break
             position[current] = len(chain)
             redirect = by_source[current]
             chain.append(redirect)
@@ -250,15 +291,15 @@ def target_url(redirect: Redirect, project_url: str) -> str:
 
 def render_htaccess(redirects: Iterable[Redirect], project_url: str) -> str:
     """Apache ``Redirect <code> <from> <url>`` lines, sorted, newline-terminated."""
-    lines = sorted(f"Redirect {r.code} {r.source} {target_url(r, project_url)}"
-                   for r in redirects)
+    lines = sorted(htaccess_rule(r.code, r.source, target_url(r, project_url),
+                                 f"{shown(r.file)}:{r.line}") for r in redirects)
     return "".join(line + "\n" for line in lines)
 
 
 def render_nginx(redirects: Iterable[Redirect], project_url: str) -> str:
     """nginx ``location = <from> { return <code> <url>; }`` rules, sorted."""
-    lines = sorted(f"location = {r.source} {{ return {r.code} {target_url(r, project_url)}; }}"
-                   for r in redirects)
+    lines = sorted(nginx_rule(r.code, r.source, target_url(r, project_url),
+                              f"{shown(r.file)}:{r.line}") for r in redirects)
     return "".join(line + "\n" for line in lines)
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 LEVELS = ("WARNING", "ERROR", "SEVERE", "CRITICAL", "INFO")
 PROBLEM_LEVELS = ("ERROR", "SEVERE", "CRITICAL")
@@ -224,10 +225,17 @@ def _track(line: str, phase: str, processed: Processed) -> str:
     return phase
 
 
+def distinct(messages: Iterable[Message]) -> list[Message]:
+    """Each message once, in order. Sphinx repeats a message word for word when, e.g., two
+    pages include the same file; giza prints it once, so it counts once."""
+    return list(dict.fromkeys(messages))
+
+
 def count_levels(messages: Iterable[Message]) -> tuple[int, int]:
-    """(warnings, errors); ERROR, SEVERE and CRITICAL count as errors."""
+    """(warnings, errors) among the distinct messages, the ones giza prints; ERROR, SEVERE
+    and CRITICAL count as errors."""
     warnings = errors = 0
-    for message in messages:
+    for message in distinct(messages):
         if message.level == "WARNING":
             warnings += 1
         elif message.level in PROBLEM_LEVELS:
@@ -238,22 +246,28 @@ def count_levels(messages: Iterable[Message]) -> tuple[int, int]:
 def proxy_path_mapper(
     project_root: Path,
     proxies: Mapping[Path, Path],
-    origins: Mapping[Path, tuple[Path, int]] | None = None,
+    origins: Mapping[Path, tuple[Any, ...]] | None = None,
 ) -> PathMap:
     """A path_map for parse_output.
 
     ``proxies``: proxy dir -> real source dir it mirrors. ``origins``: generated file (in any
-    proxy tree, or in the real tree) -> (YAML file, line of the unit that produced it); a
-    message about generated rST then points at that YAML line. Paths under project_root come
-    out relative to it; relative input paths are taken relative to project_root.
+    proxy tree, or in the real tree) -> (YAML file, line of the unit that produced it[,
+    ((first rST line, unit line), ...)]); a message about generated rST then points at
+    the YAML line of the unit that wrote the line it names. Paths under project_root come
+    out relative to it; relative paths (messages, origins) are taken relative to project_root,
+    never to this process's working directory: a task computed them, maybe elsewhere.
     """
     root = _norm(project_root)
+
+    def full(path: str | os.PathLike[str]) -> str:
+        return _norm(os.path.join(root, path))  # join keeps an absolute path as it is
+
     proxy_pairs = sorted(
         ((_norm(p), _norm(r)) for p, r in proxies.items()),
         key=lambda pair: len(pair[0]),
         reverse=True,  # the most specific proxy first (source-saas-fr before source-saas)
     )
-    origin_map = {_norm(g): (_norm(y), n) for g, (y, n) in (origins or {}).items()}
+    origin_map = {full(g): (full(o[0]), *o[1:]) for g, o in (origins or {}).items()}
 
     def to_real(path: str) -> str:
         for proxy, real in proxy_pairs:
@@ -267,14 +281,24 @@ def proxy_path_mapper(
         return path
 
     def mapper(path: str, line: int | None) -> tuple[str, int | None]:
-        absolute = _norm(path if os.path.isabs(path) else os.path.join(root, path))
+        absolute = full(path)
         real = to_real(absolute)
         origin = origin_map.get(absolute) or origin_map.get(real)
         if origin is not None:
-            return relative(origin[0]), origin[1]
+            return relative(origin[0]), unit_line(origin, line)
         return relative(real), line
 
     return mapper
+
+
+def unit_line(origin: tuple[Any, ...], line: int | None) -> int:
+    """The YAML line of the unit that wrote rST ``line`` of a generated file."""
+    found = origin[1]
+    for start, unit in (origin[2] if len(origin) > 2 and line else ()):
+        if start > line:  # type: ignore[operator]
+            break
+        found = unit
+    return found
 
 
 def _norm(path: str | os.PathLike[str]) -> str:

@@ -12,6 +12,7 @@ not reach it directly, and we can stop the child *and everything it started* (sp
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import os
 import signal
@@ -25,10 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from giza.errors import BuildError
+from giza.watchdog import (
+    TAIL_LINES,
+    Monitor,
+    Stopped,
+    TaskTimedOut,
+    Watch,
+    current_watch,
+    group_usage,
+)
 
 # pid -> Popen of children started by this process and not yet reaped. Plain dict operations
 # are atomic under the GIL; no lock, because a signal handler must be able to read it.
-_ACTIVE: dict[int, subprocess.Popen[str]] = {}
+_ACTIVE: dict[int, subprocess.Popen[bytes]] = {}
 
 GRACE_SECONDS = 1.5  # SIGTERM first (lets sphinx-build exit cleanly), then SIGKILL
 
@@ -71,16 +81,7 @@ def run_sphinx(
     if isinstance(argv, (str, bytes)):
         raise TypeError("argv must be a list of arguments, never a shell string")
     argv = [os.fspath(a) for a in argv]
-    # Output is parsed, never shown raw: ask for plain text even when the caller's
-    # environment sets FORCE_COLOR (as CI systems do); NO_COLOR wins over it in Sphinx.
-    child_env = {**(os.environ if env is None else env), "NO_COLOR": "1"}
-    # ... and in English: sphinx-build translates its progress lines into the user's
-    # language, and giza reads them. Only the messages category changes.
-    language = child_env.pop("LC_ALL", None)
-    if language:
-        child_env.setdefault("LC_CTYPE", language)
-    child_env.pop("LANGUAGE", None)
-    child_env["LC_MESSAGES"] = "C"
+    child_env = _child_env(env)
     start = time.perf_counter()
     # The child dies with this process even on kill -9, where no handler can run. Only from
     # the main thread: Linux ties the signal to the creating thread, and pool threads end.
@@ -93,14 +94,12 @@ def run_sphinx(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
         start_new_session=True,  # own process group: see the module docstring
         preexec_fn=on_parent_death,
     )
     _ACTIVE[proc.pid] = proc
     try:
-        output, _ = proc.communicate()
+        lines, stopped = _follow(proc)
     except BaseException:
         # KeyboardInterrupt in the serial executor, SystemExit, ...: never leave the child.
         _stop_group(proc)
@@ -108,7 +107,124 @@ def run_sphinx(
         raise
     finally:
         _ACTIVE.pop(proc.pid, None)
-    return SphinxRun(argv, proc.returncode, output, time.perf_counter() - start)
+    output = lines.text()
+    seconds = time.perf_counter() - start
+    if stopped is not None:
+        raise TaskTimedOut(stopped, {"returncode": proc.returncode, "output": output,
+                                     "seconds": seconds})
+    return SphinxRun(argv, proc.returncode, output, seconds)
+
+
+class _Output:
+    """The child's output as it arrives: whole lines, each stamped with the time its first
+    character came (Sphinx writes a document's progress line, then works on the document,
+    then ends the line), and the line still being written."""
+
+    def __init__(self, watch: Watch | None) -> None:
+        self.watch = watch
+        self.lines: list[str] = []  # complete lines, "\n" included
+        self.partial = ""
+        self._since = 0.0
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._cr = False
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        text = ("\r" if self._cr else "") + self._decoder.decode(data, final)
+        self._cr = text.endswith("\r") and not final  # maybe half of a "\r\n"
+        if self._cr:
+            text = text[:-1]
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as universal newlines
+        now = time.time()
+        while text:
+            if not self.partial:
+                self._since = now
+            head, newline, text = text.partition("\n")
+            self.partial += head
+            if newline:
+                self.lines.append(self.partial + "\n")
+                if self.watch is not None:
+                    self.watch.add_line(self._since, self.partial)
+                self.partial = ""
+
+    def text(self) -> str:
+        return "".join(self.lines) + self.partial
+
+    def tail(self, count: int) -> tuple[str, ...]:
+        last = [line.rstrip("\n") for line in self.lines[-count:]]
+        if self.partial:
+            last.append(self.partial)
+        return tuple(last[-count:])
+
+
+def _stop_stuck(proc: subprocess.Popen[bytes], task: str, reason: str,
+                tail: tuple[str, ...]) -> Stopped:
+    """Stop a child the watchdog gave up on (its whole group); what it knew about it."""
+    _stop_group(proc)
+    try:
+        proc.wait(timeout=GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        pass
+    return Stopped(task, reason, tail[-1].strip() if tail else "", tail)
+
+
+def _child_env(env: Mapping[str, str] | None) -> dict[str, str]:
+    # Output is parsed, never shown raw: ask for plain text even when the caller's
+    # environment sets FORCE_COLOR (as CI systems do); NO_COLOR wins over it in Sphinx.
+    child_env = {**(os.environ if env is None else env), "NO_COLOR": "1"}
+    # ... and in English: sphinx-build translates its progress lines into the user's
+    # language, and giza reads them. Only the messages category changes.
+    language = child_env.pop("LC_ALL", None)
+    if language:
+        child_env.setdefault("LC_CTYPE", language)
+    child_env.pop("LANGUAGE", None)
+    child_env["LC_MESSAGES"] = "C"
+    return child_env
+
+
+def _follow(proc: subprocess.Popen[bytes]) -> tuple[_Output, Stopped | None]:
+    """Collect the child's output until it exits, under the task's watchdog.
+
+    A reader thread takes the output (any of it is progress); this thread samples the
+    child's process group (CPU time is progress too; peak memory for the report) and stops
+    the group when the task's Watch says so. Returns the output and, if stopped, why."""
+    watch = current_watch()
+    if watch is not None and watch.child_started is None:
+        watch.child_started = time.time()
+    monitor = Monitor(watch)
+    output = _Output(watch)
+
+    def read() -> None:
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        try:
+            while data := os.read(fd, 65536):
+                output.feed(data)
+                monitor.output()
+        except (ValueError, OSError):
+            pass  # closed under us by an interrupted caller's cleanup
+        output.feed(b"", final=True)
+
+    reader = threading.Thread(target=read, name=f"giza-read-{proc.pid}", daemon=True)
+    reader.start()
+    interval = monitor.interval()
+    stopped = None
+    while True:
+        try:
+            proc.wait(timeout=interval)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        if watch is None:
+            continue  # not a task's child (e.g. git for assets): nothing to enforce
+        reason = monitor.sample(*group_usage(proc.pid))
+        if reason is not None:
+            stopped = _stop_stuck(proc, watch.task, reason, output.tail(TAIL_LINES))
+            break
+    # A grandchild in another session may hold the pipe open: do not wait on it forever.
+    reader.join(timeout=5.0 if stopped is None else GRACE_SECONDS)
+    if proc.stdout is not None and not reader.is_alive():
+        proc.stdout.close()
+    return output, stopped
 
 
 def run_command(
@@ -194,7 +310,7 @@ def _group_alive(pid: int, reap: bool) -> bool:
     return True
 
 
-def _stop_group(proc: subprocess.Popen[str], grace: float = GRACE_SECONDS) -> None:
+def _stop_group(proc: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
     """Called by the thread that owns ``proc``: it may reap the leader itself."""
     _signal_group(proc.pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
@@ -206,7 +322,7 @@ def _stop_group(proc: subprocess.Popen[str], grace: float = GRACE_SECONDS) -> No
     _signal_group(proc.pid, signal.SIGKILL)
 
 
-def _reap(proc: subprocess.Popen[str]) -> None:
+def _reap(proc: subprocess.Popen[bytes]) -> None:
     try:
         proc.wait(timeout=GRACE_SECONDS)
     except (subprocess.TimeoutExpired, ChildProcessError):

@@ -115,7 +115,7 @@ def test_unknown_key_is_an_error_when_strict(project):
         load(strict=True)
     assert str(err.value) == (
         "config/build_conf.yaml:3: unknown key 'bogus'; valid keys: assets, git, paths, "
-        "project, system, version\n(--strict makes warnings errors)")
+        "project, system, timeouts, version\n(--strict makes warnings errors)")
 
 
 @pytest.mark.parametrize(("text", "message"), [

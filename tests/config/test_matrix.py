@@ -84,9 +84,11 @@ def test_unknown_key(tmp_path: Path, monkeypatch):
 
 
 def test_historic_keys_are_accepted_quietly(tmp_path: Path):
-    """Lists of editions and builders at the top (the original skipped them because they
-    are not mappings) and the makefile-era `sitemap_config` of an entry."""
+    """Lists of editions and builders at the top (the original never looked them up; three
+    real repositories carry a `builders:` list) and the makefile-era `sitemap_config` of an
+    entry."""
     path = write(tmp_path, """
+builders: [dirhtml, singlehtml, epub]
 sphinx_builders: [dirhtml, html]
 editions: [cloud, onprem]
 prerequisites: [setup]
@@ -101,7 +103,9 @@ dirhtml:
   tags: [web]
   sitemap_config: config/sitemap.conf
 """)
-    matrix = load_matrix(path)
+    warnings: list[str] = []
+    matrix = load_matrix(path, warnings)
+    assert warnings == []
     assert sorted(matrix.entries) == ["dirhtml", "html-cloud"]
     assert matrix.lookup("html", "cloud") == BuilderSettings(
         key="html-cloud", tags=("cloud",), excluded=("/a.txt",))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from giza.content import ContentContext, GenerateResult, generate
+from giza.problems import collecting
 
 
 @dataclass
@@ -32,6 +33,12 @@ class Project:
     def generate(self, kinds: list[str] | None = None, **context: object) -> GenerateResult:
         ctx = ContentContext(self.includes, **context)  # type: ignore[arg-type]
         return generate(ctx, self.proxy, kinds)
+
+    def warnings(self, kinds: list[str] | None = None, **context: object) -> list[str]:
+        """Generate and return the compatibility warnings of the run."""
+        with collecting() as found:
+            self.generate(kinds, **context)
+        return [problem.text for problem in found]
 
     def output(self, relative: str) -> str:
         return (self.proxy / "includes" / relative).read_text(encoding="utf-8")

@@ -251,3 +251,33 @@ def test_collection_parts_in_the_reference_order(project, show) -> None:
     assert project.output("examples/c.rst") == (
         f"Before.\n\n{shown}.. code-block:: javascript\n\n   {{ a: 1 }}\n\nAfter.\n\nLast.\n\n"
         ".. code-block:: javascript\n\n   x()\n")
+
+
+def test_hidden_collection_content_of_any_shape_is_ignored_with_a_warning(project) -> None:
+    """A real repository puts a mapping in `content` of a collection whose show_collection
+    is false; the original ignored it, so giza warns and renders what the original did."""
+    project.write("examples-idx.yaml", """
+        collection: restaurants
+        options: {show_title: false, show_collection: false}
+        content:
+          source: {file: example-query-all.yaml, ref: restaurant-data}
+        ---
+        ref: one
+        operation: {language: javascript, code: db.restaurants.find()}
+        """)
+    assert project.warnings(["examples"]) == [
+        "source/includes/examples-idx.yaml:3: document 1: field 'content' of the collection "
+        "is not shown because options.show_collection is false; it is ignored, as the "
+        "original giza did"]
+    assert "restaurant-data" not in project.output("examples/idx.rst")
+    project.write("examples-idx.yaml", """
+        collection: restaurants
+        content: {source: x}
+        ---
+        ref: one
+        operation: {language: javascript, code: db.restaurants.find()}
+        """)
+    with pytest.raises(ContentError) as caught:
+        project.generate(["examples"])
+    assert str(caught.value) == ("source/includes/examples-idx.yaml:2: document 1: field "
+                                 "'content' must be a string, not a mapping")

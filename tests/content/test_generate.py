@@ -97,7 +97,7 @@ def test_an_error_leaves_the_proxy_untouched(project) -> None:
     before = _mtimes(project.proxy)
     contents = {name: project.output(name) for name in project.outputs()}
     project.write("extracts-a.yaml", "ref: a\ncontent: changed\n---\nref: c\ncontent: new\n")
-    project.write("extracts-b.yaml", "ref: b\ncontent: '{{missing}}'\n")
+    project.write("extracts-b.yaml", "ref: b\ninherit: {file: extracts-a.yaml, ref: gone}\n")
     with pytest.raises(ContentError):
         project.generate()
     assert _mtimes(project.proxy) == before

@@ -222,3 +222,24 @@ def test_null_fields_of_a_step_and_of_an_action_are_unset(project) -> None:
     project.generate(["steps"])
     assert project.output("steps/n.rst").count(".. code-block:: none\n") == 2
     assert "None" not in project.output("steps/n.rst")
+
+
+def test_an_action_sets_its_own_heading_level(project) -> None:
+    """`level: 4` on a step action (real repositories use it) picks that heading level."""
+    project.write("steps-lv.yaml", """
+        title: Install
+        ref: install
+        action:
+          - title: macOS
+            level: 5
+            content: Use the installer.
+          - title: Linux
+            content: Use the package.
+        """)
+    project.generate(["steps"])
+    text = project.output("steps/lv.rst")
+    from giza.content.rst import heading_char
+
+    assert f"   macOS\n   {heading_char(5) * 5}\n" in text
+    assert f"   Linux\n   {heading_char(4) * 5}\n" in text  # the step's level + 1
+    assert heading_char(5) != heading_char(4)

@@ -77,11 +77,17 @@ def test_specs_compose_other_toc_files(project) -> None:
     project.write("toc-spec-pick.yaml", "source: {file: ref-toc-a.yaml, ref: /b}\n---\n"
                   "source: {file: ref-toc-a.yaml, ref: /a}\ndescription: changed\n")
     project.write("toc-mixed.yaml", "file: /own\n---\nsource: {file: ref-toc-a.yaml, ref: /a}\n")
+    project.write("ref-spec-pick.yaml", "source: {file: ref-toc-a.yaml, ref: /b}\n")
     project.generate(["toc"])
+    # toc-spec-pick.yaml is the toc 'spec-pick' (a composition, so no toctree), as in the
+    # original: its definition list is dfn-list-spec-pick.rst
     assert project.outputs() == ["toc/a.rst", "toc/dfn-list-mixed.rst",
-                                 "toc/table-a.rst", "toc/table-spec-pick.rst"]
+                                 "toc/dfn-list-spec-pick.rst", "toc/table-a.rst",
+                                 "toc/table-spec-pick.rst"]
+    assert project.output("toc/dfn-list-spec-pick.rst").endswith(
+        ":doc:`B </b>`\n   second\n\n:doc:`A </a>`\n   changed\n")
     assert project.output("toc/table-spec-pick.rst").endswith(
-        "   * - :doc:`B </b>`\n     - second\n   * - :doc:`A </a>`\n     - changed\n")
+        "   * - :doc:`B </b>`\n     - second\n")
 
 
 def test_prefixes_do_not_collide() -> None:
@@ -91,7 +97,7 @@ def test_prefixes_do_not_collide() -> None:
         return found[0].kind, found[1]
 
     assert kind("ref-toc-x.yaml") == ("toc", "ref-toc-")
-    assert kind("toc-spec-x.yaml") == ("toc", "toc-spec-")
+    assert kind("toc-spec-x.yaml") == ("toc", "toc-")  # the toc named spec-x
     assert kind("toc-x.yaml") == ("toc", "toc-")
     assert kind("ref-spec-x.yaml") == ("toc", "ref-spec-")
     assert kind("extracts-x.yaml") == ("extracts", "extracts-")

@@ -9,11 +9,18 @@ from giza.content.options import SCHEMA as OPTIONS
 from giza.content.steps import SCHEMA as STEPS
 from giza.content.units import display_path, load_units
 from giza.errors import ContentError
+from giza.problems import collecting
 
 
 def _load(project, name: str, text: str, schema=EXTRACTS, edition: str | None = None):
     path = project.write(name, text)
     return load_units(path, schema, edition)
+
+
+def _warnings(project, name: str, text: str, schema=EXTRACTS) -> list[str]:
+    with collecting() as found:
+        _load(project, name, text, schema)
+    return [problem.text for problem in found]
 
 
 def _error(project, name: str, text: str, schema=EXTRACTS, edition: str | None = None) -> str:
@@ -48,23 +55,24 @@ def test_empty_document(project) -> None:
     assert message == "source/includes/extracts-e.yaml:3: document 2 is empty"
 
 
-def test_a_field_given_twice_is_an_error(project) -> None:
-    # YAML would silently keep only the second `content`
-    message = _error(project, "extracts-d.yaml", "ref: a\n---\nref: b\ncontent: x\ncontent: y\n")
-    assert message == ("source/includes/extracts-d.yaml:5: document 2: key 'content' is given "
-                       "twice (first at line 4); only this later value is used")
+def test_a_field_given_twice_is_a_warning(project) -> None:
+    # YAML silently keeps only the second `content`; the original published that
+    assert _warnings(project, "extracts-d.yaml", "ref: a\n---\nref: b\ncontent: x\ncontent: y\n"
+                     ) == ["source/includes/extracts-d.yaml:5: document 2: key 'content' is "
+                           "given twice; the later value is used; the earlier one, at line 4, "
+                           "is lost"]
 
 
 def test_unknown_field_lists_valid_fields(project) -> None:
-    message = _error(project, "extracts-u.yaml", "ref: a\ntitel: oops\n")
+    (message,) = _warnings(project, "extracts-u.yaml", "ref: a\ntitel: oops\n")
     assert message == (
         "source/includes/extracts-u.yaml:2: document 1: unknown field 'titel' in extracts "
-        "unit 'a'; valid fields: append, code, content, copyable, edition, heading, inherit, "
-        "language, only, post, pre, prepend, ref, replacement, source, style, title")
+        "unit 'a' is ignored; valid fields: append, code, content, copyable, edition, heading, "
+        "inherit, language, only, post, pre, prepend, ref, replacement, source, style, title")
 
 
 def test_unknown_field_in_a_step_action(project) -> None:
-    message = _error(project, "steps-u.yaml", """
+    (message,) = _warnings(project, "steps-u.yaml", """
         ref: a
         action:
           - code: x
@@ -72,8 +80,20 @@ def test_unknown_field_in_a_step_action(project) -> None:
         """, STEPS)
     assert message == (
         "source/includes/steps-u.yaml:4: document 1: unknown field 'cod' in steps unit 'a' "
-        "(action 2); valid fields: code, content, copyable, heading, language, post, pre, "
-        "replacement, title")
+        "(action 2) is ignored; valid fields: code, content, copyable, heading, language, "
+        "level, post, pre, replacement, title")
+
+
+def test_action_given_as_text_is_ignored_with_a_warning(project) -> None:
+    """`action: |` (text where a mapping belongs): the original dropped the action."""
+    units = None
+    with collecting() as found:
+        units = _load(project, "steps-t.yaml", "ref: a\ntitle: T\naction: |\n  run it\n",
+                      STEPS)
+    assert [p.text for p in found] == [
+        "source/includes/steps-t.yaml:3: document 1: field 'action' must be a mapping or a "
+        "list of mappings, not a string; it is ignored, as the original giza did"]
+    assert "action" not in units[0].data
 
 
 @pytest.mark.parametrize(("field", "value", "expected"), [

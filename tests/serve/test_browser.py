@@ -121,13 +121,13 @@ def test_the_page_reloads_itself_and_shows_errors(serve_project, browser):
     assert browser.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
     # a broken edit: the page stays, an overlay names the file and line
     browser.evaluate("window.gizaMarker = 'before the broken edit'")
-    served.edit("source/includes/steps-setup.yaml", "ref: download", "ref: download\nbogus: 1")
+    served.edit("source/includes/steps-setup.yaml", "ref: download", "ref: [download")
     overlay = browser.wait_for("document.getElementById('giza-serve-overlay') && "
                                "document.getElementById('giza-serve-overlay').innerText")
-    assert "source/includes/steps-setup.yaml:3: ERROR: document 1: unknown field 'bogus'" \
-        in overlay
+    assert "source/includes/steps-setup.yaml:3: ERROR: YAML syntax error: while parsing a " \
+        "flow sequence" in overlay
     assert browser.evaluate("window.gizaMarker") == "before the broken edit"
-    served.edit("source/includes/steps-setup.yaml", "bogus: 1\n", "")
+    served.edit("source/includes/steps-setup.yaml", "ref: [download", "ref: download")
     browser.wait_for("window.gizaMarker === undefined && "
                      "!document.getElementById('giza-serve-overlay') && "
                      + BODY % json.dumps("Get the package"))

@@ -11,7 +11,8 @@ import pytest
 
 from giza.config import load
 from giza.config.model import Asset
-from giza.errors import BuildError, ConfigError
+from giza.errors import BuildError, ConfigError, relative_to
+from giza.options import Options, use
 from giza.site.assets import STAMP, head, sync_asset
 
 ORIGIN = "config/build_conf.yaml:7"
@@ -184,3 +185,91 @@ def test_a_build_clones_the_asset_conf_py_loads(origin: Path, project, giza) -> 
     assert third.out.splitlines()[:2] == ["giza: note: assets: updated build/docs-tools",
                                           "html: building: config changed: assets"]
     assert "Hello again" in page.read_text()
+
+
+# --- git's real error -----------------------------------------------------------------------
+
+
+def test_a_failed_clone_shows_gits_first_error_and_the_command(origin: Path,
+                                                               tmp_path: Path) -> None:
+    # A dangling symlink: the path "does not exist", yet git cannot create it.
+    (tmp_path / "checkout").symlink_to(tmp_path / "nowhere")
+    with relative_to(tmp_path), pytest.raises(BuildError) as exc:
+        sync_asset(asset(origin, tmp_path / "checkout"))
+    assert str(exc.value) == (
+        f"{ORIGIN}: assets: cannot clone {origin} into checkout: fatal: could not create work "
+        f"tree dir 'checkout': File exists (ran: git clone --quiet -- {origin} checkout)")
+    assert (tmp_path / "checkout").is_symlink()  # not ours: left alone
+    with relative_to(tmp_path), pytest.raises(BuildError) as exc:
+        sync_asset(asset(tmp_path / "missing", tmp_path / "other"))
+    assert str(exc.value) == (
+        f"{ORIGIN}: assets: cannot clone {tmp_path}/missing into other: fatal: repository "
+        f"'{tmp_path}/missing' does not exist (ran: git clone --quiet -- {tmp_path}/missing "
+        f"other)")
+
+
+def lfs_like(origin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data file whose required smudge filter fails, as git-lfs does when it is missing:
+    git clones, then cannot check out, and ends with advice on retrying."""
+    (origin / ".gitattributes").write_text("*.dat filter=fake\n")
+    (origin / "data.dat").write_text("data\n")
+    git("add", ".", cwd=origin)
+    git("commit", "--quiet", "-m", "data", cwd=origin)
+    config = tmp_path / "gitconfig"
+    config.write_text('[filter "fake"]\n\tsmudge = false\n\trequired = true\n')
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+
+
+def test_a_clone_whose_checkout_fails_says_why(origin: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    lfs_like(origin, tmp_path, monkeypatch)
+    with relative_to(tmp_path), pytest.raises(BuildError) as exc:
+        sync_asset(asset(origin, tmp_path / "build" / "dataset"))
+    # not "and retry with 'git restore --source=HEAD :/'", git's last line
+    assert str(exc.value) == (
+        f"{ORIGIN}: assets: cannot clone {origin} into build/dataset: error: external filter "
+        f"'false' failed 1 (ran: git clone --quiet -- {origin} build/dataset)")
+    # the half-made checkout is gone, so the next build clones again instead of using it
+    assert not (tmp_path / "build" / "dataset").exists()
+
+
+def test_debug_level_keeps_gits_whole_output(origin: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    lfs_like(origin, tmp_path, monkeypatch)
+    use(Options(level="debug"))
+    try:
+        with relative_to(tmp_path), pytest.raises(BuildError) as exc:
+            sync_asset(asset(origin, tmp_path / "build" / "dataset"))
+    finally:
+        use(Options())
+    first, *rest = str(exc.value).splitlines()
+    assert first.endswith(f"(ran: git clone --quiet -- {origin} build/dataset)")
+    assert rest == ["    error: external filter 'false' failed 1",
+                    "    error: external filter 'false' failed",
+                    "    fatal: data.dat: smudge filter fake failed",
+                    "    warning: Clone succeeded, but checkout failed.",
+                    "    You can inspect what was checked out with 'git status'",
+                    "    and retry with 'git restore --source=HEAD :/'"]
+
+
+def test_a_checkout_of_a_missing_commit_shows_gits_error(origin: Path,
+                                                         tmp_path: Path) -> None:
+    missing = "1234567890abcdef1234567890abcdef12345678"
+    with relative_to(tmp_path), pytest.raises(BuildError) as exc:
+        sync_asset(asset(origin, tmp_path / "checkout", commit=missing))
+    assert str(exc.value) == (
+        f"{ORIGIN}: assets: cannot check out {missing} in checkout: fatal: reference is not "
+        f"a tree: {missing} (ran: git -C checkout checkout --quiet --detach {missing})")
+
+
+def test_a_failed_update_shows_the_cause_not_the_advice(origin: Path, tmp_path: Path) -> None:
+    path = tmp_path / "checkout"
+    with relative_to(tmp_path):
+        sync_asset(asset(origin, path))
+        (path / ".git" / STAMP).unlink()
+        shutil.rmtree(origin)
+        notes = sync_asset(asset(origin, path))
+    # not "and the repository exists.", git's last line
+    assert notes == [f"warning: assets: could not update checkout from {origin}: fatal: "
+                     f"'{origin}' does not appear to be a git repository (ran: git -C checkout "
+                     f"pull --quiet --ff-only); building with the checkout as it is"]

@@ -113,3 +113,24 @@ def test_versions_json_derives_labels_and_is_stable_text():
 
 def test_versions_json_empty():
     assert versions_json(PublishedBranches(), "https://x.org", "main") == "[]\n"
+
+
+def test_the_build_system_checkout_comes_first(project):
+    """With paths.buildsystem, <buildsystem>/data/<project>-published-branches.yaml is read
+    first, as the original did; config/published_branches.yaml is the fallback."""
+    from giza.config import load
+    from giza.site.branches import for_config, published_branches_path
+
+    root = project({
+        "config/build_conf.yaml": "project: {name: connector}\npaths: {buildsystem: "
+                                  "build/docs-tools}\n",
+        "config/published_branches.yaml": "git: {branches: {published: [master]}}\n",
+        "source/index.txt": "T\n=\n",
+    })
+    assert for_config(load()).published == ("master",)
+    shared = root / "build/docs-tools/data/connector-published-branches.yaml"
+    shared.parent.mkdir(parents=True)
+    shared.write_text("git: {branches: {published: [master, v2.1, v2.0]}}\n")
+    config = load()
+    assert published_branches_path(config) == shared
+    assert for_config(config).published == ("master", "v2.1", "v2.0")

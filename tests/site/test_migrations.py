@@ -157,3 +157,31 @@ def test_binary_copy_without_edits(project):
     path = write(root, "source: source/logo.bin\ntarget: static/logo.bin\n")
     apply_migrations(path, root, proxy, None)
     assert (proxy / "static" / "logo.bin").read_bytes() == b"\x00\xff\x10"
+
+
+def test_every_missing_source_is_reported_in_one_run(project):
+    root, proxy = project
+    migrations = write(root, "source: gone-a.txt\ntarget: a.txt\n---\nsource: gone-b.txt\n"
+                             "target: b.txt\n")
+    with pytest.raises(ConfigError) as exc:
+        apply_migrations(migrations, root, proxy, None)
+    lines = str(exc.value).splitlines()
+    assert [line.split(": cannot find ")[0] for line in lines] == [
+        f"{migrations}:1: source", f"{migrations}:4: source"]
+def test_messages_name_paths_relative_to_the_project(project):
+    from giza.errors import relative_to
+
+    root, proxy = project
+    path = write(root, "source: source/tutorial/local.txt\ntruncate: {end-before: 9}\n"
+                       "---\nsource: nope.txt\n")
+    with relative_to(root), pytest.raises(ConfigError) as exc:
+        apply_migrations(path, root, proxy, None)
+    assert str(exc.value).splitlines()[0] == ("config/migrations.yaml:2: truncate.end-before: "
+                                              "line 9 is outside source/tutorial/local.txt "
+                                              "(1 lines)")
+    write(root, "source: nope.txt\n")
+    with relative_to(root), pytest.raises(ConfigError) as exc:
+        apply_migrations(path, root, proxy, None)
+    parent = root.parent
+    assert str(exc.value) == (f"config/migrations.yaml:1: source: cannot find 'nope.txt'; "
+                              f"looked in ., {parent}, {parent / 'source'}, source, build")

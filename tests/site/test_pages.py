@@ -10,6 +10,7 @@ import pytest
 from giza.config import load
 from giza.content.api import PageEdit
 from giza.errors import ContentError
+from giza.problems import collecting
 from giza.site.pages import apply_page_edits, page_text
 from giza.stages import prepare_tree
 
@@ -47,14 +48,16 @@ def test_pages_are_rewritten_only_when_their_bytes_change(tmp_path: Path) -> Non
     assert (source / "ref" / "a.txt").read_text() == "A\n=\n"  # source/ is never edited
 
 
-def test_missing_or_outside_pages_are_errors(tmp_path: Path) -> None:
+def test_missing_pages_warn_and_outside_pages_are_errors(tmp_path: Path) -> None:
     source = tmp_path / "source"
     source.mkdir()
-    with pytest.raises(ContentError) as exc:
-        apply_page_edits([edit("prepend", "/ref/a", line=7)], source, tmp_path / "proxy")
-    assert str(exc.value) == (f"{YAML}:7: prepend: page '/ref/a' does not exist in "
-                              f"{source}; name the page file with its suffix, for example "
-                              "/tutorial/install.txt")
+    with collecting() as found:
+        done = apply_page_edits([edit("prepend", "/ref/a", line=7)], source, tmp_path / "proxy")
+    # the original skipped a page it could not find
+    assert done == (set(), [])
+    assert [p.text for p in found] == [
+        f"{YAML}:7: prepend: page '/ref/a' does not exist in {source}, so nothing is added "
+        "to it; name the page file with its suffix, for example /tutorial/install.txt"]
     with pytest.raises(ContentError) as exc:
         apply_page_edits([edit("append", "../conf.py")], source, tmp_path / "proxy")
     assert str(exc.value) == (f"{YAML}:1: append: '../conf.py' is not a page path inside "
@@ -101,3 +104,25 @@ def test_built_page_shows_the_appended_extract(project, giza) -> None:
     assert result.code == 0, result.out + result.err
     html = (root / "build/main/html/install.html").read_text()
     assert html.index("Careful now.") < html.index("First.")
+
+
+def test_migrated_yaml_is_generated_and_site_root_targets_are_staged(project, giza) -> None:
+    """Migrations run before content generation, so a generator file a migration brings
+    into includes/ is rendered; a `{root}/build/public/<file>` target lands at the root of
+    the staged site (the GPG keys push.yaml's static list deploys), not in the tree."""
+    root = project({
+        "config/build_conf.yaml": "project: {name: d}\nsystem: {files: [migrations.yaml]}\n",
+        "config/migrations.yaml": "source: shared/steps-moved.yaml\n"
+                                  "target: includes/steps-moved.yaml\n---\n"
+                                  "source: shared/server.asc\n"
+                                  "target: '{root}/build/public/server.asc'\n",
+        "shared/steps-moved.yaml": "title: Moved step\nref: moved\ncontent: From elsewhere.\n",
+        "shared/server.asc": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n",
+        "source/index.txt": "T\n=\n\n.. include:: /includes/steps/moved.rst\n",
+    })
+    result = giza("--executor", "serial", "sphinx", "-b", "html")
+    assert result.code == 0, result.err
+    assert "Moved step" in (root / "build/main/html/index.html").read_text()
+    assert (root / "build/public/server.asc").read_text() == (
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n")
+    assert not list((root / "build/main").rglob("server.asc"))

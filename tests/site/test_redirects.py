@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from giza.errors import ConfigError
+from giza.problems import collecting
 from giza.site.redirects import (
     Redirect,
     load_redirects,
@@ -20,6 +21,13 @@ def write(tmp_path: Path, text: str, name: str = "htaccess.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text)
     return path
+
+
+def warned(*args) -> list[str]:
+    """What load_redirects warns (it never stops a build)."""
+    with collecting() as found:
+        load_redirects(*args)
+    return [problem.text for problem in found]
 
 
 def sources(redirects: list[Redirect]) -> list[tuple[int, str, str]]:
@@ -93,8 +101,9 @@ def test_stub_escapes_url():
 @pytest.mark.parametrize("code", ["301.5", "true", "'abc'"])
 def test_invalid_code_types(tmp_path, code):
     path = write(tmp_path, f"from: /a\nto: /b\ncode: {code}\n")
-    with pytest.raises(ConfigError, match=r":3: code: invalid redirect code "):
-        load_redirects([path], PUBLISHED)
+    (text,) = warned([path], PUBLISHED)
+    assert ":3: code: invalid redirect code " in text
+    assert text.endswith("; this redirect is skipped")
 
 
 def test_code_as_string(tmp_path):
@@ -104,17 +113,16 @@ def test_code_as_string(tmp_path):
 
 def test_invalid_code(tmp_path):
     path = write(tmp_path, "from: /a\nto: /b\ncode: 304\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], PUBLISHED)
-    assert str(exc.value) == (f"{path}:3: code: invalid redirect code 304; "
-                              "valid codes: 301, 302, 303, 307, 308")
+    assert warned([path], PUBLISHED) == [f"{path}:3: code: invalid redirect code 304; "
+                                         "valid codes: 301, 302, 303, 307, 308; this "
+                                         "redirect is skipped"]
+    assert load_redirects([path], PUBLISHED) == []
 
 
 def test_missing_to(tmp_path):
     path = write(tmp_path, "---\nfrom: /a\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], PUBLISHED)
-    assert str(exc.value) == f"{path}:2: to: required key is missing"
+    assert warned([path], PUBLISHED) == [f"{path}:2: to: required key is missing; this "
+                                         "redirect is skipped"]
 
 
 def test_not_a_mapping(tmp_path):
@@ -126,36 +134,29 @@ def test_not_a_mapping(tmp_path):
 
 def test_redirect_onto_itself(tmp_path):
     path = write(tmp_path, "from: /a/\nto: /a\noutputs: [v3.0]\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], PUBLISHED)
-    assert str(exc.value) == f"{path}:1: from: redirect of '/v3.0/a' onto itself"
+    assert warned([path], PUBLISHED) == [f"{path}:1: from: redirect of '/v3.0/a' onto itself "
+                                         "never takes effect; it is skipped"]
 
 
 def test_unknown_branch_lists_published(tmp_path):
     path = write(tmp_path, "from: /a\nto: /b\noutputs:\n  - before-v9.9\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], PUBLISHED)
-    assert str(exc.value) == (f"{path}:3: outputs: unknown branch 'v9.9' in 'before-v9.9'; "
-                              "published branches: master, v3.2, v3.0, v2.6")
-    with pytest.raises(ConfigError, match=r"published branches: \(none\)$"):
-        load_redirects([path], [])
+    assert warned([path], PUBLISHED) == [
+        f"{path}:3: outputs[0]: unknown branch 'v9.9' in 'before-v9.9'; this output is "
+        "skipped, as the original giza did; published branches: master, v3.2, v3.0, v2.6"]
+    assert warned([path], [])[0].endswith("published branches: (none)")
 
 
 def test_bad_output_item(tmp_path):
     path = write(tmp_path, "from: /a\nto: /b\noutputs: [[x]]\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], PUBLISHED)
-    assert str(exc.value) == (f"{path}:3: outputs[0]: expected a string or a one-key mapping, "
-                              "got ['x']")
+    assert warned([path], PUBLISHED) == [f"{path}:3: outputs[0]: expected a string or a "
+                                         "one-key mapping, got ['x']; this redirect is skipped"]
 
 
 def test_loop_names_every_hop_across_files(tmp_path):
     one = write(tmp_path, "from: /a\nto: /b\n---\nfrom: /b\nto: /c\n", "htaccess.yaml")
     two = write(tmp_path, "from: /c\nto: /a\n", "htaccess-more.yaml")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([one, two], [])
-    assert str(exc.value) == (f"{one}:1: redirect loop: /a ({one}:1) -> /b ({one}:4) -> "
-                              f"/c ({two}:1) -> /a")
+    assert warned([one, two], []) == [f"{one}:1: redirect loop: /a ({one}:1) -> /b ({one}:4) "
+                                      f"-> /c ({two}:1) -> /a; browsers give up on these pages"]
 
 
 def test_chain_without_loop_is_fine(tmp_path):
@@ -165,22 +166,21 @@ def test_chain_without_loop_is_fine(tmp_path):
 
 def test_conflicting_targets(tmp_path):
     path = write(tmp_path, "from: /a\nto: /b\n---\nfrom: /a\nto: /c\n---\nfrom: /a\nto: /b\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], [])
-    assert str(exc.value) == f"{path}:4: from: '/a' is already redirected to '/b' by {path}:1"
+    assert warned([path], []) == [f"{path}:4: this redirect never takes effect: /a is already "
+                                  f"redirected to /b by {path}:1, which comes first"]
+    assert sources(load_redirects([path], [])) == [(303, "/a", "/b")]
 
 
 def test_from_must_be_a_path(tmp_path):
     path = write(tmp_path, "from: https://x.org/a\nto: /b\n")
-    with pytest.raises(ConfigError, match=r":1: from: expected a site path, got the URL "):
-        load_redirects([path], [])
+    (text,) = warned([path], [])
+    assert ":1: from: expected a site path, got the URL " in text
 
 
 def test_whitespace_in_paths(tmp_path):
     path = write(tmp_path, "from: /a b\nto: /c\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], [])
-    assert str(exc.value) == f"{path}:1: from: '/a b' contains whitespace; encode it as %20"
+    assert warned([path], []) == [f"{path}:1: from: '/a b' contains whitespace; encode it as "
+                                  "%20; this redirect is skipped"]
 
 
 def test_branch_set_with_mapped_prefixes(tmp_path):
@@ -194,17 +194,13 @@ def test_branch_set_with_mapped_prefixes(tmp_path):
 
 def test_mapped_prefixes_need_a_branch_set(tmp_path):
     path = write(tmp_path, "from: /a\nto: /b\noutputs: [{v3.0: {onprem: cloud}}]\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], PUBLISHED)
-    assert str(exc.value) == (f"{path}:3: outputs[0]: {{v3.0: {{from-prefix: to-prefix}}}} "
-                              "needs all, before-<branch> or after-<branch> as its key, "
-                              "got 'v3.0'")
+    assert warned([path], PUBLISHED) == [
+        f"{path}:3: outputs[0]: {{v3.0: {{from-prefix: to-prefix}}}} needs all, "
+        "before-<branch> or after-<branch> as its key, got 'v3.0'; this redirect is skipped"]
     path = write(tmp_path, "from: /a\nto: /b\noutputs: [{all: {onprem: cloud, x: y}}]\n")
-    with pytest.raises(ConfigError) as exc:
-        load_redirects([path], PUBLISHED)
-    assert str(exc.value) == (f"{path}:3: outputs[0]: {{all: ...}}: expected one "
-                              "{from-prefix: to-prefix} pair of strings, got "
-                              "{'onprem': 'cloud', 'x': 'y'}")
+    assert warned([path], PUBLISHED) == [
+        f"{path}:3: outputs[0]: {{all: ...}}: expected one {{from-prefix: to-prefix}} pair of "
+        "strings, got {'onprem': 'cloud', 'x': 'y'}; this redirect is skipped"]
 
 
 def test_url_prefix_on_the_right_makes_an_absolute_target(tmp_path):
@@ -239,8 +235,53 @@ outputs:
 def test_makefile_era_keys_get_a_hint(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "redirect-path: '/a'\nurl-base: '/b'\ntype: 'redirect'\ncode: 303\n")
-    with pytest.raises(ConfigError) as err:
-        load_redirects([Path("htaccess.yaml")], PUBLISHED)
-    assert str(err.value) == (
+    assert warned([Path("htaccess.yaml")], PUBLISHED) == [
         "htaccess.yaml:1: from: required key is missing; this unit uses the keys of the "
-        "makefile-era tools ('redirect-path', 'url-base'): rename them 'from' and 'to'")
+        "makefile-era tools ('redirect-path', 'url-base'): rename them 'from' and 'to'; "
+        "this redirect is skipped"]
+
+
+def test_empty_target_is_the_site_root(tmp_path):
+    """The original turned `to: ''` into '/' (docs-spark-connector relies on it)."""
+    path = write(tmp_path, "from: /old\nto: ''\n")
+    assert warned([path], []) == [f"{path}:2: to: is empty; it redirects to the site root '/', "
+                                  "as the original giza did"]
+    assert sources(load_redirects([path], [])) == [(303, "/old", "/")]
+
+
+def test_links_apply_to_branch_sets_and_plain_master_only(tmp_path):
+    """integration.yaml links (manual -> master) add the alias for `all`/`before-`/
+    `after-` expansions and a plain 'master', never for an explicit {master: URL} pair."""
+    path = write(tmp_path, """\
+from: /a
+to: /b
+outputs: [after-v3.2]
+---
+from: /c
+to: /d
+outputs: [{master: 'https://other.example.org'}]
+---
+from: /e
+to: /f
+outputs: [master]
+""")
+    found = sources(load_redirects([path], PUBLISHED, links={"manual": "master"}))
+    assert found == [(303, "/manual/a", "/manual/b"), (303, "/manual/e", "/manual/f"),
+                     (303, "/master/a", "/master/b"),
+                     (303, "/master/c", "https://other.example.org/d"),
+                     (303, "/master/e", "/master/f")]
+
+
+def test_redirect_messages_name_files_relative_to_the_project(tmp_path):
+    from giza.errors import relative_to
+
+    (tmp_path / "config").mkdir()
+    one = write(tmp_path / "config", "from: /a\nto: /b\n---\nfrom: /b\nto: /c\n",
+                "htaccess.yaml")
+    two = write(tmp_path / "config", "from: /c\nto: /a\n", "htaccess-more.yaml")
+    with relative_to(tmp_path):
+        assert warned([one, two], []) == [
+            "config/htaccess.yaml:1: redirect loop: /a (config/htaccess.yaml:1) -> /b "
+            "(config/htaccess.yaml:4) -> /c (config/htaccess-more.yaml:1) -> /a; browsers give "
+            "up on these pages"]
+        assert load_redirects([two], [])[0].where == "config/htaccess-more.yaml:1"

@@ -105,6 +105,21 @@ def test_proxy_path_mapper(tmp_path: Path) -> None:
     assert mapper("/usr/lib/python3/site.py", 1) == ("/usr/lib/python3/site.py", 1)
 
 
+def test_relative_origins_are_relative_to_the_project_root(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # A task (maybe on a dask worker elsewhere) reports where generated rST came from
+    # relative to the project root; this process's working directory does not matter.
+    root = tmp_path / "proj"
+    (root / "source").mkdir(parents=True)
+    monkeypatch.chdir(root / "source")
+    proxy = root / "build/main/source"
+    mapper = proxy_path_mapper(root, {proxy: root / "source"},
+                               {proxy / "includes/steps/install.rst":
+                                   (Path("source/includes/steps-install.yaml"), 7)})
+    assert mapper(str(proxy / "includes/steps/install.rst"), 40) == (
+        "source/includes/steps-install.yaml", 7)
+
+
 def test_parse_with_path_map(tmp_path: Path) -> None:
     mapper = proxy_path_mapper(Path("/p"), {Path("/p/build/main/source-saas"): Path("/p/source")})
     messages = parse_output(OUTPUT, mapper)
@@ -327,3 +342,9 @@ def test_a_crash_report_keeps_its_status_lines() -> None:
     assert message.level == "ERROR"
     assert message.text.splitlines()[0] == "Extension error!"
     assert message.text.splitlines()[-1] == "The full traceback has been saved in:"
+
+
+def test_count_levels_counts_a_repeated_message_once() -> None:
+    twice = OUTPUT + OUTPUT.splitlines(keepends=True)[0]
+    assert len(parse_output(twice)) == 6
+    assert count_levels(parse_output(twice)) == (3, 2)

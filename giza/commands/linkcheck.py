@@ -1,0 +1,28 @@
+"""giza linkcheck [-e EDITION...] [-l LANG...] [--refresh] [--report FILE.json]"""
+
+from __future__ import annotations
+
+import argh
+
+
+@argh.arg("-e", "--edition", nargs="+", help="editions or 'all' (default: all)")
+@argh.arg("-l", "--language", nargs="+", help="languages or 'all' (default: source language)")
+@argh.arg("--all-branches", help="not available yet: giza builds only the current branch")
+@argh.arg("--refresh", help="check every URL again, ignoring build/.giza/linkcheck.json")
+@argh.arg("--report", metavar="FILE.json", help="also write the report as JSON")
+@argh.arg("--per-host", type=int, metavar="N",
+          help="requests in flight to one host at a time (default: 2)")
+@argh.arg("--workers", type=int, metavar="N",
+          help="requests in flight in all (default: conf.py's linkcheck_workers, 5)")
+def linkcheck(*, edition: list[str] | None = None, language: list[str] | None = None,
+              all_branches: bool = False, refresh: bool = False, report: str | None = None,
+              per_host: int = 2, workers: int | None = None) -> int:
+    """Check every external link of every selected variant once, politely, with a cache."""
+    from giza.commands import load_config
+    from giza.linkcheck.run import LinkcheckRequest
+    from giza.linkcheck.run import linkcheck as run
+
+    request = LinkcheckRequest(editions=tuple(edition or ()), languages=tuple(language or ()),
+                               all_branches=all_branches, refresh=refresh, report=report,
+                               per_host=per_host, workers=workers)
+    return run(load_config(), request)

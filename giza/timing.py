@@ -1,0 +1,89 @@
+"""Task timings: where each task ran, when, with how much memory, and (for sphinx-build)
+its phases and slowest documents. Made in the worker, merged in the build's process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from giza.sphinx.phases import DocTime, Phase, document_times, phases
+from giza.watchdog import Watch, self_rss
+
+
+@dataclass(frozen=True)
+class TaskTiming:
+    worker: str  # "pid 4242" or a dask worker's address
+    started: float  # time.time() in the worker
+    ended: float
+    peak_rss: int  # bytes: the most the task's children held at once (else the worker's)
+    phases: tuple[Phase, ...] = ()
+    slowest: tuple[DocTime, ...] = ()
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, self.ended - self.started)
+
+    def data(self, origin: float) -> dict[str, Any]:
+        """JSON for records and reports, times in seconds from ``origin`` (the build's
+        start)."""
+        return {
+            "worker": self.worker,
+            "start": round(self.started - origin, 3),
+            "end": round(self.ended - origin, 3),
+            "peak_rss": self.peak_rss,
+            "phases": [{"name": p.name, "start": round(p.started - origin, 3),
+                        "end": round(p.ended - origin, 3), "documents": p.documents}
+                       for p in self.phases],
+            "slowest": [dict(asdict(d), seconds=round(d.seconds, 3)) for d in self.slowest],
+        }
+
+
+def worker_name() -> str:
+    """This process as a timeline lane: its dask worker address, else its pid."""
+    if "distributed" in sys.modules:
+        try:
+            from distributed import get_worker
+
+            return str(get_worker().address)
+        except ValueError:  # not inside a dask worker
+            pass
+    return f"pid {os.getpid()}"
+
+
+def measure(watch: Watch, started: float, ended: float) -> TaskTiming:
+    return TaskTiming(
+        worker=worker_name(),
+        started=started,
+        ended=ended,
+        peak_rss=watch.peak_rss or self_rss(),
+        phases=phases(watch.lines, ended, watch.child_started),
+        slowest=document_times(watch.lines, ended),
+    )
+
+
+# Timer categories, in the manner of a merged worker-timer record.
+def category(kind: str, name: str) -> str:
+    if kind == "prepare":
+        return "prepare/mirror"
+    if kind == "post":
+        return "post"
+    return kind
+
+
+def merged_timers(tasks: Iterable[tuple[str, str, Mapping[str, Any]]]) -> dict[str, float]:
+    """Seconds by category over every task: (name, kind, timing data) triples. Sphinx tasks
+    count per phase ("sphinx read", "sphinx write", ...), the rest by kind."""
+    timers: dict[str, float] = {}
+    for name, kind, data in tasks:
+        spans = data.get("phases") or []
+        if kind == "sphinx" and spans:
+            for span in spans:
+                key = f"sphinx {span['name']}"
+                timers[key] = timers.get(key, 0.0) + span["end"] - span["start"]
+            continue
+        key = category(kind, name)
+        timers[key] = timers.get(key, 0.0) + data["end"] - data["start"]
+    return {key: round(value, 3) for key, value in sorted(timers.items())}

@@ -1,0 +1,5 @@
+extensions = ["giza.sphinxext"]
+source_suffix = {".txt": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["includes"]
+html_theme = "basic"
