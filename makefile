@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 GIZA   := $(VENV)/bin/giza
 
-.PHONY: docs test lint venv system-deps bench
+.PHONY: docs test lint venv system-deps bench serve
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: venv
 	$(PY) bench/generate.py
 	$(PY) bench/parallel.py
 	$(PY) bench/incremental.py
+
+# Build giza's docs, serve them on http://127.0.0.1:8000/ and rebuild on every save.
+serve: venv
+	$(GIZA) serve
 
 # Any other target is a giza make target (html, dirhtml, publish, push, ...),
 # exactly as in projects made by `giza quickstart`.

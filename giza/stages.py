@@ -267,6 +267,24 @@ def copy_seed_doctrees(seed: Path, doctrees: Path) -> bool:
     return True
 
 
+def variant_argv(config: Config, variant: Variant, proxy: str, jobs: int = 1,
+                 tags: Sequence[str] = ()) -> list[str]:
+    """The sphinx-build argv of one variant (giza serve's warm Sphinx reads the same)."""
+    settings = config.matrix.lookup(variant.builder, variant.edition)
+    overrides = [("locale_dirs", str(locale_dir(config)))] if variant.language else []
+    return sphinx_argv(
+        builder=variant.builder,
+        proxy=Path(proxy),
+        output=variant.output_dir(config),
+        doctrees=variant.doctree_dir(config),
+        confdir=conf_dir(config.root),
+        tags=variant_tags(variant.builder, variant.edition, [*settings.tags, *tags]),
+        jobs=jobs,
+        language=variant.language,
+        overrides=overrides,
+    )
+
+
 def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                 tags: Sequence[str] = (), removed_pages: Sequence[str] = (),
                 seed_doctrees: str | None = None) -> dict[str, Any]:
@@ -277,19 +295,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     from giza.sphinx.run import run_sphinx
 
     output = variant.output_dir(config)
-    settings = config.matrix.lookup(variant.builder, variant.edition)
-    overrides = [("locale_dirs", str(locale_dir(config)))] if variant.language else []
-    argv = sphinx_argv(
-        builder=variant.builder,
-        proxy=Path(proxy),
-        output=output,
-        doctrees=variant.doctree_dir(config),
-        confdir=conf_dir(config.root),
-        tags=variant_tags(variant.builder, variant.edition, [*settings.tags, *tags]),
-        jobs=jobs,
-        language=variant.language,
-        overrides=overrides,
-    )
+    argv = variant_argv(config, variant, proxy, jobs, tags)
     seeded = bool(seed_doctrees) and copy_seed_doctrees(Path(seed_doctrees),
                                                         variant.doctree_dir(config))
     env = dict(os.environ)

@@ -15,11 +15,12 @@ from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
 from giza.commands.records import records
 from giza.commands.report import report
+from giza.commands.serve import serve
 from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
-            translate, records, report, linkcheck]
+            translate, records, report, linkcheck, serve]
 
 
 def load_config(checked: bool = False):
