@@ -14,6 +14,7 @@ from giza.fileio import write_if_changed
 from giza.proxy import load_owned, mirror, release_owned, save_owned
 from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
 from giza.variants import Variant
+from giza.watchdog import timed
 
 
 class TaskFailed(BuildError):
@@ -99,7 +100,8 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
     if migrations and (kinds is None or "migrations" in kinds):
         root = proxy_dir.resolve()
         for path in migrations.paths:
-            done = apply_migrations(path, config.root, proxy_dir, edition)
+            with timed("prepare migrations"):
+                done = apply_migrations(path, config.root, proxy_dir, edition)
             written += len(done.written)
             owned.update(Path(t).resolve().relative_to(root).as_posix() for t in done.targets)
     context = content_context(config, edition, migrated_dir=proxy_dir / "includes")
@@ -111,8 +113,9 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
     rel = images_rel(config)
     if images and rel is not None and (kinds is None or "images" in kinds):
         for metadata in images.paths:
-            result = generate_images(metadata, config.paths.images, proxy_dir / rel, edition,
-                                     uri_prefix=f"/{rel}")
+            with timed("generate images"):
+                result = generate_images(metadata, config.paths.images, proxy_dir / rel,
+                                         edition, uri_prefix=f"/{rel}")
             written += len(result.written)
             notes.extend(result.notices)
     pages, edited = apply_page_edits(generated.edits, config.paths.source, proxy_dir,

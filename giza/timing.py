@@ -21,6 +21,7 @@ class TaskTiming:
     peak_rss: int  # bytes: the most the task's children held at once (else the worker's)
     phases: tuple[Phase, ...] = ()
     slowest: tuple[DocTime, ...] = ()
+    timers: tuple[tuple[str, float], ...] = ()  # timed parts: (category, seconds)
 
     @property
     def seconds(self) -> float:
@@ -38,6 +39,7 @@ class TaskTiming:
                         "end": round(p.ended - origin, 3), "documents": p.documents}
                        for p in self.phases],
             "slowest": [dict(asdict(d), seconds=round(d.seconds, 3)) for d in self.slowest],
+            "timers": {name: round(seconds, 3) for name, seconds in self.timers},
         }
 
 
@@ -61,6 +63,7 @@ def measure(watch: Watch, started: float, ended: float) -> TaskTiming:
         peak_rss=watch.peak_rss or self_rss(),
         phases=phases(watch.lines, ended, watch.child_started),
         slowest=document_times(watch.lines, ended),
+        timers=tuple(sorted(watch.timers.items())),
     )
 
 
@@ -75,7 +78,8 @@ def category(kind: str, name: str) -> str:
 
 def merged_timers(tasks: Iterable[tuple[str, str, Mapping[str, Any]]]) -> dict[str, float]:
     """Seconds by category over every task: (name, kind, timing data) triples. Sphinx tasks
-    count per phase ("sphinx read", "sphinx write", ...), the rest by kind."""
+    count per phase ("sphinx read", "sphinx write", ...); a task's timed parts count under
+    their own categories ("generate steps", "post html"), the rest of it by its kind."""
     timers: dict[str, float] = {}
     for name, kind, data in tasks:
         spans = data.get("phases") or []
@@ -84,6 +88,11 @@ def merged_timers(tasks: Iterable[tuple[str, str, Mapping[str, Any]]]) -> dict[s
                 key = f"sphinx {span['name']}"
                 timers[key] = timers.get(key, 0.0) + span["end"] - span["start"]
             continue
+        parts = data.get("timers") or {}
+        for key, seconds in parts.items():
+            timers[key] = timers.get(key, 0.0) + seconds
+        rest = max(0.0, data["end"] - data["start"] - sum(parts.values()))
         key = category(kind, name)
-        timers[key] = timers.get(key, 0.0) + data["end"] - data["start"]
+        if rest or not parts:
+            timers[key] = timers.get(key, 0.0) + rest
     return {key: round(value, 3) for key, value in sorted(timers.items())}

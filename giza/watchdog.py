@@ -70,6 +70,8 @@ class Watch:
     child_started: float | None = None  # time.time() its first child started
     lines: list[tuple[float, str]] = field(default_factory=list)  # (time.time(), line)
     tracker: ProgressTracker = field(default_factory=ProgressTracker)
+    # seconds by category of the timed parts (giza.watchdog.timed): "generate steps", ...
+    timers: dict[str, float] = field(default_factory=dict)
     _sent: tuple[float, Progress | None] = (0.0, None)  # the last live progress sent
 
     def remaining(self, now: float) -> float | None:
@@ -116,6 +118,20 @@ def watching(task: str, limits: Limits | None) -> Iterator[Watch]:
 
 def current_watch() -> Watch | None:
     return _CURRENT.get()
+
+
+@contextmanager
+def timed(category: str) -> Iterator[None]:
+    """Add the block's seconds to ``category`` of the running task's timers (merged across
+    workers in the build record); outside a task it only runs the block."""
+    watch = _CURRENT.get()
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if watch is not None:
+            watch.timers[category] = (watch.timers.get(category, 0.0)
+                                      + time.perf_counter() - started)
 
 
 class Monitor:

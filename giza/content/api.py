@@ -23,6 +23,7 @@ from giza.content.units import display_path
 from giza.errors import ContentError, UsageError, project_root
 from giza.fileio import write_if_changed
 from giza.problems import errors_of, ordered
+from giza.watchdog import timed
 
 __all__ = ["ContentContext", "GenerateResult", "PageEdit", "generate", "kinds",
            "load_replacements", "output_dirs"]
@@ -149,7 +150,8 @@ def render_all(ctx: ContentContext, out_root: str, kinds: Sequence[str] | None =
     failures: list[str] = []
     for path, generator, prefix in _input_files(Path(ctx.includes_dir), selected, migrated):
         try:
-            _render_file(resolver, ctx, path, generator, prefix, into)
+            with timed(f"generate {generator.kind}"):
+                _render_file(resolver, ctx, path, generator, prefix, into)
         except ContentError as exc:
             failures.append(str(exc))
     if failures:

@@ -22,6 +22,7 @@ from giza.errors import BuildError, shown
 from giza.fileio import write_if_changed
 from giza.post import staging
 from giza.variants import Variant
+from giza.watchdog import timed
 
 # builder -> module in giza.post that finalizes it (one family per module).
 REGISTRY: dict[str, str] = {
@@ -180,7 +181,8 @@ def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
     staging.recover(final)
     new.mkdir(parents=True)
     try:
-        result = _finalizer(variant.builder)(config, variant, out, new)
+        with timed(f"post {', '.join(finalizers_for(variant.builder))}"):
+            result = _finalizer(variant.builder)(config, variant, out, new)
     except BuildError:
         staging.remove_path(new)
         raise
