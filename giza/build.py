@@ -165,43 +165,40 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
     return graph
 
 
+# Finalizers that take long (PDFs): a site's web pages are staged without waiting for them.
+SLOW_BUILDERS = ("latex",)
+
+
 def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None:
-    """Per variant its finalizer, per staged site one atomic swap, then the sitemap index.
-    A site is only restaged when all of its variants' finalizers succeeded."""
+    """Per variant its finalizer, per staged site one atomic swap (two with PDFs, see
+    _site_stages), then the sitemap index. A site is only restaged when the finalizers of
+    what it stages succeeded."""
     from giza.graph import Task
     from giza.post import finalizers_for, public_dir, site_dir
-    from giza.site.assemble import site_files
 
     sites: dict[tuple[str | None, str | None], list[Variant]] = {}
     for variant in variants:
-        if not finalizers_for(variant.builder):
-            continue
-        graph.add(Task(
-            name=f"post:{variant.name}",
-            func=stages.post_variant,
-            kwargs={"config": config, "variant": variant},
-            deps=(f"sphinx:{variant.name}",),
-            kind="post",
-            variant=variant.name,
-            label=f"{', '.join(finalizers_for(variant.builder))} finalizer for {variant.name}",
-        ))
-        sites.setdefault(variant.pair, []).append(variant)
+        if finalizers_for(variant.builder):
+            sites.setdefault(variant.pair, []).append(variant)
+    wheres = {pair: site_dir(config, *pair).relative_to(config.paths.output).as_posix()
+              for pair in sites}
+    for variant in variants:
+        if variant.pair in sites:
+            first = f"stage:{wheres[variant.pair]}"
+            # latex's fragment is replaced only once the web pages' staging has read it
+            wait = (first,) if _split(sites[variant.pair]) and variant.builder in \
+                SLOW_BUILDERS else ()
+            graph.add(Task(name=f"post:{variant.name}", func=stages.post_variant,
+                           kwargs={"config": config, "variant": variant},
+                           deps=(f"sphinx:{variant.name}",), after=wait, kind="post",
+                           variant=variant.name,
+                           label=f"{', '.join(finalizers_for(variant.builder))} finalizer "
+                                 f"for {variant.name}"))
     stage_tasks = []
-    for (edition, language), members in sites.items():
-        files = site_files(config, edition, language)
-        where = site_dir(config, edition, language).relative_to(config.paths.output)
-        name = f"stage:{where.as_posix()}"
-        stage_tasks.append(name)
-        graph.add(Task(
-            name=name,
-            func=stages.stage_site,
-            kwargs={"config": config, "edition": edition, "language": language,
-                    "variants": [v.name for v in members], "site_files": files.site,
-                    "root_files": files.root},
-            deps=tuple(f"post:{v.name}" for v in members),
-            kind="stage",
-            label=f"assemble build/{where.as_posix()} and swap it in atomically",
-        ))
+    for pair, members in sites.items():
+        for task in _site_stages(config, pair, members, wheres[pair]):
+            graph.add(task)
+            stage_tasks.append(task.name)
     if stage_tasks:
         graph.add(Task(
             name="sitemap-index",
@@ -212,6 +209,48 @@ def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None
             label=f"write {public_dir(config).relative_to(config.paths.output)}"
                   "/sitemap-index.xml",
         ))
+
+
+def _split(members: Sequence[Variant]) -> bool:
+    """Whether a site's web pages are staged before its PDFs are ready."""
+    slow = [v.builder in SLOW_BUILDERS for v in members]
+    return any(slow) and not all(slow)
+
+
+def _site_stages(config: Config, pair: tuple[str | None, str | None],
+                 members: list[Variant], where: str) -> list[Any]:
+    """The stage task(s) of one site. With PDFs among its variants, the web pages are staged
+    as soon as their finalizers are done (with the PDFs staged last time), and the site is
+    staged again, PDFs included, when latex's finalizer is done."""
+    from giza.graph import Task
+    from giza.post import fragment_exists
+    from giza.site.assemble import site_files
+
+    edition, language = pair
+    files = site_files(config, edition, language)
+
+    def stage(name: str, staged: list[Variant], deps: list[str], label: str) -> Any:
+        return Task(name=name, func=stages.stage_site, deps=tuple(deps), kind="stage",
+                    kwargs={"config": config, "edition": edition, "language": language,
+                            "variants": [v.name for v in staged], "site_files": files.site,
+                            "root_files": files.root},
+                    label=label)
+
+    whole = stage(f"stage:{where}", members, [f"post:{v.name}" for v in members],
+                  f"assemble build/{where} and swap it in atomically")
+    if not _split(members):
+        return [whole]
+    quick = [v for v in members if v.builder not in SLOW_BUILDERS]
+    slow = [v for v in members if v.builder in SLOW_BUILDERS]
+    earlier = [v for v in slow if fragment_exists(config, v.name)]
+    kept = f", with the {', '.join(v.name for v in earlier)} staged last time" if earlier else ""
+    first = stage(whole.name, quick + earlier, [f"post:{v.name}" for v in quick],
+                  f"assemble build/{where} without waiting for "
+                  f"{', '.join(v.name for v in slow)}{kept}, and swap it in atomically")
+    again = stage(f"stage-pdf:{where}", members,
+                  [first.name, *(f"post:{v.name}" for v in slow)],
+                  f"assemble build/{where} again with the new PDFs")
+    return [first, again]
 
 
 def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,

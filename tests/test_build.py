@@ -495,3 +495,27 @@ def test_messages_name_paths_relative_to_the_project_from_a_subdirectory(project
     assert result.code == 0
     assert result.err.startswith("giza: warning: source/includes/steps-x.yaml:3: document 1: "
                                  "unknown field 'bogus' in steps unit 'one' is ignored; ")
+
+
+def test_web_pages_are_staged_without_waiting_for_pdfs(copy_project, giza):
+    """A site with PDFs is staged twice: its web pages as soon as their finalizers are
+    done (keeping the PDFs staged last time), and again once latex's finalizer is."""
+    copy_project("basic")
+    plan = giza("sphinx", "-b", "html", "latex", "--dry-run").out.rstrip("\n").splitlines()
+    assert plan[-4:] == [
+        "  5. stage:public  assemble build/public without waiting for latex, and swap it in "
+        "atomically  (after post:html)",
+        "  6. post:latex  latex finalizer for latex  (after sphinx:latex)  (waits for "
+        "stage:public)",
+        "  7. stage-pdf:public  assemble build/public again with the new PDFs  (after "
+        "stage:public, post:latex)",
+        "  8. sitemap-index  write public/sitemap-index.xml  (after stage:public, "
+        "stage-pdf:public)"]
+    built = giza("--executor", "serial", "sphinx", "-b", "html", "latex")
+    assert built.code == 0, built.err
+    done = [line.split()[2] for line in built.out.splitlines() if line.startswith("[")]
+    assert done.index("stage:public") < done.index("post:latex") < done.index(
+        "stage-pdf:public")
+    again = giza("--force", "sphinx", "-b", "html", "latex", "--dry-run").out
+    assert ("stage:public  assemble build/public without waiting for latex, with the latex "
+            "staged last time, and swap it in atomically") in again

@@ -134,6 +134,8 @@ class Graph:
             if task.deps:
                 line += f"  (after {', '.join(task.deps)})"
             if task.after:
-                line += f"  (reuses {', '.join(task.after)})"
+                # ordering only: a sibling's doctrees, or a site staged before this one
+                verb = "waits for" if task.kind in ("post", "stage") else "reuses"
+                line += f"  ({verb} {', '.join(task.after)})"
             lines.append(line)
         return "\n".join(lines) + ("\n" if lines else "")

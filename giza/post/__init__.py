@@ -204,6 +204,12 @@ def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
     return value
 
 
+def fragment_exists(config: Config, variant_name: str) -> bool:
+    """Whether an earlier run left this variant's post-processed fragment to stage."""
+    return (_manifest_path(config, variant_name).is_file()
+            and fragment_dir(config, variant_name).is_dir())
+
+
 def read_fragment(config: Config, variant_name: str) -> dict[str, Any]:
     path = _manifest_path(config, variant_name)
     frag = fragment_dir(config, variant_name)
@@ -367,6 +373,6 @@ def stage_site(config: Config, edition: str | None, language: str | None,
 from giza.post.sitemap import sitemap_index  # noqa: E402  (public API, needs the above)
 
 __all__ = [
-    "Finalized", "REGISTRY", "finalizers_for", "post_variant", "public_dir", "site_dir",
-    "site_url", "sitemap_index", "stage_site",
+    "Finalized", "REGISTRY", "finalizers_for", "fragment_exists", "post_variant",
+    "public_dir", "site_dir", "site_url", "sitemap_index", "stage_site",
 ]
