@@ -1,4 +1,6 @@
-"""giza.deploy: push.yaml/deploy.yaml validation and real rsync into local directories."""
+"""giza.deploy: push.yaml/deploy.yaml validation and real rsync into local directories.
+
+Validation runs everywhere; only the tests that run rsync skip where it is missing."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from giza.errors import BuildError, ConfigError, UsageError
 
 from helpers import write_tree
 
-pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 
 CONF = """\
 project:
@@ -154,6 +156,7 @@ def test_static_items_kept_before_the_build(project):
     assert "--ignore-missing-args" not in cmds[0].argv
 
 
+@needs_rsync
 def test_env_from_deploy_yaml(project):
     root = make(project, PLAIN.replace("hosts: [local]", "env: production"),
                 deploy_yaml="""\
@@ -390,6 +393,7 @@ def test_env_entry_is_validated(project):
 # --- real rsync -----------------------------------------------------------------------------
 
 
+@needs_rsync
 def test_plain_sync_copies_contents(project):
     root = make(project, PLAIN, built={f"public/{k}": v for k, v in BUILT.items()})
     out = io.StringIO()
@@ -399,6 +403,7 @@ def test_plain_sync_copies_contents(project):
     assert out.getvalue() == f"deployed build/public/ -> {site}/\n"
 
 
+@needs_rsync
 def test_always_recursive_like_the_original(project):
     root = make(project, PLAIN.replace("options: [recursive]\n", ""),
                 built={f"public/{k}": v for k, v in BUILT.items()})
@@ -406,6 +411,7 @@ def test_always_recursive_like_the_original(project):
     assert files(site_of(root)) == ["index.html", "sub/page.html"]
 
 
+@needs_rsync
 def test_branched_sync_with_static_items(project):
     root = make(project, BRANCHED, built={
         **{f"public/main/{k}": v for k, v in BUILT.items()},
@@ -431,6 +437,7 @@ def test_branched_sync_with_static_items(project):
         f"deployed build/public/sitemap.xml.gz -> {site}/\n")
 
 
+@needs_rsync
 def test_htaccess_is_deployed_from_the_newest_branch(project):
     root = make(project, BRANCHED, branch="v2", built={
         "public/v2/index.html": "home\n", "public/.htaccess": "Redirect\n"})
@@ -440,6 +447,7 @@ def test_htaccess_is_deployed_from_the_newest_branch(project):
     assert files(site_of(root)) == [".htaccess", "v2/index.html"]
 
 
+@needs_rsync
 def test_stale_files_survive_without_delete(project):
     root = make(project, PLAIN, built={"public/index.html": "new\n"})
     write_tree(site_of(root), {"stale.html": "old\n", "index.html": "old\n"})
@@ -448,6 +456,7 @@ def test_stale_files_survive_without_delete(project):
     assert (site_of(root) / "index.html").read_text() == "new\n"
 
 
+@needs_rsync
 def test_delete_removes_stale_files(project):
     root = make(project, PLAIN.replace("[recursive]", "[recursive, delete]"),
                 built={"public/index.html": "new\n"})
@@ -456,6 +465,7 @@ def test_delete_removes_stale_files(project):
     assert files(site_of(root)) == ["index.html"]
 
 
+@needs_rsync
 def test_branched_delete_only_touches_its_branch(project):
     root = make(project, BRANCHED.replace("[branched, recursive]", "[branched, recursive, delete]"),
                 built={"public/main/index.html": "new\n"})
@@ -499,6 +509,7 @@ def test_nothing_to_deploy(project):
     assert err.value.exit_code == 1
 
 
+@needs_rsync
 def test_rsync_failure_is_exit_1_with_stderr(project):
     push = PLAIN.replace("{site}", "{site}/missing/deep")
     root = make(project, push, built={"public/index.html": "x\n"})
@@ -514,6 +525,7 @@ def test_rsync_failure_is_exit_1_with_stderr(project):
     assert any("mkdir" in line for line in lines[1:])
 
 
+@needs_rsync
 def test_one_failure_does_not_hide_the_successes(project):
     two = PLAIN + "---\n" + PLAIN.replace("target: web", "target: bad").replace(
         "{site}", "{site}/missing/deep")
@@ -525,6 +537,7 @@ def test_one_failure_does_not_hide_the_successes(project):
                            "giza: error: deploy to local failed (rsync exit 11): ")
 
 
+@needs_rsync
 def test_run_command(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "f").write_text("x")

@@ -92,6 +92,21 @@ def _timed(log: Path, name: str, seconds: float) -> list[str]:
     return [PY, "-c", code, str(log), name, str(seconds)]
 
 
+def _meeting(log: Path, name: str, other: str) -> list[str]:
+    # A child that says it started, then waits for ``other`` to say so too: it finishes only
+    # if both run at once (events, not sleeps, so a loaded machine cannot fake either way).
+    code = (
+        "import os, sys, time; log, name, other = sys.argv[1:4]; "
+        "start = time.time(); open(f'{log}.{name}', 'w').close(); "
+        "deadline = start + 60\n"
+        "while not os.path.exists(f'{log}.{other}') and time.time() < deadline: "
+        "time.sleep(0.01)\n"
+        "met = os.path.exists(f'{log}.{other}'); "
+        "open(log, 'a').write(f'{name} {start} {time.time()}\\n'); sys.exit(0 if met else 3)"
+    )
+    return [PY, "-c", code, str(log), name, other]
+
+
 def _intervals(log: Path) -> dict[str, tuple[float, float]]:
     out = {}
     for line in log.read_text().splitlines():
@@ -107,13 +122,15 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
 def test_core_budget_with_the_process_executor(tmp_path: Path) -> None:
     log = tmp_path / "log"
 
-    def task(name: str, cores: int, *deps: str) -> Task:
-        return Task(name, run_command, {"argv": _timed(log, name, 0.4)}, deps, cores=cores)
+    def task(name: str, cores: int, *deps: str, argv: list[str] | None = None) -> Task:
+        return Task(name, run_command, {"argv": argv or _timed(log, name, 0.4)}, deps,
+                    cores=cores)
 
     graph = Graph([
         task("wide", 2),  # the whole budget: runs alone
-        task("a", 1),
-        task("b", 1),
+        # two 1-core tasks share the 2-core budget: each waits to meet the other
+        task("a", 1, argv=_meeting(log, "a", "b")),
+        task("b", 1, argv=_meeting(log, "b", "a")),
         task("huge", 5),  # more than the budget: still runs, alone
         task("after", 1, "a"),
     ])
@@ -124,7 +141,7 @@ def test_core_budget_with_the_process_executor(tmp_path: Path) -> None:
     for alone in ("wide", "huge"):
         others = [n for n in spans if n != alone]
         assert not any(_overlap(spans[alone], spans[n]) for n in others), spans
-    assert _overlap(spans["a"], spans["b"])  # two 1-core tasks share the 2-core budget
+    assert _overlap(spans["a"], spans["b"])  # they met: both ran at once
     assert spans["after"][0] >= spans["a"][1]
 
 
