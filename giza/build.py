@@ -241,6 +241,7 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
          "assets": list(assets),
          "sphinx.yaml": {"tags": settings.tags, "excluded": settings.excluded},
          "side": {name: side.documents for name, side in config.side_files.items()}})))
+    flat = records.under_root(flat, config.root)
     return {
         "files": files,
         "roots": roots,

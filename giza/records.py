@@ -104,6 +104,14 @@ def flatten(value: Any, prefix: str = "", depth: int = 2) -> dict[str, str]:
     return {prefix.rstrip("."): json.dumps(value, sort_keys=True)}
 
 
+def under_root(flat: Mapping[str, str], root: Path) -> dict[str, str]:
+    """``flat`` with every path under ``root`` made relative to it ("." for the root), so
+    a build directory restored under a checkout at another path keeps its fingerprints."""
+    quoted = json.dumps(str(root))[:-1]  # '"/the/root' as it appears inside the JSON
+    return {key: value.replace(quoted + '"', '"."').replace(quoted + "/", '"')
+            for key, value in flat.items()}
+
+
 @dataclass
 class Fingerprint:
     files: dict[str, list[Any]]  # rel -> [size, mtime_ns, sha1 or None]
