@@ -280,6 +280,7 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
          "assets": list(assets),
          "sphinx.yaml": {"tags": settings.tags, "excluded": settings.excluded},
          "side": {name: side.documents for name, side in config.side_files.items()}})))
+    flat = records.under_root(flat, config.root)
     return {
         "files": files,
         "roots": roots,
@@ -299,10 +300,16 @@ def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict
         from giza.site.assets import fingerprint
 
         heads = fingerprint(config.assets)
-    return {v: records.decide(f"sphinx:{v.name}",
-                              fingerprint_inputs(config, v, found[tree_of[v]], scans, heads),
-                              previous, force, v.output_dir(config))
-            for v in variants}
+    decisions = {v: records.decide(f"sphinx:{v.name}",
+                                   fingerprint_inputs(config, v, found[tree_of[v]], scans, heads),
+                                   previous, force, v.output_dir(config))
+                 for v in variants}
+    for variant, decision in decisions.items():
+        moved = records.moved_note(previous.tasks.get(f"sphinx:{variant.name}") or {},
+                                   config.root)
+        if moved and decision.run and not decision.fresh:
+            decision.reason += f"; {moved}"
+    return decisions
 
 
 def build(config: Config, request: BuildRequest, out: TextIO | None = None,
@@ -413,6 +420,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
             "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
             "messages": [records.message_data(m, phase) for m, phase, _ in found],
             "built_at": started,
+            "built_under": str(config.root),  # where Sphinx's environment holds its paths
         }
     # Variants this run did not build keep their entries (their outputs are as recorded), so
     # building html and then latex does not make the next html build start from nothing.

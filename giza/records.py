@@ -104,6 +104,26 @@ def flatten(value: Any, prefix: str = "", depth: int = 2) -> dict[str, str]:
     return {prefix.rstrip("."): json.dumps(value, sort_keys=True)}
 
 
+def moved_note(entry: Mapping[str, Any], root: Path) -> str | None:
+    """Why a relocated build re-reads a rebuilt variant's pages, or None if it did not move.
+
+    Sphinx's pickled environment holds the absolute source directory; under another one it
+    says "source directory has changed" and reads every page again."""
+    built_under = entry.get("built_under")
+    if not isinstance(built_under, str) or built_under == str(root):
+        return None
+    return (f"build/ was built under {built_under}: Sphinx re-reads every page of this "
+            "variant once (its environment holds absolute paths)")
+
+
+def under_root(flat: Mapping[str, str], root: Path) -> dict[str, str]:
+    """``flat`` with every path under ``root`` made relative to it ("." for the root), so
+    a build directory restored under a checkout at another path keeps its fingerprints."""
+    quoted = json.dumps(str(root))[:-1]  # '"/the/root' as it appears inside the JSON
+    return {key: value.replace(quoted + '"', '"."').replace(quoted + "/", '"')
+            for key, value in flat.items()}
+
+
 @dataclass
 class Fingerprint:
     files: dict[str, list[Any]]  # rel -> [size, mtime_ns, sha1 or None]

@@ -519,3 +519,66 @@ def test_web_pages_are_staged_without_waiting_for_pdfs(copy_project, giza):
     again = giza("--force", "sphinx", "-b", "html", "latex", "--dry-run").out
     assert ("stage:public  assemble build/public without waiting for latex, with the latex "
             "staged last time, and swap it in atomically") in again
+
+
+def _relocate(root: Path, to: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The checkout with its build/ (a CI cache restore), at another path; cwd moves there."""
+    import shutil
+
+    shutil.copytree(root, to, symlinks=True)  # copy2: file times come along
+    monkeypatch.chdir(to)
+    return to
+
+
+def test_relocated_build_directory_is_a_no_op(copy_project, giza, tmp_path, monkeypatch):
+    root = copy_project("basic")
+    built = giza("--executor", "serial", "sphinx", "-b", "html", "dirhtml")
+    assert built.code == 0, built.out + built.err
+    moved = _relocate(root, tmp_path / "elsewhere" / "checkout", monkeypatch)
+    # Records and fragment manifests name paths relative to the project root; only
+    # built_under keeps where Sphinx's environment was saved.
+    stored = [moved / "build/2.1/.giza/record.json",
+              *sorted((moved / "build/2.1/.giza/fragments").glob("*.json"))]
+    assert len(stored) == 3
+    for path in stored:
+        assert str(root) not in path.read_text().replace(f'"built_under": "{root}"', ""), path
+    explain = giza("sphinx", "-b", "html", "dirhtml", "--explain")
+    assert explain.out.splitlines() == ["html: skip: up to date", "dirhtml: skip: up to date"]
+    pickle = moved / "build/2.1/doctrees-html/environment.pickle"
+    before = pickle.stat().st_mtime_ns
+    again = giza("--executor", "serial", "sphinx", "-b", "html", "dirhtml")
+    assert again.code == 0, again.out + again.err
+    assert again.out.splitlines()[:2] == ["html: up to date", "dirhtml: up to date"]
+    assert "sphinx:" not in again.out  # no sphinx-build started
+    assert pickle.stat().st_mtime_ns == before
+
+
+def test_relocated_build_rebuilds_only_the_edited_pages_variants(project, giza, tmp_path,
+                                                                  monkeypatch):
+    root = project({
+        "config/build_conf.yaml": "project: {name: d}\n",
+        "config/sphinx.yaml": "html: {excluded: [/print-only]}\ndirhtml: {}\n",
+        "source/index.txt": "T\n=\n\n.. toctree::\n   :glob:\n\n   *\n",
+        "source/print-only.txt": "Print\n=====\n\nFirst words.\n",
+    })
+    built = giza("--executor", "serial", "sphinx", "-b", "html", "dirhtml")
+    assert built.code == 0, built.out + built.err
+    moved = _relocate(root, tmp_path / "elsewhere", monkeypatch)
+    (moved / "source/print-only.txt").write_text("Print\n=====\n\nSecond words.\n")
+    note = (f"build/ was built under {root}: Sphinx re-reads every page of this variant "
+            "once (its environment holds absolute paths)")
+    explain = giza("sphinx", "-b", "html", "dirhtml", "--explain")
+    assert explain.out.splitlines() == [
+        "html: skip: up to date",
+        f"dirhtml: would rebuild: 1 page changed: print-only.txt; {note}"]
+    html_page = moved / "build/main/html/index.html"
+    before = html_page.stat().st_mtime_ns
+    again = giza("--executor", "serial", "sphinx", "-b", "html", "dirhtml")
+    assert again.code == 0, again.out + again.err
+    assert "sphinx:dirhtml" in again.out and "sphinx:html" not in again.out
+    assert "Second words." in (moved / "build/main/dirhtml/print-only/index.html").read_text()
+    assert html_page.stat().st_mtime_ns == before
+    # Sphinx's environment now holds the new path: the next edit is incremental again.
+    (moved / "source/print-only.txt").write_text("Print\n=====\n\nThird words.\n")
+    assert giza("sphinx", "-b", "dirhtml", "--explain").out == (
+        "dirhtml: would rebuild: 1 page changed: print-only.txt\n")

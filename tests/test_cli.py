@@ -198,7 +198,7 @@ def test_every_command_lists_the_global_options(giza):
     from giza.commands import COMMANDS
 
     for command in COMMANDS:
-        text = giza(command.__name__, "--help").out
+        text = giza(command.__name__.replace("_", "-"), "--help").out
         assert "global options (also accepted before the command):" in text, command
         assert "  --jobs JOBS, -j JOBS  parallel jobs" in text
         assert "  --force               rebuild everything" in text

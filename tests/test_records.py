@@ -474,3 +474,23 @@ def test_reference_fixed_elsewhere_is_not_carried(copy_project, giza, jobs):
     again = giza(*args)
     assert "WARNING" not in again.out and "carried over" not in again.out
     assert summary_row(again)[:4] == ["html", "ok", "0", "0"]
+
+
+def test_under_root_makes_paths_under_the_project_root_relative():
+    from giza.records import under_root
+
+    flat = {"paths.root": '"/w/proj"', "paths.source": '"/w/proj/source"',
+            "side": '{"a": ["/w/proj/config/x.yaml", "/w/project/y"]}', "other": '"/opt/z"'}
+    assert under_root(flat, Path("/w/proj")) == {
+        "paths.root": '"."', "paths.source": '"source"',
+        "side": '{"a": ["config/x.yaml", "/w/project/y"]}', "other": '"/opt/z"'}
+
+
+def test_moved_note_names_where_the_environment_was_built():
+    from giza.records import moved_note
+
+    assert moved_note({"built_under": "/a/proj"}, Path("/a/proj")) is None
+    assert moved_note({}, Path("/a/proj")) is None
+    assert moved_note({"built_under": "/b/proj"}, Path("/a/proj")) == (
+        "build/ was built under /b/proj: Sphinx re-reads every page of this variant once "
+        "(its environment holds absolute paths)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from giza.commands.check import check
+from giza.commands.ci_cache_key import ci_cache_key
 from giza.commands.clean import clean
 from giza.commands.config import config
 from giza.commands.generate import generate
@@ -20,7 +21,7 @@ from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
-            translate, records, report, linkcheck, serve]
+            translate, records, report, linkcheck, serve, ci_cache_key]
 
 
 def load_config(checked: bool = False):

@@ -179,7 +179,9 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     listing = [os.path.abspath(path) for path, _, _ in inputs]
     record_file = record if record is not None else _record.record_path(Path(proxy_dir))
     # The origins it records are relative to the project root (display_path).
-    key = _record.run_key(ctx, selected.values()) + (project_root() or os.getcwd())
+    # Where the root is, relative to the record (inside build/): a relocated build/ matches.
+    key = _record.run_key(ctx, selected.values(), record_file.parent) + os.path.relpath(
+        project_root() or os.getcwd(), record_file.parent)
     recorded = _record.unchanged(record_file, key, listing, out_dirs)
     if recorded is not None:
         outputs, edits = recorded

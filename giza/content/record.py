@@ -22,7 +22,7 @@ from giza.content.context import ContentContext
 from giza.content.registry import Generator
 from giza.fileio import atomic_write
 
-VERSION = 2  # 2: page edits (extracts append/prepend) are recorded
+VERSION = 3  # 2: page edits (extracts append/prepend) are recorded; 3: relative paths
 
 
 def record_path(proxy_dir: Path) -> Path:
@@ -31,8 +31,9 @@ def record_path(proxy_dir: Path) -> Path:
     return proxy.parent / ".giza" / f"content-{proxy.name}.json"
 
 
-def run_key(ctx: ContentContext, selected: Iterable[Generator]) -> str:
-    """A hash of everything besides files that decides the output."""
+def run_key(ctx: ContentContext, selected: Iterable[Generator], base: Path | None = None) -> str:
+    """A hash of everything besides files that decides the output; ``base``: the record's
+    directory, that the includes directory is named relative to (else absolute)."""
     generators = sorted(selected, key=lambda g: g.kind)
     modules = {__file__}
     for generator in generators:
@@ -48,7 +49,8 @@ def run_key(ctx: ContentContext, selected: Iterable[Generator]) -> str:
             code.append([name, info.st_mtime_ns, info.st_size])
         except OSError:
             code.append([name, 0, 0])
-    material = [VERSION, os.path.abspath(ctx.includes_dir), ctx.edition,
+    includes = os.path.abspath(ctx.includes_dir)
+    material = [VERSION, _rel(includes, base) if base else includes, ctx.edition,
                 sorted(ctx.replacements.items()), ctx.version, ctx.branch, ctx.stable,
                 [g.kind for g in generators], code]
     return hashlib.sha256(json.dumps(material).encode()).hexdigest()
@@ -79,16 +81,27 @@ def rst_files(directory: str) -> set[str]:
     return found
 
 
+def _rel(name: str, base: Path) -> str:
+    return os.path.relpath(name, base)
+
+
+def _abs(name: str, base: Path) -> str:
+    return os.path.normpath(os.path.join(base, name))
+
+
 def save(path: Path, key: str, listing: list[str], inputs: Iterable[str],
          outputs: Mapping[str, tuple[str, int]], out_dirs: list[str],
          edits: list[list[Any]] | None = None) -> None:
-    """Store the record of a successful run (outputs by absolute path)."""
+    """Store the record of a successful run. Paths are stored relative to the record's
+    directory (inside build/), so a build/ restored under another checkout still matches."""
+    base = path.parent
     data: dict[str, Any] = {
         "key": key,
-        "listing": listing,
-        "inputs": {name: _stat(name) for name in inputs},
-        "outputs": {name: [_stat(name), *origin] for name, origin in outputs.items()},
-        "dirs": out_dirs,
+        "listing": [_rel(name, base) for name in listing],
+        "inputs": {_rel(name, base): _stat(name) for name in inputs},
+        "outputs": {_rel(name, base): [_stat(name), *origin]
+                    for name, origin in outputs.items()},
+        "dirs": [_rel(name, base) for name in out_dirs],
         "edits": edits or [],
     }
     atomic_write(path, json.dumps(data).encode("utf-8"))
@@ -102,12 +115,14 @@ def unchanged(path: Path, key: str, listing: list[str], out_dirs: list[str]
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if data.get("key") != key or data.get("listing") != listing or data.get("dirs") != out_dirs:
+    base = path.parent
+    if data.get("key") != key or data.get("listing") != [_rel(n, base) for n in listing] or \
+            data.get("dirs") != [_rel(n, base) for n in out_dirs]:
         return None
     for name, stat in data["inputs"].items():
-        if _stat(name) != stat:
+        if _stat(_abs(name, base)) != stat:
             return None
-    outputs = data["outputs"]
+    outputs = {_abs(name, base): value for name, value in data["outputs"].items()}
     for name, (stat, *_) in outputs.items():
         if _stat(name) != stat:
             return None
@@ -124,9 +139,10 @@ def recorded_origins(proxy_dir: Path) -> dict[Path, tuple[Path, int]]:
     """Generated file -> (YAML file, line of its unit), as the last generation recorded
     them (for pointing messages about generated rST at the YAML, after the fact)."""
     try:
-        data = json.loads(record_path(proxy_dir).read_text(encoding="utf-8"))
+        path = record_path(proxy_dir)
+        data = json.loads(path.read_text(encoding="utf-8"))
         outputs = data["outputs"]
-        return {Path(name): (Path(origin), int(line))
+        return {Path(_abs(name, path.parent)): (Path(origin), int(line))
                 for name, (_, origin, line) in outputs.items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}

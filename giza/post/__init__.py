@@ -199,8 +199,10 @@ def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
              "notes": list(result.notes), "skipped": result.skipped,
              "seconds": round(time.monotonic() - started, 3)}
     # Atomic replace: stage_site must never read a half-written manifest.
+    # Stored relative to the project root: build/ may be restored under another checkout.
+    stored = dict(value, fragment=os.path.relpath(final, config.root))
     write_if_changed(_manifest_path(config, variant.name),
-                     json.dumps(value, indent=2, sort_keys=True) + "\n")
+                     json.dumps(stored, indent=2, sort_keys=True) + "\n")
     return value
 
 

@@ -45,3 +45,27 @@ def test_unchanged_checks_inputs_outputs_and_listing(tmp_path: Path) -> None:
     source.write_text("ref: changed\n")
     assert unchanged(record, "k", listing, [str(out_dir)]) is None
     assert unchanged(tmp_path / "missing.json", "k", listing, [str(out_dir)]) is None
+
+
+def test_a_record_copied_with_its_tree_to_another_path_still_matches(tmp_path: Path) -> None:
+    import shutil
+
+    def layout(root: Path) -> tuple[Path, Path, Path, list[str]]:
+        source = root / "source/includes/steps-a.yaml"
+        out_dir = root / "build/main/source/includes/steps"
+        return (source, out_dir, root / "build/main/.giza/content-source.json",
+                [str(source)])
+
+    first = tmp_path / "first"
+    source, out_dir, record, listing = layout(first)
+    source.parent.mkdir(parents=True)
+    source.write_text("ref: a\n")
+    out_dir.mkdir(parents=True)
+    (out_dir / "a.rst").write_text("x\n")
+    save(record, "k", listing, listing, {str(out_dir / "a.rst"): ("steps-a.yaml", 1)},
+         [str(out_dir)])
+    assert str(first) not in record.read_text()
+    shutil.copytree(first, tmp_path / "elsewhere/second")  # file times come along
+    source, out_dir, record, listing = layout(tmp_path / "elsewhere/second")
+    assert unchanged(record, "k", listing, [str(out_dir)]) == \
+        ({str(out_dir / "a.rst"): ("steps-a.yaml", 1)}, [])
