@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from giza.errors import ConfigError, shown
-from giza.yamlfile import Node, NodeList
+from giza.yamlfile import Node, NodeList, type_name
 
 
 @dataclass(frozen=True)
@@ -43,24 +43,6 @@ _KIND_TEXT = {
     "section": "a mapping",
     "list[section]": "a list of mappings",
 }
-
-
-def type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 @dataclass
