@@ -24,21 +24,10 @@ class TaskFailed(BuildError):
         self.value = value
 
 
-def replacement_tokens(config: Config, edition: str | None) -> dict[str, str]:
-    from giza.content import load_replacements
-
-    side = config.side("replacement")
-    paths = list(side.paths) if side else [config.paths.builddata / "replacement.yaml"]
-    tokens: dict[str, str] = {}
-    for path in paths:
-        # a document named after the project is the default edition's (as in the original)
-        tokens.update(load_replacements(path, edition, default=config.project.name))
-    return tokens
-
-
 def content_context(config: Config, edition: str | None,
                     migrated_dir: Path | None = None) -> Any:
     from giza.content.context import ContentContext
+    from giza.content.replacements import replacement_tokens  # lazy: start-up time
 
     return ContentContext(
         includes_dir=config.paths.includes,
@@ -181,6 +170,8 @@ def prepare_locale(config: Config) -> dict[str, Any]:
 
 def build_context(config: Config, variant: Variant) -> dict[str, Any]:
     """What giza.sphinxext hands to conf.py for one variant."""
+    from giza.content.replacements import replacement_tokens  # lazy: start-up time
+
     edition = config.project.edition(variant.edition) if variant.edition else None
     return {
         "project": edition.title if edition else config.project.title,

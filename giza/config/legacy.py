@@ -276,7 +276,7 @@ def _files_line(conf_file: Path) -> int:
 
 def _side_data(config: Any, edition: str | None) -> SideFilesData:
     from giza.config.loading import _side_entries, _side_path
-    from giza.stages import replacement_tokens
+    from giza.content.replacements import replacement_tokens
 
     conf_label = _rel(config.conf_file, config.root)
     raw_files = list(config.raw.get("system", {}).get("files") or ())
