@@ -271,7 +271,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     """Run a build request; return the exit code (0 ok, 1 a variant failed).
 
     ``then(graph)`` returns tasks to run last, after every build task (deploy)."""
-    import time
+    import time  # lazy (as every import below): the no-op path of `giza sphinx` stays fast
 
     from giza import messages as messages_mod
     from giza import records
@@ -282,45 +282,96 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     variants = resolve(config, request.builders, request.editions, request.languages)
     require_source(config)
     quiet = options.level in ("warning", "error", "critical")
-    if config.assets and not (request.dry_run or request.explain):
-        # Before deciding: conf.py loads themes and extensions from these checkouts,
-        # and their commits are part of every fingerprint.
-        from giza.site.asset_use import readers
-        from giza.site.assets import sync_assets
-
-        for note in sync_assets(config.assets, force=options.force, reads=readers(config)):
-            if note.startswith("warning: "):
-                out.write(f"giza: {note}\n")
-            elif not quiet:
-                out.write(f"giza: note: {note}\n")
-    if not request.explain:
-        # Every problem of every file, in one run, before anything is built.
-        from giza.check import require_clean
-
-        require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
-                      strict=options.strict, save=not request.dry_run)
+    _sync_assets(config, request, options, quiet, out)
+    _check(config, request, variants, options)
     decisions = decide_all(config, variants, options.force)
     if request.explain:
-        for variant in variants:
-            decision = decisions[variant]
-            verb = "would rebuild" if decision.run else "skip"
-            out.write(f"{variant.name}: {verb}: {decision.reason}\n")
-        return 0
+        return _explain(variants, decisions, out)
     to_run = [v for v in variants if decisions[v].run]
-    if not to_run and not request.dry_run and then is None:
-        graph: Any = ()  # nothing to run: skip planning (and its imports) entirely
-    else:
-        graph = plan(config, to_run, options.cores, request.kinds,
-                     removed={v: decisions[v].removed_pages for v in to_run})
-        for task in then(graph) if then else ():
-            graph.add(task)
+    graph = _plan_graph(config, request, options, decisions, to_run, then)
     if request.dry_run:
-        for variant in variants:
-            if not decisions[variant].run:
-                out.write(f"{variant.name}: up to date\n")
-        if len(graph):
-            out.write(graph.dry_run() + "\n")
-        return 0
+        return _dry_run(variants, decisions, graph, out)
+    _announce(variants, decisions, quiet, out)
+    started = time.time()
+    json_report = _json_report(request, started)
+    outcomes, rows, logs, since_ns = _execute(config, graph, to_run, decisions, request,
+                                              options, out, json_report)
+    previous = records.load_previous(config)
+    status_of = {row["variant"]: row for row in rows}
+    messages = messages_mod.current_messages(config, variants, decisions, previous, logs,
+                                             outcomes, since_ns)
+    entries = _collect(config, variants, decisions, previous, messages, rows, status_of,
+                       logs, started)
+    timeline = _persist(config, entries, variants, _timeline(graph, outcomes, started,
+                                                             options.cores), request, out)
+    # What each variant's output has: this run's messages, then those carried over.
+    shown = [v for v in variants if not decisions[v].run or v.name in logs]
+    messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
+    deployed = _report_deploy(then, outcomes, out)
+    _report(variants, rows, shown, messages, json_report, timeline, out)
+    return _exit_code(request, rows, status_of, outcomes, deployed, out)
+
+
+def _sync_assets(config: Config, request: BuildRequest, options: Any, quiet: bool,
+                 out: TextIO) -> None:
+    """Assets phase. Before deciding: conf.py loads themes and extensions from these
+    checkouts, and their commits are part of every fingerprint."""
+    if not config.assets or request.dry_run or request.explain:
+        return
+    from giza.site.asset_use import readers  # lazy: only projects with assets need it
+    from giza.site.assets import sync_assets
+
+    for note in sync_assets(config.assets, force=options.force, reads=readers(config)):
+        if note.startswith("warning: "):
+            out.write(f"giza: {note}\n")
+        elif not quiet:
+            out.write(f"giza: note: {note}\n")
+
+
+def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
+           options: Any) -> None:
+    """Check phase: every problem of every file, in one run, before anything is built."""
+    if request.explain:
+        return
+    from giza.check import require_clean  # lazy: the no-op path of `giza sphinx` stays fast
+
+    require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
+                  strict=options.strict, save=not request.dry_run)
+
+
+def _explain(variants: Sequence[Variant], decisions: dict[Variant, Any], out: TextIO) -> int:
+    for variant in variants:
+        decision = decisions[variant]
+        verb = "would rebuild" if decision.run else "skip"
+        out.write(f"{variant.name}: {verb}: {decision.reason}\n")
+    return 0
+
+
+def _plan_graph(config: Config, request: BuildRequest, options: Any,
+                decisions: dict[Variant, Any], to_run: list[Variant],
+                then: Callable[[Any], list[Any]] | None) -> Any:
+    """Plan phase: the task graph of the variants to run, plus ``then``'s tasks."""
+    if not to_run and not request.dry_run and then is None:
+        return ()  # nothing to run: skip planning (and its imports) entirely
+    graph = plan(config, to_run, options.cores, request.kinds,
+                 removed={v: decisions[v].removed_pages for v in to_run})
+    for task in then(graph) if then else ():
+        graph.add(task)
+    return graph
+
+
+def _dry_run(variants: Sequence[Variant], decisions: dict[Variant, Any], graph: Any,
+             out: TextIO) -> int:
+    for variant in variants:
+        if not decisions[variant].run:
+            out.write(f"{variant.name}: up to date\n")
+    if len(graph):
+        out.write(graph.dry_run() + "\n")
+    return 0
+
+
+def _announce(variants: Sequence[Variant], decisions: dict[Variant, Any], quiet: bool,
+              out: TextIO) -> None:
     for variant in variants if not quiet else ():
         decision = decisions[variant]
         if decision.run:
@@ -328,84 +379,113 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         else:
             out.write(f"{variant.name}: up to date\n")
     out.flush()
-    started = time.time()
-    json_report = _json_report(request, started)
-    outcomes: dict[str, Any] = {}
-    rows: list[dict[str, Any]] = []
-    logs: dict[str, Any] = {}
-    since_ns = 0
-    if len(graph):
-        records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
-        # Output files newer than this were written by this run (same file system as build/).
-        since_ns = records.pending_path(config).stat().st_mtime_ns
-        # After planning: a variant that had an environment is not seeded from a sibling.
-        messages_mod.discard_environments(config, [v for v in to_run if decisions[v].fresh])
-        expected = _expected(config, graph, {v.name: decisions[v] for v in to_run})
-        outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report,
-                                    expected)
-    previous = records.load_previous(config)
-    status_of = {row["variant"]: row for row in rows}
-    messages = messages_mod.current_messages(config, variants, decisions, previous, logs,
-                                             outcomes, since_ns)
+
+
+def _execute(config: Config, graph: Any, to_run: list[Variant], decisions: dict[Variant, Any],
+             request: BuildRequest, options: Any, out: TextIO, json_report: Any
+             ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], int]:
+    """Execute phase: (outcomes, summary rows, logs, start of the run in ns)."""
+    if not len(graph):
+        return {}, [], {}, 0
+    from giza import messages as messages_mod  # lazy: the no-op path stays fast
+    from giza import records
+
+    records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
+    # Output files newer than this were written by this run (same file system as build/).
+    since_ns = records.pending_path(config).stat().st_mtime_ns
+    # After planning: a variant that had an environment is not seeded from a sibling.
+    messages_mod.discard_environments(config, [v for v in to_run if decisions[v].fresh])
+    expected = _expected(config, graph, {v.name: decisions[v] for v in to_run})
+    outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report,
+                                expected)
+    return outcomes, rows, logs, since_ns
+
+
+def _collect(config: Config, variants: Sequence[Variant], decisions: dict[Variant, Any],
+             previous: Any, messages: dict[str, Any], rows: list[dict[str, Any]],
+             status_of: dict[str, dict[str, Any]], logs: dict[str, Any], started: float
+             ) -> dict[str, dict[str, Any]]:
+    """Collect phase: the record entry of every variant (rows gain the up-to-date ones)."""
+    from giza import messages as messages_mod  # lazy: the no-op path stays fast
+
     entries: dict[str, dict[str, Any]] = {}
     for variant in variants:
         name = f"sphinx:{variant.name}"
-        decision = decisions[variant]
-        found = messages[variant.name]
-        warnings, errors = messages_mod.counts(found)
-        if not decision.run:
+        if not decisions[variant].run:
+            warnings, errors = messages_mod.counts(messages[variant.name])
             entries[name] = {key: value for key, value in (previous.tasks.get(name) or {}).items()
                              if key != "earlier"}
             entries[name]["reason"] = "up to date"
             rows.append({"variant": variant.name, "status": "up to date",
                          "warnings": warnings, "errors": errors, "seconds": 0.0})
             continue
-        row = status_of.get(variant.name, {})
-        ran = variant.name in logs
-        if ran and row:
-            row["warnings"], row["errors"] = warnings, errors
-        entries[name] = {
-            "variant": variant.name,
-            "status": "ok" if row.get("skip_ok") else row.get("status", "skipped"),
-            "reason": decision.reason,
-            "seconds": round(row.get("seconds") or 0.0, 3),
-            "warnings": warnings if ran else row.get("warnings"),
-            "errors": errors if ran else row.get("errors"),
-            "outputs": [str(variant.output_dir(config).relative_to(config.root))],
-            "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
-            "messages": [records.message_data(m, phase) for m, phase, _ in found],
-            "built_at": started,
-        }
+        entries[name] = _entry(config, variant, decisions[variant], messages[variant.name],
+                               status_of.get(variant.name, {}), variant.name in logs, started)
     # Variants this run did not build keep their entries (their outputs are as recorded), so
     # building html and then latex does not make the next html build start from nothing.
     for name, entry in previous.tasks.items():
         if name not in entries and isinstance(entry, dict):
             entries[name] = dict(entry, earlier=True)
-    timeline = _persist(config, entries, variants, _timeline(graph, outcomes, started,
-                                                             options.cores), request, out)
-    # What each variant's output has: this run's messages, then those carried over.
-    shown = [v for v in variants if not decisions[v].run or v.name in logs]
-    messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
-    deployed = 0
-    if then is not None:
-        from giza.deploy import report
+    return entries
 
-        if any(o.status == "skipped" for n, o in outcomes.items() if n.startswith("deploy:")):
-            out.write("giza: not deploying: the build failed; nothing was deployed\n")
-        deployed = report(outcomes, out)
+
+def _entry(config: Config, variant: Variant, decision: Any, found: list[Any],
+           row: dict[str, Any], ran: bool, started: float) -> dict[str, Any]:
+    """The record entry of a variant this run built (its summary row gets the counts)."""
+    from giza import messages as messages_mod  # lazy: the no-op path stays fast
+    from giza import records
+
+    warnings, errors = messages_mod.counts(found)
+    if ran and row:
+        row["warnings"], row["errors"] = warnings, errors
+    return {
+        "variant": variant.name,
+        "status": "ok" if row.get("skip_ok") else row.get("status", "skipped"),
+        "reason": decision.reason,
+        "seconds": round(row.get("seconds") or 0.0, 3),
+        "warnings": warnings if ran else row.get("warnings"),
+        "errors": errors if ran else row.get("errors"),
+        "outputs": [str(variant.output_dir(config).relative_to(config.root))],
+        "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
+        "messages": [records.message_data(m, phase) for m, phase, _ in found],
+        "built_at": started,
+    }
+
+
+def _report_deploy(then: Callable[[Any], list[Any]] | None, outcomes: dict[str, Any],
+                   out: TextIO) -> int:
+    """How many deploy targets failed (0 when nothing was to be deployed)."""
+    if then is None:
+        return 0
+    from giza.deploy import report  # lazy: only `giza push`/`deploy` builds need it
+
+    if any(o.status == "skipped" for n, o in outcomes.items() if n.startswith("deploy:")):
+        out.write("giza: not deploying: the build failed; nothing was deployed\n")
+    return report(outcomes, out)
+
+
+def _report(variants: Sequence[Variant], rows: list[dict[str, Any]], shown: list[Variant],
+            messages: dict[str, Any], json_report: Any, timeline: Any, out: TextIO) -> None:
+    """Report phase: the summary table, and the JSON report when one was asked for."""
     order = {v.name: i for i, v in enumerate(variants)}
     rows.sort(key=lambda row: order.get(row["variant"], len(order)))
     _summary(rows, out)
-    if json_report is not None:
-        from giza.sphinx.output import merge_messages
+    if json_report is None:
+        return
+    from giza.sphinx.output import merge_messages  # lazy: only --report needs it
 
-        json_report.set_messages(
-            merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown}),
-            carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown})
-        json_report.summary(rows)
-        if timeline:
-            json_report.extra["timers"] = timeline["timers"]
-        json_report.close()
+    json_report.set_messages(
+        merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown}),
+        carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown})
+    json_report.summary(rows)
+    if timeline:
+        json_report.extra["timers"] = timeline["timers"]
+    json_report.close()
+
+
+def _exit_code(request: BuildRequest, rows: list[dict[str, Any]],
+               status_of: dict[str, dict[str, Any]], outcomes: dict[str, Any], deployed: int,
+               out: TextIO) -> int:
     failed = any(row["status"] in ("failed", "timed out") or (row["status"] == "skipped"
                                                 and not row.get("skip_ok"))
                  for row in rows if row["variant"] in status_of)
