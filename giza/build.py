@@ -101,11 +101,28 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
          removed: dict[Variant, list[str]] | None = None) -> Any:
     """The whole build as a graph: prepare each proxy tree once, then one sphinx task per
     variant that depends on its tree (and on the compiled translations, if any)."""
-    from giza.graph import Graph, Task
+    from giza.graph import Graph  # lazy: a no-op build never plans
 
     graph = Graph()
     needed, tree_of = trees(config, variants)
-    for tree in needed.values():
+    _add_prepare_tasks(graph, config, needed.values(), variants, kinds)
+    seeds = seed_plan(config, variants, tree_of)
+    # Variants that reuse another's doctrees run after it, so fewer run side by side.
+    share = core_share(len(variants) - len(seeds), cores)
+    for variant in variants:
+        graph.add(_sphinx_task(graph, config, variant, tree_of[variant], seeds.get(variant),
+                               share, list((removed or {}).get(variant, ()))))
+    if stage and variants:
+        add_staging(graph, config, variants)
+    return graph
+
+
+def _add_prepare_tasks(graph: Any, config: Config, needed: Any, variants: Sequence[Variant],
+                       kinds: Sequence[str] | None) -> None:
+    """One task per proxy tree, plus the locale and intersphinx tasks when needed."""
+    from giza.graph import Task  # lazy: a no-op build never plans
+
+    for tree in needed:
         graph.add(Task(
             name=f"prepare:{tree.name}",
             func=stages.prepare_tree,
@@ -133,36 +150,34 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
             kind="prepare",
             label="refresh intersphinx inventories (at most once a day)",
         ))
-    seeds = seed_plan(config, variants, tree_of)
-    # Variants that reuse another's doctrees run after it, so fewer run side by side.
-    share = core_share(len(variants) - len(seeds), cores)
-    for variant in variants:
-        name = tree_of[variant]
-        deps = (f"prepare:{name}",)
-        if variant.language:
-            deps += ("locale",)
-        if "intersphinx" in graph:
-            deps += ("intersphinx",)
-        seed = seeds.get(variant)
-        graph.add(Task(
-            name=f"sphinx:{variant.name}",
-            func=stages.run_variant,
-            kwargs={"config": config, "variant": variant,
-                    "proxy": str(config.branch_dir / name), "jobs": share,
-                    "removed_pages": list((removed or {}).get(variant, ())),
-                    "seed_doctrees": str(seed.doctree_dir(config)) if seed else None},
-            deps=deps,
-            after=(f"sphinx:{seed.name}",) if seed else (),
-            kind="sphinx",
-            variant=variant.name,
-            cores=share,
-            label=f"sphinx-build -b {variant.builder}"
-                  + (f" -j {share}" if share > 1 else "")
-                  + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}",
-        ))
-    if stage and variants:
-        add_staging(graph, config, variants)
-    return graph
+
+
+def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
+                 seed: Variant | None, share: int, removed_pages: list[str]) -> Any:
+    """The sphinx-build task of ``variant`` over the proxy tree ``name``."""
+    from giza.graph import Task  # lazy: a no-op build never plans
+
+    deps = (f"prepare:{name}",)
+    if variant.language:
+        deps += ("locale",)
+    if "intersphinx" in graph:
+        deps += ("intersphinx",)
+    return Task(
+        name=f"sphinx:{variant.name}",
+        func=stages.run_variant,
+        kwargs={"config": config, "variant": variant,
+                "proxy": str(config.branch_dir / name), "jobs": share,
+                "removed_pages": removed_pages,
+                "seed_doctrees": str(seed.doctree_dir(config)) if seed else None},
+        deps=deps,
+        after=(f"sphinx:{seed.name}",) if seed else (),
+        kind="sphinx",
+        variant=variant.name,
+        cores=share,
+        label=f"sphinx-build -b {variant.builder}"
+              + (f" -j {share}" if share > 1 else "")
+              + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}",
+    )
 
 
 def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None:
@@ -566,10 +581,28 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
          ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """Run the graph; print notes; return outcomes, summary rows and, per variant whose
     sphinx-build ran, its parsed output (giza.sphinx.output.SphinxLog)."""
-    from giza.graph import GraphInterrupted, make_executor, run_graph
+    from giza.report import summary_rows  # lazy: a no-op build runs nothing
+
+    outcomes = _run_graph(config, graph, options, out, json_report, expected)
+    logs = _parse_logs(config, variants, outcomes)
+    _print_notes(graph, outcomes, options, out)
+    rows = summary_rows(graph, outcomes)
+    for row in rows:
+        post = outcomes.get(f"post:{row['variant']}")
+        # A finalizer that could not run (latex without latexmk) skips, not fails, a variant.
+        if row["status"] == "ok" and post is not None and post.ok and isinstance(
+                post.value, dict) and post.value.get("skipped") and post.value.get("notes"):
+            row["status"] = "skipped"
+            row["skip_ok"] = True
+    return outcomes, rows, logs
+
+
+def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_report: Any,
+               expected: dict[str, float] | None) -> dict[str, Any]:
+    """Execute the graph with live progress; on an interrupt, print the summary so far."""
+    from giza.graph import GraphInterrupted, make_executor, run_graph  # lazy: no-op path
     from giza.limits import limits_for
     from giza.report import ConsoleReporter, MultiReporter, summary_rows
-    from giza.sphinx.output import parse_log, proxy_path_mapper
 
     console = ConsoleReporter(out)
     console.expected, console.cores = expected or {}, options.cores
@@ -583,8 +616,8 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:
         with executor:  # a dask client left open would try to reconnect to a gone cluster
-            outcomes = run_graph(graph.limited(limits_for(options, config.raw.get("timeouts"))),
-                                 executor, reporter, expected)
+            return run_graph(graph.limited(limits_for(options, config.raw.get("timeouts"))),
+                             executor, reporter, expected)
     except GraphInterrupted as interrupted:
         console.close()
         _summary(summary_rows(graph, interrupted.outcomes), out)
@@ -594,6 +627,13 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         raise
     finally:
         console.close()
+
+
+def _parse_logs(config: Config, variants: Sequence[Variant], outcomes: dict[str, Any]
+                ) -> dict[str, Any]:
+    """The parsed sphinx-build output of each variant that ran, with paths in the proxy
+    trees mapped back to the sources (and generated files to their YAML origin)."""
+    from giza.sphinx.output import parse_log, proxy_path_mapper  # lazy: no-op path
 
     proxies: dict[Path, Path] = {}
     origins: dict[Path, tuple[Any, ...]] = {}
@@ -610,6 +650,11 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         value = outcome.value if outcome is not None else None
         if isinstance(value, dict) and isinstance(value.get("output"), str):
             logs[variant.name] = parse_log(value["output"], mapper)
+    return logs
+
+
+def _print_notes(graph: Any, outcomes: dict[str, Any], options: Any, out: TextIO) -> None:
+    """Errors of tasks other than sphinx and deploy, then the notes of the tasks."""
     notes: list[str] = []
     for outcome in outcomes.values():
         value = outcome.value
@@ -624,15 +669,6 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         notes.extend(n for n in value.get("notes", ()) if n not in notes)
     for note in notes:
         out.write(f"giza: note: {note}\n")
-    rows = summary_rows(graph, outcomes)
-    for row in rows:
-        post = outcomes.get(f"post:{row['variant']}")
-        # A finalizer that could not run (latex without latexmk) skips, not fails, a variant.
-        if row["status"] == "ok" and post is not None and post.ok and isinstance(
-                post.value, dict) and post.value.get("skipped") and post.value.get("notes"):
-            row["status"] = "skipped"
-            row["skip_ok"] = True
-    return outcomes, rows, logs
 
 
 def require_source(config: Config) -> None:
