@@ -66,10 +66,8 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
                  excluded: Sequence[str] = ()) -> dict[str, Any]:
     """Mirror source/ into the proxy tree, then generate content into it: YAML units,
     includes/hash.rst, image figures, migrations and extract includes in pages."""
-    from giza.content import generate
+    from giza.content import generate  # lazy: a no-op build prepares nothing
     from giza.site.hashfile import write_hash_rst
-    from giza.site.images import generate_images
-    from giza.site.migrations import apply_migrations
     from giza.site.pages import apply_page_edits
 
     proxy_dir = Path(proxy)
@@ -80,30 +78,15 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
     mirrored = mirror(config.paths.source, proxy_dir, ignore=ignore,
                       protect=protected_dirs(config, proxy_dir), exclude=excluded,
                       keep=kept_globs(config), owned=sorted(previous))
-    written = 0
-    notes: list[str] = []
-    owned: set[str] = set()
     # Migrations first: generators read the YAML files they bring into includes/.
-    migrations = config.side("migrations")
-    if migrations and (kinds is None or "migrations" in kinds):
-        root = proxy_dir.resolve()
-        for path in migrations.paths:
-            done = apply_migrations(path, config.root, proxy_dir, edition)
-            written += len(done.written)
-            owned.update(Path(t).resolve().relative_to(root).as_posix() for t in done.targets)
+    written, owned = _migrate(config, proxy_dir, edition, kinds)
     context = content_context(config, edition, migrated_dir=proxy_dir / "includes")
     generated = generate(context, proxy_dir, kinds)
     written += len(generated.written)
     if kinds is None or "hash" in kinds:
         written += write_hash_rst(proxy_dir, config.git.commit)
-    images = config.side("images")
-    rel = images_rel(config)
-    if images and rel is not None and (kinds is None or "images" in kinds):
-        for metadata in images.paths:
-            result = generate_images(metadata, config.paths.images, proxy_dir / rel, edition,
-                                     uri_prefix=f"/{rel}")
-            written += len(result.written)
-            notes.extend(result.notices)
+    images_written, notes = _images(config, proxy_dir, edition, kinds)
+    written += images_written
     pages, edited = apply_page_edits(generated.edits, config.paths.source, proxy_dir,
                                      ignore, excluded)
     written += len(edited)
@@ -122,6 +105,41 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
         "notes": notes,
         "origins": {str(k): [str(v[0]), *v[1:]] for k, v in generated.origins.items()},
     }
+
+
+def _migrate(config: Config, proxy_dir: Path, edition: str | None,
+             kinds: Sequence[str] | None) -> tuple[int, set[str]]:
+    """Apply migrations.yaml: (files written, proxy-relative files they own)."""
+    from giza.site.migrations import apply_migrations  # lazy: a no-op build prepares nothing
+
+    written = 0
+    owned: set[str] = set()
+    migrations = config.side("migrations")
+    if migrations and (kinds is None or "migrations" in kinds):
+        root = proxy_dir.resolve()
+        for path in migrations.paths:
+            done = apply_migrations(path, config.root, proxy_dir, edition)
+            written += len(done.written)
+            owned.update(Path(t).resolve().relative_to(root).as_posix() for t in done.targets)
+    return written, owned
+
+
+def _images(config: Config, proxy_dir: Path, edition: str | None,
+            kinds: Sequence[str] | None) -> tuple[int, list[str]]:
+    """Generate the image figures of images.yaml: (files written, notes)."""
+    from giza.site.images import generate_images  # lazy: a no-op build prepares nothing
+
+    written = 0
+    notes: list[str] = []
+    images = config.side("images")
+    rel = images_rel(config)
+    if images and rel is not None and (kinds is None or "images" in kinds):
+        for metadata in images.paths:
+            result = generate_images(metadata, config.paths.images, proxy_dir / rel, edition,
+                                     uri_prefix=f"/{rel}")
+            written += len(result.written)
+            notes.extend(result.notices)
+    return written, notes
 
 
 def fetch_intersphinx(config: Config) -> dict[str, Any]:
