@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from giza import stages
 from giza.config.model import Config
+from giza.errors import ConfigError, UsageError, shown
 from giza.variants import Variant, resolve
 
 
@@ -183,7 +184,7 @@ def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
 def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None:
     """Per variant its finalizer, per staged site one atomic swap, then the sitemap index.
     A site is only restaged when all of its variants' finalizers succeeded."""
-    from giza.graph import Task
+    from giza.graph import Task  # lazy: keeps start-up and the no-op build fast
     from giza.post import finalizers_for, public_dir, site_dir
     from giza.site.assemble import site_files
 
@@ -233,7 +234,7 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
                        scans: dict[str, dict[str, tuple[int, int]]],
                        assets: Sequence[Any] = ()) -> dict[str, Any]:
     """What decides a variant's result, gathered without running anything."""
-    from giza import records
+    from giza import records  # lazy: keeps start-up and the no-op build fast
     from giza.config.show import resolved
     from giza.sphinx.argv import conf_dir
 
@@ -265,7 +266,7 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
 
 
 def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict[Variant, Any]:
-    from giza import records
+    from giza import records  # lazy: keeps start-up and the no-op build fast
 
     previous = records.load_previous(config)
     found, tree_of = trees(config, variants)
@@ -526,12 +527,11 @@ def _persist(config: Config, entries: dict[str, Any], variants: Sequence[Variant
              timeline: dict[str, Any] | None, request: BuildRequest, out: TextIO
              ) -> dict[str, Any] | None:
     """Write the build record (with the timeline) and, if asked, the HTML report."""
-    from giza import records
+    from giza import records  # lazy: keeps start-up and the no-op build fast
 
     records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
                          extra={"timeline": timeline} if timeline else None)
     if request.report_html:
-        from giza.errors import shown
         from giza.htmlreport import report_for
 
         written = report_for(config, 0, request.report_html)
@@ -543,13 +543,13 @@ def _timeline(graph: Any, outcomes: dict[str, Any], started: float, cores: int
               ) -> dict[str, Any] | None:
     if not len(graph):
         return None
-    from giza.timeline import timeline_data
+    from giza.timeline import timeline_data  # lazy: keeps start-up and the no-op build fast
 
     return timeline_data(graph, outcomes, started, cores)
 
 
 def _json_report(request: BuildRequest, started: float) -> Any:
-    from giza.report import JsonReport
+    from giza.report import JsonReport  # lazy: keeps start-up and the no-op build fast
 
     if not request.report:
         return None
@@ -559,7 +559,7 @@ def _json_report(request: BuildRequest, started: float) -> Any:
 
 
 def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
-    from giza.report import ConsoleReporter
+    from giza.report import ConsoleReporter  # lazy: keeps start-up and the no-op build fast
 
     out.write("\n")  # set the table apart from the messages above it
     reporter = ConsoleReporter(out)
@@ -569,7 +569,7 @@ def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
 
 def _expected(config: Config, graph: Any, decisions: dict[str, Any]) -> dict[str, float]:
     """Expected seconds per task: from the recent records, else from page counts."""
-    from giza.schedule import expected_durations, recent_durations
+    from giza.schedule import expected_durations, recent_durations  # lazy: start-up time
 
     pages = {name: len(d.fingerprint.pages) if d.fingerprint else 0
              for name, d in decisions.items()}
@@ -672,8 +672,6 @@ def _print_notes(graph: Any, outcomes: dict[str, Any], options: Any, out: TextIO
 
 
 def require_source(config: Config) -> None:
-    from giza.errors import ConfigError, shown
-
     if not config.paths.source.is_dir():
         line = _key_line(config, "source")
         raise ConfigError(f"{shown(config.conf_file)}:{line}: 'paths.source' is "
@@ -681,7 +679,7 @@ def require_source(config: Config) -> None:
 
 
 def _key_line(config: Config, key: str) -> int:
-    from giza.yamlfile import load_one
+    from giza.yamlfile import load_one  # lazy: keeps start-up and the no-op build fast
 
     data = load_one(config.conf_file)
     paths = data.get("paths") if isinstance(data, dict) else None
@@ -693,8 +691,7 @@ def _key_line(config: Config, key: str) -> int:
 def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[str] = (),
                      languages: Sequence[str] = ()) -> list[str]:
     """`giza generate`: prepare the proxy trees of every (edition, language) requested."""
-    from giza.content import kinds as known_kinds
-    from giza.errors import UsageError
+    from giza.content import kinds as known_kinds  # lazy: keeps start-up and the no-op build fast
 
     wanted = list(kinds)
     if "all" in wanted:

@@ -95,7 +95,7 @@ _WARNED: set[str] = set()
 
 def _warn(config: Config, text: str) -> None:
     """A config warning, printed once per process; an error under --strict."""
-    from giza.options import current
+    from giza.options import current  # lazy: keeps start-up and the no-op build fast
 
     if config.strict or current().strict:
         raise ConfigError(f"{text}\n(--strict makes warnings errors)")
@@ -529,7 +529,7 @@ def _destination(config: Config, host: str, remote: str) -> tuple[str, str]:
 
 
 def _newest_published(config: Config) -> str | None:
-    from giza.site.branches import for_config
+    from giza.site.branches import for_config  # lazy: keeps start-up and the no-op build fast
 
     published = for_config(config).published
     return published[0] if published else None
@@ -609,7 +609,7 @@ def run_command(command_argv: Sequence[str]) -> dict[str, Any]:
 
     Started like every child giza runs (its own process group, stopped on Ctrl-C,
     killed with giza), through giza.sphinx.run."""
-    from giza.sphinx.run import run_sphinx
+    from giza.sphinx.run import run_sphinx  # lazy: keeps start-up and the no-op build fast
 
     argv = list(command_argv)
     try:
@@ -653,7 +653,7 @@ def deploy_tasks(config: Config, names: Sequence[str], after: Sequence[str] = ()
                  notes: list[str] | None = None) -> list[Any]:
     """One graph task per (target, host), each depending on ``after`` (e.g. every build
     task), so nothing is deployed unless all of those succeeded."""
-    from giza.graph import Task
+    from giza.graph import Task  # lazy: keeps start-up and the no-op build fast
 
     tasks = []
     for target in select(load_targets(config), names):
@@ -696,7 +696,7 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
            out: TextIO | None = None) -> int:
     """Deploy the named push targets through the task graph; 0 when every rsync
     succeeded, else 1."""
-    from giza.graph import Graph, make_executor, run_graph
+    from giza.graph import Graph, make_executor, run_graph  # lazy: start-up time
     from giza.limits import limits_for
     from giza.options import current
 

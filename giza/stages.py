@@ -4,6 +4,8 @@ executor (in-process, process pool, dask worker) can run them."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,7 @@ def content_context(config: Config, edition: str | None,
 
 def protected_dirs(config: Config, proxy: Path) -> list[str]:
     """Proxy-relative dirs generators own, which mirroring must never prune."""
-    from giza.content import output_dirs
+    from giza.content import output_dirs  # lazy: keeps start-up and the no-op build fast
 
     return [*output_dirs(), "includes/hash.rst"]
 
@@ -144,7 +146,7 @@ def _images(config: Config, proxy_dir: Path, edition: str | None,
 
 def fetch_intersphinx(config: Config) -> dict[str, Any]:
     """Refresh intersphinx inventories (at most daily); failures are warnings."""
-    from giza.site.intersphinx import fetch_inventories
+    from giza.site.intersphinx import fetch_inventories  # lazy: start-up time
 
     entries = [dict(doc) for doc in config.side_documents("intersphinx") if isinstance(doc, dict)]
     return {"notes": fetch_inventories(entries, config.paths.output)}
@@ -152,7 +154,7 @@ def fetch_intersphinx(config: Config) -> dict[str, Any]:
 
 def sphinx_documents(config: Config, edition: str | None) -> dict[str, Any]:
     """latex_documents, man_pages and intersphinx_mapping for giza.sphinxext."""
-    from giza.post.latex import latex_documents
+    from giza.post.latex import latex_documents  # lazy: keeps start-up and the no-op build fast
 
     pdfs = latex_documents(config, edition)
     manpages = []
@@ -212,7 +214,7 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
 
 def published_versions(config: Config, edition: str | None = None,
                        language: str | None = None) -> list[dict[str, Any]]:
-    from giza.post import versions_base_url
+    from giza.post import versions_base_url  # lazy: keeps start-up and the no-op build fast
     from giza.site.branches import for_config, versions
 
     pb = for_config(config)
@@ -266,9 +268,7 @@ def remove_stale_outputs(output: Path, builder: str, pages: Sequence[str]) -> li
 def copy_seed_doctrees(seed: Path, doctrees: Path) -> bool:
     """Start from a sibling builder's doctrees when this builder has none (first build):
     Sphinx then finds every document up to date and only writes."""
-    import shutil
-
-    from giza.fileio import atomic_copy
+    from giza.fileio import atomic_copy  # lazy: keeps start-up and the no-op build fast
 
     if (doctrees / "environment.pickle").exists() or not (seed / "environment.pickle").exists():
         return False
@@ -280,9 +280,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                 tags: Sequence[str] = (), removed_pages: Sequence[str] = (),
                 seed_doctrees: str | None = None) -> dict[str, Any]:
     """One sphinx-build. Raises TaskFailed (carrying the output) when it fails."""
-    import os
-
-    from giza.sphinx.output import count_levels, parse_output
+    from giza.sphinx.output import count_levels, parse_output  # lazy: start-up time
     from giza.sphinx.run import run_sphinx
 
     output = variant.output_dir(config)
@@ -323,7 +321,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
 
 def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
     """The builder's finalizer: turn sphinx output into this variant's site fragment."""
-    from giza.post import post_variant as finalize
+    from giza.post import post_variant as finalize  # lazy: keeps start-up and the no-op build fast
 
     return finalize(config, variant)
 
@@ -332,7 +330,7 @@ def stage_site(config: Config, edition: str | None, language: str | None,
                variants: Sequence[str], site_files: dict[str, str],
                root_files: dict[str, str | bytes]) -> dict[str, Any]:
     """Swap in the new staged site built from the variants' fragments (atomically)."""
-    from giza.post import stage_site as stage
+    from giza.post import stage_site as stage  # lazy: keeps start-up and the no-op build fast
     from giza.site.assemble import write_root_files
 
     result = stage(config, edition, language, list(variants), dict(site_files))
@@ -342,7 +340,7 @@ def stage_site(config: Config, edition: str | None, language: str | None,
 
 def sitemap_index(config: Config, sites: Sequence[tuple[str | None, str | None]]
                   ) -> dict[str, Any]:
-    from giza.post import site_dir
+    from giza.post import site_dir  # lazy: keeps start-up and the no-op build fast
     from giza.post import sitemap_index as index
 
     path = index(config, [(e, lang, site_dir(config, e, lang)) for e, lang in sites])

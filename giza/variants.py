@@ -58,7 +58,7 @@ def _choices(kind: str, wanted: Sequence[str], valid: Sequence[str]) -> list[str
 
 def publish_targets(config: Config) -> tuple[str, ...]:
     """The builders `publish` stands for: integration.yaml base.targets."""
-    from giza.config.integration import is_skipped
+    from giza.config.integration import is_skipped  # lazy: keeps start-up and the no-op build fast
     from giza.config.integration import targets as integration_targets
 
     targets = integration_targets(config.side_documents("integration"))

@@ -10,7 +10,7 @@ def load_config(checked: bool = False):
 
     ``checked``: the command runs :mod:`giza.check` before it builds, which prints the
     config warnings sorted with every other problem (and applies --strict to them)."""
-    from giza import config as configuration
+    from giza import config as configuration  # lazy: keeps start-up and the no-op build fast
     from giza.config.loading import project_root
     from giza.errors import use_project_root
     from giza.options import current

@@ -227,7 +227,7 @@ def _caller_dir() -> Path | None:
 def find_conf(conf_path: str | os.PathLike[str] | None, context: Mapping[str, Any] | None,
               caller: Path | None) -> Path:
     """``config/build_conf.yaml`` for a conf.py, searched for like ``giza config`` does."""
-    from giza.config.loading import CONF_NAME, discover
+    from giza.config.loading import CONF_NAME, discover  # lazy: start-up time
 
     explicit = conf_path or (context or {}).get("conf_file")
     if explicit:
@@ -266,7 +266,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def _files_line(conf_file: Path) -> int:
     """The line of ``system.files`` in build_conf.yaml, for messages."""
-    from giza.yamlfile import Node, load_documents
+    from giza.yamlfile import Node, load_documents  # lazy: keeps start-up and the no-op build fast
 
     docs = load_documents(conf_file)
     data = docs[0].data if docs else None
@@ -275,7 +275,7 @@ def _files_line(conf_file: Path) -> int:
 
 
 def _side_data(config: Any, edition: str | None) -> SideFilesData:
-    from giza.config.loading import _side_entries, _side_path
+    from giza.config.loading import _side_entries, _side_path  # lazy: start-up time
     from giza.content.replacements import replacement_tokens
 
     conf_label = _rel(config.conf_file, config.root)
@@ -437,7 +437,7 @@ def _project_section(config: Any, edition: str | None) -> Section:
 
 def fetch(runstate: Any = None, caller: Path | None = None) -> Section:
     """Load the project and build its view for the variant being built (see module doc)."""
-    from giza.config.loading import load
+    from giza.config.loading import load  # lazy: keeps start-up and the no-op build fast
 
     context = build_context()
     conf_path = getattr(runstate, "conf_path", None)

@@ -220,7 +220,7 @@ def _side_files(values: dict[str, Any], state: Validation, conf_file: Path, data
 
 def _raise_collected(state: Validation) -> None:
     """Every error found so far, sorted by file and line, with the warnings beside them."""
-    from giza.problems import ERROR, WARNING, Problem, ordered
+    from giza.problems import ERROR, WARNING, Problem, ordered  # lazy: start-up time
 
     if not state.errors:
         return
