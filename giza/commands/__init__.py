@@ -9,6 +9,7 @@ from giza.commands.generate import generate
 from giza.commands.includes import includes
 from giza.commands.linkcheck import linkcheck
 from giza.commands.make import make
+from giza.commands.project import load_config  # noqa: F401  (its old import path)
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
 from giza.commands.records import records
@@ -18,3 +19,4 @@ from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
             translate, records, report, linkcheck]
+
