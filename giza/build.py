@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from giza import stages
 from giza.config.model import Config
+from giza.errors import ConfigError, UsageError, shown
 from giza.variants import Variant, resolve
 
 
@@ -101,11 +102,28 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
          removed: dict[Variant, list[str]] | None = None) -> Any:
     """The whole build as a graph: prepare each proxy tree once, then one sphinx task per
     variant that depends on its tree (and on the compiled translations, if any)."""
-    from giza.graph import Graph, Task
+    from giza.graph import Graph  # lazy: a no-op build never plans
 
     graph = Graph()
     needed, tree_of = trees(config, variants)
-    for tree in needed.values():
+    _add_prepare_tasks(graph, config, needed.values(), variants, kinds)
+    seeds = seed_plan(config, variants, tree_of)
+    # Variants that reuse another's doctrees run after it, so fewer run side by side.
+    share = core_share(len(variants) - len(seeds), cores)
+    for variant in variants:
+        graph.add(_sphinx_task(graph, config, variant, tree_of[variant], seeds.get(variant),
+                               share, list((removed or {}).get(variant, ()))))
+    if stage and variants:
+        add_staging(graph, config, variants)
+    return graph
+
+
+def _add_prepare_tasks(graph: Any, config: Config, needed: Any, variants: Sequence[Variant],
+                       kinds: Sequence[str] | None) -> None:
+    """One task per proxy tree, plus the locale and intersphinx tasks when needed."""
+    from giza.graph import Task  # lazy: a no-op build never plans
+
+    for tree in needed:
         graph.add(Task(
             name=f"prepare:{tree.name}",
             func=stages.prepare_tree,
@@ -133,36 +151,34 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
             kind="prepare",
             label="refresh intersphinx inventories (at most once a day)",
         ))
-    seeds = seed_plan(config, variants, tree_of)
-    # Variants that reuse another's doctrees run after it, so fewer run side by side.
-    share = core_share(len(variants) - len(seeds), cores)
-    for variant in variants:
-        name = tree_of[variant]
-        deps = (f"prepare:{name}",)
-        if variant.language:
-            deps += ("locale",)
-        if "intersphinx" in graph:
-            deps += ("intersphinx",)
-        seed = seeds.get(variant)
-        graph.add(Task(
-            name=f"sphinx:{variant.name}",
-            func=stages.run_variant,
-            kwargs={"config": config, "variant": variant,
-                    "proxy": str(config.branch_dir / name), "jobs": share,
-                    "removed_pages": list((removed or {}).get(variant, ())),
-                    "seed_doctrees": str(seed.doctree_dir(config)) if seed else None},
-            deps=deps,
-            after=(f"sphinx:{seed.name}",) if seed else (),
-            kind="sphinx",
-            variant=variant.name,
-            cores=share,
-            label=f"sphinx-build -b {variant.builder}"
-                  + (f" -j {share}" if share > 1 else "")
-                  + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}",
-        ))
-    if stage and variants:
-        add_staging(graph, config, variants)
-    return graph
+
+
+def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
+                 seed: Variant | None, share: int, removed_pages: list[str]) -> Any:
+    """The sphinx-build task of ``variant`` over the proxy tree ``name``."""
+    from giza.graph import Task  # lazy: a no-op build never plans
+
+    deps = (f"prepare:{name}",)
+    if variant.language:
+        deps += ("locale",)
+    if "intersphinx" in graph:
+        deps += ("intersphinx",)
+    return Task(
+        name=f"sphinx:{variant.name}",
+        func=stages.run_variant,
+        kwargs={"config": config, "variant": variant,
+                "proxy": str(config.branch_dir / name), "jobs": share,
+                "removed_pages": removed_pages,
+                "seed_doctrees": str(seed.doctree_dir(config)) if seed else None},
+        deps=deps,
+        after=(f"sphinx:{seed.name}",) if seed else (),
+        kind="sphinx",
+        variant=variant.name,
+        cores=share,
+        label=f"sphinx-build -b {variant.builder}"
+              + (f" -j {share}" if share > 1 else "")
+              + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}",
+    )
 
 
 # Finalizers that take long (PDFs): a site's web pages are staged without waiting for them.
@@ -173,7 +189,7 @@ def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None
     """Per variant its finalizer, per staged site one atomic swap (two with PDFs, see
     _site_stages), then the sitemap index. A site is only restaged when the finalizers of
     what it stages succeeded."""
-    from giza.graph import Task
+    from giza.graph import Task  # lazy: keeps start-up and the no-op build fast
     from giza.post import finalizers_for, public_dir, site_dir
 
     sites: dict[tuple[str | None, str | None], list[Variant]] = {}
@@ -257,7 +273,7 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
                        scans: dict[str, dict[str, tuple[int, int]]],
                        assets: Sequence[Any] = ()) -> dict[str, Any]:
     """What decides a variant's result, gathered without running anything."""
-    from giza import records
+    from giza import records  # lazy: keeps start-up and the no-op build fast
     from giza.config.show import resolved
     from giza.sphinx.argv import conf_dir
 
@@ -290,7 +306,7 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
 
 
 def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict[Variant, Any]:
-    from giza import records
+    from giza import records  # lazy: keeps start-up and the no-op build fast
 
     previous = records.load_previous(config)
     found, tree_of = trees(config, variants)
@@ -317,7 +333,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     """Run a build request; return the exit code (0 ok, 1 a variant failed).
 
     ``then(graph)`` returns tasks to run last, after every build task (deploy)."""
-    import time
+    import time  # lazy (as every import below): the no-op path of `giza sphinx` stays fast
 
     from giza import messages as messages_mod
     from giza import records
@@ -328,44 +344,95 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     variants = resolve(config, request.builders, request.editions, request.languages)
     require_source(config)
     quiet = options.level in ("warning", "error", "critical")
-    if config.assets and not (request.dry_run or request.explain):
-        # Before deciding: conf.py loads themes and extensions from these checkouts,
-        # and their commits are part of every fingerprint.
-        from giza.site.asset_use import sync_project_assets
-
-        for note in sync_project_assets(config, force=options.force):
-            if note.startswith("warning: "):
-                out.write(f"giza: {note}\n")
-            elif not quiet:
-                out.write(f"giza: note: {note}\n")
-    if not request.explain:
-        # Every problem of every file, in one run, before anything is built.
-        from giza.check import require_clean
-
-        require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
-                      strict=options.strict, save=not request.dry_run)
+    _sync_assets(config, request, options, quiet, out)
+    _check(config, request, variants, options)
     decisions = decide_all(config, variants, options.force)
     if request.explain:
-        for variant in variants:
-            decision = decisions[variant]
-            verb = "would rebuild" if decision.run else "skip"
-            out.write(f"{variant.name}: {verb}: {decision.reason}\n")
-        return 0
+        return _explain(variants, decisions, out)
     to_run = [v for v in variants if decisions[v].run]
-    if not to_run and not request.dry_run and then is None:
-        graph: Any = ()  # nothing to run: skip planning (and its imports) entirely
-    else:
-        graph = plan(config, to_run, options.cores, request.kinds,
-                     removed={v: decisions[v].removed_pages for v in to_run})
-        for task in then(graph) if then else ():
-            graph.add(task)
+    graph = _plan_graph(config, request, options, decisions, to_run, then)
     if request.dry_run:
-        for variant in variants:
-            if not decisions[variant].run:
-                out.write(f"{variant.name}: up to date\n")
-        if len(graph):
-            out.write(graph.dry_run() + "\n")
-        return 0
+        return _dry_run(variants, decisions, graph, out)
+    _announce(variants, decisions, quiet, out)
+    started = time.time()
+    json_report = _json_report(request, started)
+    outcomes, rows, logs, since_ns = _execute(config, graph, to_run, decisions, request,
+                                              options, out, json_report)
+    previous = records.load_previous(config)
+    status_of = {row["variant"]: row for row in rows}
+    messages = messages_mod.current_messages(config, variants, decisions, previous, logs,
+                                             outcomes, since_ns)
+    entries = _collect(config, variants, decisions, previous, messages, rows, status_of,
+                       logs, started)
+    timeline = _persist(config, entries, variants, _timeline(graph, outcomes, started,
+                                                             options.cores), request, out)
+    # What each variant's output has: this run's messages, then those carried over.
+    shown = [v for v in variants if not decisions[v].run or v.name in logs]
+    messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
+    deployed = _report_deploy(then, outcomes, out)
+    _report(variants, rows, shown, messages, json_report, timeline, out)
+    return _exit_code(request, rows, status_of, outcomes, deployed, out)
+
+
+def _sync_assets(config: Config, request: BuildRequest, options: Any, quiet: bool,
+                 out: TextIO) -> None:
+    """Assets phase. Before deciding: conf.py loads themes and extensions from these
+    checkouts, and their commits are part of every fingerprint."""
+    if not config.assets or request.dry_run or request.explain:
+        return
+    from giza.site.asset_use import sync_project_assets  # lazy: only projects with assets
+
+    for note in sync_project_assets(config, force=options.force):
+        if note.startswith("warning: "):
+            out.write(f"giza: {note}\n")
+        elif not quiet:
+            out.write(f"giza: note: {note}\n")
+
+
+def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
+           options: Any) -> None:
+    """Check phase: every problem of every file, in one run, before anything is built."""
+    if request.explain:
+        return
+    from giza.check import require_clean  # lazy: the no-op path of `giza sphinx` stays fast
+
+    require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
+                  strict=options.strict, save=not request.dry_run)
+
+
+def _explain(variants: Sequence[Variant], decisions: dict[Variant, Any], out: TextIO) -> int:
+    for variant in variants:
+        decision = decisions[variant]
+        verb = "would rebuild" if decision.run else "skip"
+        out.write(f"{variant.name}: {verb}: {decision.reason}\n")
+    return 0
+
+
+def _plan_graph(config: Config, request: BuildRequest, options: Any,
+                decisions: dict[Variant, Any], to_run: list[Variant],
+                then: Callable[[Any], list[Any]] | None) -> Any:
+    """Plan phase: the task graph of the variants to run, plus ``then``'s tasks."""
+    if not to_run and not request.dry_run and then is None:
+        return ()  # nothing to run: skip planning (and its imports) entirely
+    graph = plan(config, to_run, options.cores, request.kinds,
+                 removed={v: decisions[v].removed_pages for v in to_run})
+    for task in then(graph) if then else ():
+        graph.add(task)
+    return graph
+
+
+def _dry_run(variants: Sequence[Variant], decisions: dict[Variant, Any], graph: Any,
+             out: TextIO) -> int:
+    for variant in variants:
+        if not decisions[variant].run:
+            out.write(f"{variant.name}: up to date\n")
+    if len(graph):
+        out.write(graph.dry_run() + "\n")
+    return 0
+
+
+def _announce(variants: Sequence[Variant], decisions: dict[Variant, Any], quiet: bool,
+              out: TextIO) -> None:
     for variant in variants if not quiet else ():
         decision = decisions[variant]
         if decision.run:
@@ -373,85 +440,114 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
         else:
             out.write(f"{variant.name}: up to date\n")
     out.flush()
-    started = time.time()
-    json_report = _json_report(request, started)
-    outcomes: dict[str, Any] = {}
-    rows: list[dict[str, Any]] = []
-    logs: dict[str, Any] = {}
-    since_ns = 0
-    if len(graph):
-        records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
-        # Output files newer than this were written by this run (same file system as build/).
-        since_ns = records.pending_path(config).stat().st_mtime_ns
-        # After planning: a variant that had an environment is not seeded from a sibling.
-        messages_mod.discard_environments(config, [v for v in to_run if decisions[v].fresh])
-        expected = _expected(config, graph, {v.name: decisions[v] for v in to_run})
-        outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report,
-                                    expected)
-    previous = records.load_previous(config)
-    status_of = {row["variant"]: row for row in rows}
-    messages = messages_mod.current_messages(config, variants, decisions, previous, logs,
-                                             outcomes, since_ns)
+
+
+def _execute(config: Config, graph: Any, to_run: list[Variant], decisions: dict[Variant, Any],
+             request: BuildRequest, options: Any, out: TextIO, json_report: Any
+             ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], int]:
+    """Execute phase: (outcomes, summary rows, logs, start of the run in ns)."""
+    if not len(graph):
+        return {}, [], {}, 0
+    from giza import messages as messages_mod  # lazy: the no-op path stays fast
+    from giza import records
+
+    records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
+    # Output files newer than this were written by this run (same file system as build/).
+    since_ns = records.pending_path(config).stat().st_mtime_ns
+    # After planning: a variant that had an environment is not seeded from a sibling.
+    messages_mod.discard_environments(config, [v for v in to_run if decisions[v].fresh])
+    expected = _expected(config, graph, {v.name: decisions[v] for v in to_run})
+    outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report,
+                                expected)
+    return outcomes, rows, logs, since_ns
+
+
+def _collect(config: Config, variants: Sequence[Variant], decisions: dict[Variant, Any],
+             previous: Any, messages: dict[str, Any], rows: list[dict[str, Any]],
+             status_of: dict[str, dict[str, Any]], logs: dict[str, Any], started: float
+             ) -> dict[str, dict[str, Any]]:
+    """Collect phase: the record entry of every variant (rows gain the up-to-date ones)."""
+    from giza import messages as messages_mod  # lazy: the no-op path stays fast
+
     entries: dict[str, dict[str, Any]] = {}
     for variant in variants:
         name = f"sphinx:{variant.name}"
-        decision = decisions[variant]
-        found = messages[variant.name]
-        warnings, errors = messages_mod.counts(found)
-        if not decision.run:
+        if not decisions[variant].run:
+            warnings, errors = messages_mod.counts(messages[variant.name])
             entries[name] = {key: value for key, value in (previous.tasks.get(name) or {}).items()
                              if key != "earlier"}
             entries[name]["reason"] = "up to date"
             rows.append({"variant": variant.name, "status": "up to date",
                          "warnings": warnings, "errors": errors, "seconds": 0.0})
             continue
-        row = status_of.get(variant.name, {})
-        ran = variant.name in logs
-        if ran and row:
-            row["warnings"], row["errors"] = warnings, errors
-        entries[name] = {
-            "variant": variant.name,
-            "status": "ok" if row.get("skip_ok") else row.get("status", "skipped"),
-            "reason": decision.reason,
-            "seconds": round(row.get("seconds") or 0.0, 3),
-            "warnings": warnings if ran else row.get("warnings"),
-            "errors": errors if ran else row.get("errors"),
-            "outputs": [str(variant.output_dir(config).relative_to(config.root))],
-            "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
-            "messages": [records.message_data(m, phase) for m, phase, _ in found],
-            "built_at": started,
-            "built_under": str(config.root),  # where Sphinx's environment holds its paths
-        }
+        entries[name] = _entry(config, variant, decisions[variant], messages[variant.name],
+                               status_of.get(variant.name, {}), variant.name in logs, started)
     # Variants this run did not build keep their entries (their outputs are as recorded), so
     # building html and then latex does not make the next html build start from nothing.
     for name, entry in previous.tasks.items():
         if name not in entries and isinstance(entry, dict):
             entries[name] = dict(entry, earlier=True)
-    timeline = _persist(config, entries, variants, _timeline(graph, outcomes, started,
-                                                             options.cores), request, out)
-    # What each variant's output has: this run's messages, then those carried over.
-    shown = [v for v in variants if not decisions[v].run or v.name in logs]
-    messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
-    deployed = 0
-    if then is not None:
-        from giza.deploy import report
+    return entries
 
-        if any(o.status == "skipped" for n, o in outcomes.items() if n.startswith("deploy:")):
-            out.write("giza: not deploying: the build failed; nothing was deployed\n")
-        deployed = report(outcomes, out)
+
+def _entry(config: Config, variant: Variant, decision: Any, found: list[Any],
+           row: dict[str, Any], ran: bool, started: float) -> dict[str, Any]:
+    """The record entry of a variant this run built (its summary row gets the counts)."""
+    from giza import messages as messages_mod  # lazy: the no-op path stays fast
+    from giza import records
+
+    warnings, errors = messages_mod.counts(found)
+    if ran and row:
+        row["warnings"], row["errors"] = warnings, errors
+    return {
+        "variant": variant.name,
+        "status": "ok" if row.get("skip_ok") else row.get("status", "skipped"),
+        "reason": decision.reason,
+        "seconds": round(row.get("seconds") or 0.0, 3),
+        "warnings": warnings if ran else row.get("warnings"),
+        "errors": errors if ran else row.get("errors"),
+        "outputs": [str(variant.output_dir(config).relative_to(config.root))],
+        "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
+        "messages": [records.message_data(m, phase) for m, phase, _ in found],
+        "built_at": started,
+        "built_under": str(config.root),  # where Sphinx's environment holds its paths
+    }
+
+
+def _report_deploy(then: Callable[[Any], list[Any]] | None, outcomes: dict[str, Any],
+                   out: TextIO) -> int:
+    """How many deploy targets failed (0 when nothing was to be deployed)."""
+    if then is None:
+        return 0
+    from giza.deploy import report  # lazy: only `giza push`/`deploy` builds need it
+
+    if any(o.status == "skipped" for n, o in outcomes.items() if n.startswith("deploy:")):
+        out.write("giza: not deploying: the build failed; nothing was deployed\n")
+    return report(outcomes, out)
+
+
+def _report(variants: Sequence[Variant], rows: list[dict[str, Any]], shown: list[Variant],
+            messages: dict[str, Any], json_report: Any, timeline: Any, out: TextIO) -> None:
+    """Report phase: the summary table, and the JSON report when one was asked for."""
     order = {v.name: i for i, v in enumerate(variants)}
     rows.sort(key=lambda row: order.get(row["variant"], len(order)))
     _summary(rows, out)
-    if json_report is not None:
-        from giza.sphinx.output import merge_messages
+    if json_report is None:
+        return
+    from giza.sphinx.output import merge_messages  # lazy: only --report needs it
 
-        json_report.set_messages(
-            merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown}),
-            carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown})
-        json_report.summary(rows)
-        if timeline:
-            json_report.extra["timers"] = timeline["timers"]
-        json_report.close()
+    json_report.set_messages(
+        merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown}),
+        carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown})
+    json_report.summary(rows)
+    if timeline:
+        json_report.extra["timers"] = timeline["timers"]
+    json_report.close()
+
+
+def _exit_code(request: BuildRequest, rows: list[dict[str, Any]],
+               status_of: dict[str, dict[str, Any]], outcomes: dict[str, Any], deployed: int,
+               out: TextIO) -> int:
     failed = any(row["status"] in ("failed", "timed out") or (row["status"] == "skipped"
                                                 and not row.get("skip_ok"))
                  for row in rows if row["variant"] in status_of)
@@ -477,12 +573,11 @@ def _persist(config: Config, entries: dict[str, Any], variants: Sequence[Variant
              timeline: dict[str, Any] | None, request: BuildRequest, out: TextIO
              ) -> dict[str, Any] | None:
     """Write the build record (with the timeline) and, if asked, the HTML report."""
-    from giza import records
+    from giza import records  # lazy: keeps start-up and the no-op build fast
 
     records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
                          extra={"timeline": timeline} if timeline else None)
     if request.report_html:
-        from giza.errors import shown
         from giza.htmlreport import report_for
 
         written = report_for(config, 0, request.report_html)
@@ -494,13 +589,13 @@ def _timeline(graph: Any, outcomes: dict[str, Any], started: float, cores: int
               ) -> dict[str, Any] | None:
     if not len(graph):
         return None
-    from giza.timeline import timeline_data
+    from giza.timeline import timeline_data  # lazy: keeps start-up and the no-op build fast
 
     return timeline_data(graph, outcomes, started, cores)
 
 
 def _json_report(request: BuildRequest, started: float) -> Any:
-    from giza.report import JsonReport
+    from giza.report import JsonReport  # lazy: keeps start-up and the no-op build fast
 
     if not request.report:
         return None
@@ -510,7 +605,7 @@ def _json_report(request: BuildRequest, started: float) -> Any:
 
 
 def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
-    from giza.report import ConsoleReporter
+    from giza.report import ConsoleReporter  # lazy: keeps start-up and the no-op build fast
 
     out.write("\n")  # set the table apart from the messages above it
     reporter = ConsoleReporter(out)
@@ -520,7 +615,7 @@ def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
 
 def _expected(config: Config, graph: Any, decisions: dict[str, Any]) -> dict[str, float]:
     """Expected seconds per task: from the recent records, else from page counts."""
-    from giza.schedule import expected_durations, recent_durations
+    from giza.schedule import expected_durations, recent_durations  # lazy: start-up time
 
     pages = {name: len(d.fingerprint.pages) if d.fingerprint else 0
              for name, d in decisions.items()}
@@ -532,10 +627,28 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
          ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """Run the graph; print notes; return outcomes, summary rows and, per variant whose
     sphinx-build ran, its parsed output (giza.sphinx.output.SphinxLog)."""
-    from giza.graph import GraphInterrupted, make_executor, run_graph
+    from giza.report import summary_rows  # lazy: a no-op build runs nothing
+
+    outcomes = _run_graph(config, graph, options, out, json_report, expected)
+    logs = _parse_logs(config, variants, outcomes)
+    _print_notes(graph, outcomes, options, out)
+    rows = summary_rows(graph, outcomes)
+    for row in rows:
+        post = outcomes.get(f"post:{row['variant']}")
+        # A finalizer that could not run (latex without latexmk) skips, not fails, a variant.
+        if row["status"] == "ok" and post is not None and post.ok and isinstance(
+                post.value, dict) and post.value.get("skipped") and post.value.get("notes"):
+            row["status"] = "skipped"
+            row["skip_ok"] = True
+    return outcomes, rows, logs
+
+
+def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_report: Any,
+               expected: dict[str, float] | None) -> dict[str, Any]:
+    """Execute the graph with live progress; on an interrupt, print the summary so far."""
+    from giza.graph import GraphInterrupted, make_executor, run_graph  # lazy: no-op path
     from giza.limits import limits_for
     from giza.report import ConsoleReporter, MultiReporter, summary_rows
-    from giza.sphinx.output import parse_log, proxy_path_mapper
 
     console = ConsoleReporter(out)
     console.expected, console.cores = expected or {}, options.cores
@@ -549,8 +662,8 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
     executor = make_executor(options.executor, jobs, options.scheduler)
     try:
         with executor:  # a dask client left open would try to reconnect to a gone cluster
-            outcomes = run_graph(graph.limited(limits_for(options, config.raw.get("timeouts"))),
-                                 executor, reporter, expected)
+            return run_graph(graph.limited(limits_for(options, config.raw.get("timeouts"))),
+                             executor, reporter, expected)
     except GraphInterrupted as interrupted:
         console.close()
         _summary(summary_rows(graph, interrupted.outcomes), out)
@@ -560,6 +673,13 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         raise
     finally:
         console.close()
+
+
+def _parse_logs(config: Config, variants: Sequence[Variant], outcomes: dict[str, Any]
+                ) -> dict[str, Any]:
+    """The parsed sphinx-build output of each variant that ran, with paths in the proxy
+    trees mapped back to the sources (and generated files to their YAML origin)."""
+    from giza.sphinx.output import parse_log, proxy_path_mapper  # lazy: no-op path
 
     proxies: dict[Path, Path] = {}
     origins: dict[Path, tuple[Any, ...]] = {}
@@ -576,6 +696,11 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         value = outcome.value if outcome is not None else None
         if isinstance(value, dict) and isinstance(value.get("output"), str):
             logs[variant.name] = parse_log(value["output"], mapper)
+    return logs
+
+
+def _print_notes(graph: Any, outcomes: dict[str, Any], options: Any, out: TextIO) -> None:
+    """Errors of tasks other than sphinx and deploy, then the notes of the tasks."""
     notes: list[str] = []
     for outcome in outcomes.values():
         value = outcome.value
@@ -590,20 +715,9 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
         notes.extend(n for n in value.get("notes", ()) if n not in notes)
     for note in notes:
         out.write(f"giza: note: {note}\n")
-    rows = summary_rows(graph, outcomes)
-    for row in rows:
-        post = outcomes.get(f"post:{row['variant']}")
-        # A finalizer that could not run (latex without latexmk) skips, not fails, a variant.
-        if row["status"] == "ok" and post is not None and post.ok and isinstance(
-                post.value, dict) and post.value.get("skipped") and post.value.get("notes"):
-            row["status"] = "skipped"
-            row["skip_ok"] = True
-    return outcomes, rows, logs
 
 
 def require_source(config: Config) -> None:
-    from giza.errors import ConfigError, shown
-
     if not config.paths.source.is_dir():
         line = _key_line(config, "source")
         raise ConfigError(f"{shown(config.conf_file)}:{line}: 'paths.source' is "
@@ -611,7 +725,7 @@ def require_source(config: Config) -> None:
 
 
 def _key_line(config: Config, key: str) -> int:
-    from giza.yamlfile import load_one
+    from giza.yamlfile import load_one  # lazy: keeps start-up and the no-op build fast
 
     data = load_one(config.conf_file)
     paths = data.get("paths") if isinstance(data, dict) else None
@@ -623,8 +737,7 @@ def _key_line(config: Config, key: str) -> int:
 def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[str] = (),
                      languages: Sequence[str] = ()) -> list[str]:
     """`giza generate`: prepare the proxy trees of every (edition, language) requested."""
-    from giza.content import kinds as known_kinds
-    from giza.errors import UsageError
+    from giza.content import kinds as known_kinds  # lazy: keeps start-up and the no-op build fast
 
     wanted = list(kinds)
     if "all" in wanted:

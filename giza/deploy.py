@@ -95,7 +95,7 @@ _WARNED: set[str] = set()
 
 def _warn(config: Config, text: str) -> None:
     """A config warning, printed once per process; an error under --strict."""
-    from giza.options import current
+    from giza.options import current  # lazy: keeps start-up and the no-op build fast
 
     if config.strict or current().strict:
         raise ConfigError(f"{text}\n(--strict makes warnings errors)")
@@ -298,7 +298,34 @@ def _target(config: Config, data: Any, doc: _Doc,
     name = _required_str(doc, data, name_key, "target", line)
     if not name.strip():
         raise doc.error(_line(data, name_key, line), "'target' must not be empty")
+    local, remote, static, local_line, remote_line = _target_paths(config, doc, data)
+    options = _target_options(doc, data)
+    hosts, args = _target_hosts(config, doc, data, name, deploy_file)
+    normal_hosts = tuple("local" if _is_local_host(h) else h.strip() for h in hosts)
+    _check_remote(config, doc, remote, remote_line, normal_hosts)
+    delete = "delete" in options
+    if delete:
+        _check_delete(config, doc, local, local_line)
+    return PushTarget(
+        name=name,
+        local=local,
+        remote=remote,
+        static=static,
+        branched="branched" in options,
+        delete=delete,
+        # The original always recursed; the option is accepted for old push.yaml files.
+        recursive=True,
+        hosts=normal_hosts,
+        args=args,
+        origin=(doc.path, doc.line),
+        local_line=local_line,
+    )
 
+
+def _target_paths(config: Config, doc: _Doc, data: dict[str, Any]
+                  ) -> tuple[str, str, tuple[str, ...], int, int]:
+    """paths.local, paths.remote, paths.static and the lines of local and remote."""
+    line = doc.line
     if "paths" not in data:
         raise doc.error(line, "missing required key 'paths'")
     paths = data["paths"]
@@ -320,8 +347,11 @@ def _target(config: Config, data: Any, doc: _Doc,
         if not item or Path(item).is_absolute() or ".." in Path(item).parts:
             raise doc.error(static_line, f"'paths.static' has '{item}'; static items are "
                                          f"names relative to build/{local}/")
+    return local, remote, static, local_line, remote_line
 
-    options_line = _line(data, "options", line)
+
+def _target_options(doc: _Doc, data: dict[str, Any]) -> tuple[str, ...]:
+    options_line = _line(data, "options", doc.line)
     options: tuple[str, ...] = ()
     if data.get("options") is not None:
         options = _str_list(doc, data["options"], "options", options_line)
@@ -329,7 +359,14 @@ def _target(config: Config, data: Any, doc: _Doc,
         if option not in OPTIONS:
             raise doc.error(options_line, f"unknown option '{option}' in 'options'; "
                                           f"valid options: {', '.join(OPTIONS)}")
+    return options
 
+
+def _target_hosts(config: Config, doc: _Doc, data: dict[str, Any], name: str,
+                  deploy_file: tuple[Path, dict[str, Any] | None]
+                  ) -> tuple[Sequence[str], tuple[str, ...]]:
+    """The hosts (from 'hosts', or from 'env' with its extra rsync args)."""
+    line = doc.line
     has_hosts = data.get("hosts") is not None
     has_env = data.get("env") is not None
     if has_hosts and has_env:
@@ -348,8 +385,11 @@ def _target(config: Config, data: Any, doc: _Doc,
     else:
         raise doc.error(line, f"push target '{name}' has neither 'hosts' nor 'env'; "
                               f"say where to deploy (hosts: [user@host] or hosts: [local])")
-    normal_hosts = tuple("local" if _is_local_host(h) else h.strip() for h in hosts)
+    return hosts, args
 
+
+def _check_remote(config: Config, doc: _Doc, remote: str, remote_line: int,
+                  normal_hosts: tuple[str, ...]) -> None:
     remote_host, remote_path = split_remote(remote)
     problem = remote_problem(remote_path)
     if problem:
@@ -362,29 +402,14 @@ def _target(config: Config, data: Any, doc: _Doc,
         if problem:
             raise doc.error(remote_line, f"'paths.remote' {problem}")
 
-    delete = "delete" in options
-    if delete:
-        output = Path(os.path.abspath(config.paths.output))
-        source = Path(os.path.abspath(output / local))
-        # --delete mirrors the source exactly; only ever do that from giza's own output.
-        if output not in source.parents:
-            raise doc.error(local_line, f"'paths.local' '{local}' resolves to {shown(source)}, "
-                                        f"outside {shown(output)}/; refusing option 'delete'")
 
-    return PushTarget(
-        name=name,
-        local=local,
-        remote=remote,
-        static=static,
-        branched="branched" in options,
-        delete=delete,
-        # The original always recursed; the option is accepted for old push.yaml files.
-        recursive=True,
-        hosts=normal_hosts,
-        args=args,
-        origin=(doc.path, doc.line),
-        local_line=local_line,
-    )
+def _check_delete(config: Config, doc: _Doc, local: str, local_line: int) -> None:
+    output = Path(os.path.abspath(config.paths.output))
+    source = Path(os.path.abspath(output / local))
+    # --delete mirrors the source exactly; only ever do that from giza's own output.
+    if output not in source.parents:
+        raise doc.error(local_line, f"'paths.local' '{local}' resolves to {shown(source)}, "
+                                    f"outside {shown(output)}/; refusing option 'delete'")
 
 
 def target_names(config: Config) -> list[str]:
@@ -504,7 +529,7 @@ def _destination(config: Config, host: str, remote: str) -> tuple[str, str]:
 
 
 def _newest_published(config: Config) -> str | None:
-    from giza.site.branches import for_config
+    from giza.site.branches import for_config  # lazy: keeps start-up and the no-op build fast
 
     published = for_config(config).published
     return published[0] if published else None
@@ -584,7 +609,7 @@ def run_command(command_argv: Sequence[str]) -> dict[str, Any]:
 
     Started like every child giza runs (its own process group, stopped on Ctrl-C,
     killed with giza), through giza.sphinx.run."""
-    from giza.sphinx.run import run_sphinx
+    from giza.sphinx.run import run_sphinx  # lazy: keeps start-up and the no-op build fast
 
     argv = list(command_argv)
     try:
@@ -628,7 +653,7 @@ def deploy_tasks(config: Config, names: Sequence[str], after: Sequence[str] = ()
                  notes: list[str] | None = None) -> list[Any]:
     """One graph task per (target, host), each depending on ``after`` (e.g. every build
     task), so nothing is deployed unless all of those succeeded."""
-    from giza.graph import Task
+    from giza.graph import Task  # lazy: keeps start-up and the no-op build fast
 
     tasks = []
     for target in select(load_targets(config), names):
@@ -671,7 +696,7 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
            out: TextIO | None = None) -> int:
     """Deploy the named push targets through the task graph; 0 when every rsync
     succeeded, else 1."""
-    from giza.graph import Graph, make_executor, run_graph
+    from giza.graph import Graph, make_executor, run_graph  # lazy: start-up time
     from giza.limits import limits_for
     from giza.options import current
 

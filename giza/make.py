@@ -106,21 +106,7 @@ def _add_deploy(job: MakeJob, target: str, options: list[str], push_targets: Seq
                 editions: Sequence[str], languages: Sequence[str]) -> None:
     action = target.split("-", 1)[0]
     found: list[str] = []
-    # The longest push target the target starts with (`push-with-delete` in
-    # `push-with-delete` or `push-with-delete-deploy`) is deployed; the words of its name
-    # are not options, though an edition or language among them still narrows the build.
-    parts = target.split("-")
-    for k in range(len(parts), 1, -1):
-        name = "-".join(parts[:k])
-        if name in push_targets:
-            found.append(name)
-            for word in parts[1:k]:
-                if word in editions:
-                    _add(job.editions, word)
-                elif word in languages:
-                    _add(job.languages, word)
-            options = parts[k:]
-            break
+    options = _longest_prefix(job, target, options, push_targets, editions, languages, found)
     deploy_only = "deploy" in options
     options = [o for o in options if o != "deploy"]
     for option in options:
@@ -156,6 +142,27 @@ def _add_deploy(job: MakeJob, target: str, options: list[str], push_targets: Seq
         _add(job.deploy, name)
     if not deploy_only:
         _add(job.builders, "publish")
+
+
+def _longest_prefix(job: MakeJob, target: str, options: list[str], push_targets: Sequence[str],
+                    editions: Sequence[str], languages: Sequence[str],
+                    found: list[str]) -> list[str]:
+    """The longest push target the target starts with (`push-with-delete` in
+    `push-with-delete` or `push-with-delete-deploy`) is deployed; the words of its name
+    are not options, though an edition or language among them still narrows the build.
+    Returns the options left (``options`` when no push target is a prefix)."""
+    parts = target.split("-")
+    for k in range(len(parts), 1, -1):
+        name = "-".join(parts[:k])
+        if name in push_targets:
+            found.append(name)
+            for word in parts[1:k]:
+                if word in editions:
+                    _add(job.editions, word)
+                elif word in languages:
+                    _add(job.languages, word)
+            return parts[k:]
+    return options
 
 
 def describe(job: MakeJob) -> list[str]:

@@ -138,14 +138,32 @@ def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Seque
     keep_globs = list(keep)
     owned_files = set(_normalise(owned))
     protected = _normalise([*protect, *owned_files])
-    excludes = _normalise(exclude)
-    result = MirrorResult()
-    wanted: set[str] = set()
+    walk = _Walk(source, proxy, skip, _normalise(exclude), owned_files)
     proxy.mkdir(parents=True, exist_ok=True)
+    walk.walk("")
 
-    def walk(rel_dir: str) -> None:
-        src_dir = os.path.join(source, rel_dir) if rel_dir else str(source)
-        dst_dir = os.path.join(proxy, rel_dir) if rel_dir else str(proxy)
+    def kept(rel: str, name: str) -> bool:
+        return skip(rel, name) or any(fnmatch.fnmatchcase(rel, g) for g in keep_globs)
+
+    _prune(proxy, "", walk.wanted, protected, kept, walk.result)
+    return walk.result
+
+
+@dataclass
+class _Walk:
+    """Copying ``source`` into ``proxy``: what is wanted there, and what was done."""
+
+    source: Path
+    proxy: Path
+    skip: Callable[[str, str], bool]
+    excludes: list[str]
+    owned_files: set[str]
+    wanted: set[str] = field(default_factory=set)
+    result: MirrorResult = field(default_factory=MirrorResult)
+
+    def walk(self, rel_dir: str) -> None:
+        src_dir = os.path.join(self.source, rel_dir) if rel_dir else str(self.source)
+        dst_dir = os.path.join(self.proxy, rel_dir) if rel_dir else str(self.proxy)
         try:
             entries = sorted(os.scandir(src_dir), key=lambda e: e.name)
         except OSError:
@@ -153,42 +171,37 @@ def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Seque
         made = False
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            if skip(rel, entry.name) or _excluded(rel, excludes):
+            if self.skip(rel, entry.name) or _excluded(rel, self.excludes):
                 continue
             if entry.is_dir():
-                wanted.add(rel)
-                walk(rel)
+                self.wanted.add(rel)
+                self.walk(rel)
                 continue
             if not entry.is_file():
                 continue
-            wanted.add(rel)
-            if rel in owned_files:
+            self.wanted.add(rel)
+            if rel in self.owned_files:
                 continue
             if not made:
                 os.makedirs(dst_dir, exist_ok=True)
                 made = True
-            dst = os.path.join(dst_dir, entry.name)
-            st = entry.stat()
-            try:
-                dt = os.stat(dst)
-                same = dt.st_size == st.st_size and dt.st_mtime_ns == st.st_mtime_ns
-            except FileNotFoundError:
-                same = False
-            if same:
-                result.unchanged += 1
-                continue
-            if os.path.isdir(dst):
-                shutil.rmtree(dst)
-            _copy(entry.path, dst)
-            result.copied.append(rel)
+            self.copy(entry, rel, os.path.join(dst_dir, entry.name))
 
-    walk("")
-
-    def kept(rel: str, name: str) -> bool:
-        return skip(rel, name) or any(fnmatch.fnmatchcase(rel, g) for g in keep_globs)
-
-    _prune(proxy, "", wanted, protected, kept, result)
-    return result
+    def copy(self, entry: os.DirEntry[str], rel: str, dst: str) -> None:
+        """Copy one file unless the proxy's copy has its size and mtime."""
+        st = entry.stat()
+        try:
+            dt = os.stat(dst)
+            same = dt.st_size == st.st_size and dt.st_mtime_ns == st.st_mtime_ns
+        except FileNotFoundError:
+            same = False
+        if same:
+            self.result.unchanged += 1
+            return
+        if os.path.isdir(dst):
+            shutil.rmtree(dst)
+        _copy(entry.path, dst)
+        self.result.copied.append(rel)
 
 
 def _prune(proxy: Path, rel_dir: str, wanted: set[str], protected: list[str],

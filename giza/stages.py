@@ -4,6 +4,8 @@ executor (in-process, process pool, dask worker) can run them."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,21 +27,10 @@ class TaskFailed(BuildError):
         self.value = value
 
 
-def replacement_tokens(config: Config, edition: str | None) -> dict[str, str]:
-    from giza.content import load_replacements
-
-    side = config.side("replacement")
-    paths = list(side.paths) if side else [config.paths.builddata / "replacement.yaml"]
-    tokens: dict[str, str] = {}
-    for path in paths:
-        # a document named after the project is the default edition's (as in the original)
-        tokens.update(load_replacements(path, edition, default=config.project.name))
-    return tokens
-
-
 def content_context(config: Config, edition: str | None,
                     migrated_dir: Path | None = None) -> Any:
     from giza.content.context import ContentContext
+    from giza.content.replacements import replacement_tokens  # lazy: start-up time
 
     return ContentContext(
         includes_dir=config.paths.includes,
@@ -53,7 +44,7 @@ def content_context(config: Config, edition: str | None,
 
 def protected_dirs(config: Config, proxy: Path) -> list[str]:
     """Proxy-relative dirs generators own, which mirroring must never prune."""
-    from giza.content import output_dirs
+    from giza.content import output_dirs  # lazy: keeps start-up and the no-op build fast
 
     return [*output_dirs(), "includes/hash.rst"]
 
@@ -78,10 +69,8 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
                  excluded: Sequence[str] = ()) -> dict[str, Any]:
     """Mirror source/ into the proxy tree, then generate content into it: YAML units,
     includes/hash.rst, image figures, migrations and extract includes in pages."""
-    from giza.content import generate
+    from giza.content import generate  # lazy: a no-op build prepares nothing
     from giza.site.hashfile import write_hash_rst
-    from giza.site.images import generate_images
-    from giza.site.migrations import apply_migrations
     from giza.site.pages import apply_page_edits
 
     proxy_dir = Path(proxy)
@@ -92,32 +81,15 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
     mirrored = mirror(config.paths.source, proxy_dir, ignore=ignore,
                       protect=protected_dirs(config, proxy_dir), exclude=excluded,
                       keep=kept_globs(config), owned=sorted(previous))
-    written = 0
-    notes: list[str] = []
-    owned: set[str] = set()
     # Migrations first: generators read the YAML files they bring into includes/.
-    migrations = config.side("migrations")
-    if migrations and (kinds is None or "migrations" in kinds):
-        root = proxy_dir.resolve()
-        for path in migrations.paths:
-            with timed("prepare migrations"):
-                done = apply_migrations(path, config.root, proxy_dir, edition)
-            written += len(done.written)
-            owned.update(Path(t).resolve().relative_to(root).as_posix() for t in done.targets)
+    written, owned = _migrate(config, proxy_dir, edition, kinds)
     context = content_context(config, edition, migrated_dir=proxy_dir / "includes")
     generated = generate(context, proxy_dir, kinds)
     written += len(generated.written)
     if kinds is None or "hash" in kinds:
         written += write_hash_rst(proxy_dir, config.git.commit)
-    images = config.side("images")
-    rel = images_rel(config)
-    if images and rel is not None and (kinds is None or "images" in kinds):
-        for metadata in images.paths:
-            with timed("generate images"):
-                result = generate_images(metadata, config.paths.images, proxy_dir / rel,
-                                         edition, uri_prefix=f"/{rel}")
-            written += len(result.written)
-            notes.extend(result.notices)
+    images_written, notes = _images(config, proxy_dir, edition, kinds)
+    written += images_written
     pages, edited = apply_page_edits(generated.edits, config.paths.source, proxy_dir,
                                      ignore, excluded)
     written += len(edited)
@@ -138,9 +110,46 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
     }
 
 
+def _migrate(config: Config, proxy_dir: Path, edition: str | None,
+             kinds: Sequence[str] | None) -> tuple[int, set[str]]:
+    """Apply migrations.yaml: (files written, proxy-relative files they own)."""
+    from giza.site.migrations import apply_migrations  # lazy: a no-op build prepares nothing
+
+    written = 0
+    owned: set[str] = set()
+    migrations = config.side("migrations")
+    if migrations and (kinds is None or "migrations" in kinds):
+        root = proxy_dir.resolve()
+        for path in migrations.paths:
+            with timed("prepare migrations"):
+                done = apply_migrations(path, config.root, proxy_dir, edition)
+            written += len(done.written)
+            owned.update(Path(t).resolve().relative_to(root).as_posix() for t in done.targets)
+    return written, owned
+
+
+def _images(config: Config, proxy_dir: Path, edition: str | None,
+            kinds: Sequence[str] | None) -> tuple[int, list[str]]:
+    """Generate the image figures of images.yaml: (files written, notes)."""
+    from giza.site.images import generate_images  # lazy: a no-op build prepares nothing
+
+    written = 0
+    notes: list[str] = []
+    images = config.side("images")
+    rel = images_rel(config)
+    if images and rel is not None and (kinds is None or "images" in kinds):
+        for metadata in images.paths:
+            with timed("generate images"):
+                result = generate_images(metadata, config.paths.images, proxy_dir / rel,
+                                         edition, uri_prefix=f"/{rel}")
+            written += len(result.written)
+            notes.extend(result.notices)
+    return written, notes
+
+
 def fetch_intersphinx(config: Config) -> dict[str, Any]:
     """Refresh intersphinx inventories (at most daily); failures are warnings."""
-    from giza.site.intersphinx import fetch_inventories
+    from giza.site.intersphinx import fetch_inventories  # lazy: start-up time
 
     entries = [dict(doc) for doc in config.side_documents("intersphinx") if isinstance(doc, dict)]
     return {"notes": fetch_inventories(entries, config.paths.output)}
@@ -148,7 +157,7 @@ def fetch_intersphinx(config: Config) -> dict[str, Any]:
 
 def sphinx_documents(config: Config, edition: str | None) -> dict[str, Any]:
     """latex_documents, man_pages and intersphinx_mapping for giza.sphinxext."""
-    from giza.post.latex import latex_documents
+    from giza.post.latex import latex_documents  # lazy: keeps start-up and the no-op build fast
 
     pdfs = latex_documents(config, edition)
     manpages = []
@@ -184,6 +193,8 @@ def prepare_locale(config: Config) -> dict[str, Any]:
 
 def build_context(config: Config, variant: Variant) -> dict[str, Any]:
     """What giza.sphinxext hands to conf.py for one variant."""
+    from giza.content.replacements import replacement_tokens  # lazy: start-up time
+
     edition = config.project.edition(variant.edition) if variant.edition else None
     return {
         "project": edition.title if edition else config.project.title,
@@ -206,7 +217,7 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
 
 def published_versions(config: Config, edition: str | None = None,
                        language: str | None = None) -> list[dict[str, Any]]:
-    from giza.post import versions_base_url
+    from giza.post import versions_base_url  # lazy: keeps start-up and the no-op build fast
     from giza.site.branches import for_config, versions
 
     pb = for_config(config)
@@ -260,9 +271,7 @@ def remove_stale_outputs(output: Path, builder: str, pages: Sequence[str]) -> li
 def copy_seed_doctrees(seed: Path, doctrees: Path) -> bool:
     """Start from a sibling builder's doctrees when this builder has none (first build):
     Sphinx then finds every document up to date and only writes."""
-    import shutil
-
-    from giza.fileio import atomic_copy
+    from giza.fileio import atomic_copy  # lazy: keeps start-up and the no-op build fast
 
     if (doctrees / "environment.pickle").exists() or not (seed / "environment.pickle").exists():
         return False
@@ -292,9 +301,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                 tags: Sequence[str] = (), removed_pages: Sequence[str] = (),
                 seed_doctrees: str | None = None) -> dict[str, Any]:
     """One sphinx-build. Raises TaskFailed (carrying the output) when it fails."""
-    import os
-
-    from giza.sphinx.output import count_levels, parse_output
+    from giza.sphinx.output import count_levels, parse_output  # lazy: start-up time
     from giza.sphinx.run import run_sphinx
 
     output = variant.output_dir(config)
@@ -323,7 +330,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
 
 def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
     """The builder's finalizer: turn sphinx output into this variant's site fragment."""
-    from giza.post import post_variant as finalize
+    from giza.post import post_variant as finalize  # lazy: keeps start-up and the no-op build fast
 
     return finalize(config, variant)
 
@@ -332,7 +339,7 @@ def stage_site(config: Config, edition: str | None, language: str | None,
                variants: Sequence[str], site_files: dict[str, str],
                root_files: dict[str, str | bytes]) -> dict[str, Any]:
     """Swap in the new staged site built from the variants' fragments (atomically)."""
-    from giza.post import stage_site as stage
+    from giza.post import stage_site as stage  # lazy: keeps start-up and the no-op build fast
     from giza.site.assemble import write_root_files
 
     result = stage(config, edition, language, list(variants), dict(site_files))
@@ -342,7 +349,7 @@ def stage_site(config: Config, edition: str | None, language: str | None,
 
 def sitemap_index(config: Config, sites: Sequence[tuple[str | None, str | None]]
                   ) -> dict[str, Any]:
-    from giza.post import site_dir
+    from giza.post import site_dir  # lazy: keeps start-up and the no-op build fast
     from giza.post import sitemap_index as index
 
     path = index(config, [(e, lang, site_dir(config, e, lang)) for e, lang in sites])

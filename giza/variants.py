@@ -6,19 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from giza.builders import SPHINX_BUILDERS
 from giza.config.model import Config
 from giza.errors import UsageError, unknown_choice
 
-# Sphinx's own builders (make-mode names) plus giza's pseudo-builder `publish`.
-SPHINX_BUILDERS = (
-    "changes", "coverage", "dirhtml", "doctest", "epub", "gettext", "html", "htmlhelp",
-    "info", "json", "latex", "latexpdf", "latexpdfja", "linkcheck", "man", "pickle",
-    "pseudoxml", "qthelp", "devhelp", "singlehtml", "texinfo", "text", "xml",
-    # Builders from Sphinx extensions that the original giza knew by name: slides
-    # (hieroglyph), markdown, fasthtml and fastdirhtml (docs-tools' sphinxext). The
-    # project's conf.py must load the extension that provides them.
-    "slides", "markdown", "fasthtml", "fastdirhtml",
-)
 PSEUDO_BUILDERS = ("publish",)
 DEFAULT_PUBLISH = ("dirhtml", "singlehtml", "json", "epub", "man")
 # Names for the language the sources are written in: no translation, no suffix.
@@ -67,7 +58,7 @@ def _choices(kind: str, wanted: Sequence[str], valid: Sequence[str]) -> list[str
 
 def publish_targets(config: Config) -> tuple[str, ...]:
     """The builders `publish` stands for: integration.yaml base.targets."""
-    from giza.config.integration import is_skipped
+    from giza.config.integration import is_skipped  # lazy: keeps start-up and the no-op build fast
     from giza.config.integration import targets as integration_targets
 
     targets = integration_targets(config.side_documents("integration"))

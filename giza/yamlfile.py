@@ -280,6 +280,25 @@ def iter_documents(path: Path, text: str | None = None,
         loader.dispose()
 
 
+def type_name(value: Any) -> str:
+    """How a message names a YAML value's type, e.g. "a mapping"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
 def iter_units(path: Path, expected: str, error: type[Exception] = ConfigError
                ) -> Iterator[tuple[Document, Node]]:
     """Each non-empty document of a unit file, which must be a mapping; ``expected``
@@ -288,8 +307,6 @@ def iter_units(path: Path, expected: str, error: type[Exception] = ConfigError
         if doc.data is None:
             continue  # a trailing '---' is harmless
         if not isinstance(doc.data, Node):
-            from giza.config.schema import type_name
-
             raise error(f"{shown(path)}:{doc.line}: expected {expected}, "
                         f"got {type_name(doc.data)}")
         yield doc, doc.data

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from giza.commands.check import check
 from giza.commands.ci_cache_key import ci_cache_key
 from giza.commands.clean import clean
@@ -12,6 +10,7 @@ from giza.commands.generate import generate
 from giza.commands.includes import includes
 from giza.commands.linkcheck import linkcheck
 from giza.commands.make import make
+from giza.commands.project import load_config  # noqa: F401  (its old import path)
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
 from giza.commands.records import records
@@ -23,23 +22,3 @@ from giza.commands.translate import translate
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
             translate, records, report, linkcheck, serve, ci_cache_key]
 
-
-def load_config(checked: bool = False):
-    """The project's Config with the global options applied; warnings go to stderr.
-
-    ``checked``: the command runs :mod:`giza.check` before it builds, which prints the
-    config warnings sorted with every other problem (and applies --strict to them)."""
-    from giza import config as configuration
-    from giza.config.loading import project_root
-    from giza.errors import use_project_root
-    from giza.options import current
-
-    options = current()
-    # Found first, so that even the config's own messages name paths relative to the
-    # project root, from whichever directory giza runs.
-    use_project_root(project_root(configuration.discover(None, options.conf)))
-    loaded = configuration.load(options.conf, strict=options.strict and not checked)
-    use_project_root(loaded.root)
-    for warning in () if checked else loaded.warnings:
-        print(f"giza: warning: {warning}", file=sys.stderr)
-    return loaded

@@ -11,7 +11,7 @@ import argh
 def clean(*, builder: list[str] | None = None, all: bool = False, dry_run: bool = False) -> int:
     """Remove build output for the current branch (or one builder's, or all of build/)."""
     from giza.clean import clean as run_clean
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.errors import shown
     from giza.lock import build_lock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def config(key: str | None = None) -> int:
     """Print the resolved configuration as YAML, or one value by dotted KEY."""
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.config.show import lookup, render, resolved
 
     data = resolved(load_config())

@@ -12,7 +12,7 @@ def generate(*kinds: str, edition: list[str] | None = None,
              language: list[str] | None = None) -> int:
     """Generate rST from YAML content into the proxy tree(s), without running Sphinx."""
     from giza.build import generate_content
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
 
     config = load_config(checked=True)

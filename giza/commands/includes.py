@@ -15,7 +15,7 @@ def includes(report: str, *, filter: str | None = None) -> int:
     import json
 
     from giza import includes_graph
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
 
     config = load_config()
     source = config.paths.source

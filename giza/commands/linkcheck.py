@@ -18,7 +18,7 @@ def linkcheck(*, edition: list[str] | None = None, language: list[str] | None = 
               all_branches: bool = False, refresh: bool = False, report: str | None = None,
               per_host: int = 2, workers: int | None = None) -> int:
     """Check every external link of every selected variant once, politely, with a cache."""
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.linkcheck.run import LinkcheckRequest
     from giza.linkcheck.run import linkcheck as run
 

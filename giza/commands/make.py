@@ -10,7 +10,7 @@ import argh
 def make(*targets: str, dry_run: bool = False) -> int:
     """Run make targets: <builder>[-<edition>][-<lang>], publish, push[-<target>], stage,
     push-deploy, clean. Prints the equivalent giza command first."""
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
     from giza.release import make as run_make
 

@@ -16,7 +16,7 @@ def push(*, target: list[str], builder: list[str] | None = None,
          dry_run: bool = False) -> int:
     """Build the publication, then deploy it only if every variant succeeded."""
     from giza.build import BuildRequest
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
     from giza.release import push as run_push
 
@@ -33,7 +33,7 @@ def push(*, target: list[str], builder: list[str] | None = None,
 @argh.arg("-d", "--dry-run", help="print the rsync commands; change nothing")
 def deploy(*, target: list[str], dry_run: bool = False) -> int:
     """Deploy what is already built (rsync); --dry-run prints the commands only."""
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.deploy import deploy as run_deploy
     from giza.lock import build_lock
 

@@ -14,7 +14,7 @@ def records(*, last: int = 1, fails: bool = False, variant: str | None = None,
             timers: bool = False) -> int:
     """Show the build records of the current branch: per variant its status, time,
     warnings and why it ran."""
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.records import format_records, load_records
 
     config = load_config()

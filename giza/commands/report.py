@@ -13,7 +13,7 @@ def report(*, record: int = 0, output: str | None = None) -> int:
     """Write a build record as one self-contained HTML page: a timeline of the tasks on each
     worker, the variants, the slowest documents, every warning, and what changed since the
     record before it."""
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.errors import shown
     from giza.htmlreport import report_for
 

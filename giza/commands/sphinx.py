@@ -24,7 +24,7 @@ def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None
            report_html: str | None = None) -> int:
     """Generate content and run sphinx-build for every requested variant."""
     from giza.build import BuildRequest, build
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
 
     if serial_sphinx:

@@ -16,7 +16,7 @@ def translate(action: str, *, language: list[str] | None = None) -> int:
     """update: run the gettext builder and merge new messages into
     locale/<lang>/LC_MESSAGES/*.po; status: translated / fuzzy / untranslated counts."""
     from giza import translate as tr
-    from giza.commands import load_config
+    from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
 
     tr.require_extra(action)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from giza.builders import SPHINX_BUILDERS
 from giza.config.schema import type_name
 from giza.errors import shown
 from giza.yamlfile import Node
@@ -104,8 +105,6 @@ def is_skipped(target: str) -> bool:
 
 def _check_targets(items: list[Any], dotted: str, path: Path, line: int,
                    warnings: list[str]) -> None:
-    from giza.variants import SPHINX_BUILDERS
-
     lines = getattr(items, "item_lines", [])
     for i, item in enumerate(items):
         target = str(item)

@@ -227,7 +227,7 @@ def _caller_dir() -> Path | None:
 def find_conf(conf_path: str | os.PathLike[str] | None, context: Mapping[str, Any] | None,
               caller: Path | None) -> Path:
     """``config/build_conf.yaml`` for a conf.py, searched for like ``giza config`` does."""
-    from giza.config.loading import CONF_NAME, discover
+    from giza.config.loading import CONF_NAME, discover  # lazy: start-up time
 
     explicit = conf_path or (context or {}).get("conf_file")
     if explicit:
@@ -266,7 +266,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def _files_line(conf_file: Path) -> int:
     """The line of ``system.files`` in build_conf.yaml, for messages."""
-    from giza.yamlfile import Node, load_documents
+    from giza.yamlfile import Node, load_documents  # lazy: keeps start-up and the no-op build fast
 
     docs = load_documents(conf_file)
     data = docs[0].data if docs else None
@@ -275,8 +275,8 @@ def _files_line(conf_file: Path) -> int:
 
 
 def _side_data(config: Any, edition: str | None) -> SideFilesData:
-    from giza.config.loading import _side_entries, _side_path
-    from giza.stages import replacement_tokens
+    from giza.config.loading import _side_entries, _side_path  # lazy: start-up time
+    from giza.content.replacements import replacement_tokens
 
     conf_label = _rel(config.conf_file, config.root)
     raw_files = list(config.raw.get("system", {}).get("files") or ())
@@ -320,25 +320,46 @@ def legacy_view(config: Any, *, edition: str | None = None, language: str | None
     ``edition`` None means the project is built without an edition; ``language``
     None (or ``en``) the source language.
     """
-    from giza.post import is_branched, public_dir, site_dir
-    from giza.site.branches import for_config
+    from giza.site.branches import for_config  # lazy: conf.py outside giza pays nothing
     from giza.variants import Variant
 
-    root = config.root
     if edition is not None and edition not in config.project.edition_names:
         valid = ", ".join(config.project.edition_names) or "(none: project.editions is empty)"
         raise _error(f"unknown edition '{edition}'; valid editions: {valid}")
     if language in ("", DEFAULT_LANGUAGE, "source"):
         language = None
-    ed = config.project.edition(edition) if edition else None
-    p = config.project
-    raw_paths = config.raw.get("paths", {})
     published = for_config(config)
-    branch = branch or config.branch
-    buildsystem = raw_paths.get("buildsystem") or DEFAULT_BUILDSYSTEM
     # The tree giza really built from (a builder with its own exclusions gets its own).
     proxy = Path(source_dir) if source_dir else \
         Variant(builder or "html", edition, language).proxy_dir(config)
+    where = "conf"
+    project = _project_section(config, edition)
+    raw_files = config.raw.get("system", {}).get("files") or ()
+    system = Section({
+        "branched": project["branched"],
+        "files": Section({"paths": plain(raw_files), "data": _side_data(config, edition)},
+                         where, "system.files"),
+    }, where, "system")
+    runstate = Section({
+        "edition": edition,
+        "language": language or DEFAULT_LANGUAGE,
+        "builder": [builder] if builder else [],
+        "conf_path": conf_path or str(config.conf_file),
+    }, where, "runstate")
+    return Section({"project": project,
+                    "paths": _paths_section(config, edition, language, proxy),
+                    "version": _version_section(config, published),
+                    "git": _git_section(config, published, branch or config.branch, commit),
+                    "system": system, "runstate": runstate}, "conf", "")
+
+
+def _paths_section(config: Any, edition: str | None, language: str | None,
+                   proxy: Path) -> Section:
+    from giza.post import public_dir, site_dir  # lazy: conf.py outside giza pays nothing
+
+    root = config.root
+    raw_paths = config.raw.get("paths", {})
+    buildsystem = raw_paths.get("buildsystem") or DEFAULT_BUILDSYSTEM
     includes = _rel(config.paths.includes, root)
     images = _rel(config.paths.images, root)
 
@@ -347,8 +368,7 @@ def legacy_view(config: Any, *, edition: str | None = None, language: str | None
         inner = rel[len(source) + 1:] if rel.startswith(source + "/") else rel
         return f"{_rel(proxy, root)}/{inner}"
 
-    where = "conf"
-    paths = Section({
+    return Section({
         "projectroot": str(root),
         "output": _rel(config.paths.output, root),
         "source": _rel(config.paths.source, root),
@@ -365,16 +385,23 @@ def legacy_view(config: Any, *, edition: str | None = None, language: str | None
         "branch_images": under_proxy(images),
         "public": _rel(public_dir(config), root),
         "public_site_output": _rel(site_dir(config, edition, language), root),
-    }, where, "paths")
-    version = Section({
+    }, "conf", "paths")
+
+
+def _version_section(config: Any, published: Any) -> Section:
+    return Section({
         "release": config.version.release,
         "branch": config.version.branch,
         "published": list(published.version_published),
         "active": list(published.version_active),
         "stable": published.stable,
         "upcoming": published.upcoming,
-    }, where, "version")
-    git = Section({
+    }, "conf", "version")
+
+
+def _git_section(config: Any, published: Any, branch: str, commit: str | None) -> Section:
+    where = "conf"
+    return Section({
         "branches": Section({
             "current": branch,
             "published": list(published.published),
@@ -383,10 +410,18 @@ def legacy_view(config: Any, *, edition: str | None = None, language: str | None
         "commit": commit if commit is not None else config.git.commit,
         "remote": View(dict(config.git.remote), where, "git.remote"),
     }, where, "git")
+
+
+def _project_section(config: Any, edition: str | None) -> Section:
+    from giza.post import is_branched  # lazy: conf.py outside giza pays nothing
+
+    where = "conf"
+    p = config.project
+    ed = p.edition(edition) if edition else None
     editions = [Section({"name": e.name, "tag": e.tag, "url": e.url, "branched": e.branched,
                          "title": e.title}, where, f"project.editions[{i}]")
                 for i, e in enumerate(p.editions)]
-    project = Section({
+    return Section({
         "name": p.name,
         "tag": ed.tag if ed else p.tag,
         "url": ed.url if ed else p.url,
@@ -398,25 +433,11 @@ def legacy_view(config: Any, *, edition: str | None = None, language: str | None
         "branched": is_branched(config, edition),
         "siteroot": p.siteroot,
     }, where, "project")
-    raw_files = config.raw.get("system", {}).get("files") or ()
-    system = Section({
-        "branched": project["branched"],
-        "files": Section({"paths": plain(raw_files), "data": _side_data(config, edition)},
-                         where, "system.files"),
-    }, where, "system")
-    runstate = Section({
-        "edition": edition,
-        "language": language or DEFAULT_LANGUAGE,
-        "builder": [builder] if builder else [],
-        "conf_path": conf_path or str(config.conf_file),
-    }, where, "runstate")
-    return Section({"project": project, "paths": paths, "version": version, "git": git,
-                    "system": system, "runstate": runstate}, "conf", "")
 
 
 def fetch(runstate: Any = None, caller: Path | None = None) -> Section:
     """Load the project and build its view for the variant being built (see module doc)."""
-    from giza.config.loading import load
+    from giza.config.loading import load  # lazy: keeps start-up and the no-op build fast
 
     context = build_context()
     conf_path = getattr(runstate, "conf_path", None)

@@ -127,56 +127,18 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
          strict: bool = False) -> Config:
     """Discover, read, validate and resolve the whole configuration."""
     conf_file = discover(start, conf)
-    docs = load_documents(conf_file)
-    data = docs[0].data if docs else None
-    if len(docs) > 1:
-        raise ConfigError(f"{shown(conf_file)}:{docs[1].line}: build_conf.yaml must hold one YAML "
-                          f"document, found {len(docs)}")
-    if data is None:
-        raise ConfigError(f"{shown(conf_file)}:1: the file is empty; it needs at least "
-                          f"'project: {{name: ...}}'")
+    docs, data = _read_build_conf(conf_file)
     state = Validation(conf_file)
     state.warnings.extend(duplicate_warnings(conf_file, docs[0]))
     values = validate(data, BUILD_CONF, state)
     root = project_root(conf_file)
-
-    def under_root(key: str) -> Path:
-        return (root / values["paths"][key]).resolve()
-
-    paths = Paths(
-        root=root,
-        output=under_root("output"),
-        source=under_root("source"),
-        includes=under_root("includes"),
-        images=under_root("images"),
-        locale=under_root("locale"),
-        builddata=under_root("builddata"),
-        ignore=values["paths"]["ignore"],
-    )
-    p = values["project"]
-    project = Project(
-        name=p["name"],
-        tag=p["tag"] or p["name"],
-        title=p["title"] or p["name"],
-        url=(p["url"] or "").rstrip("/"),
-        branched=p["branched"],
-        siteroot=p["siteroot"],
-        basepath=p["basepath"] or "",
-        editions=state.attempt(_editions, p, conf_file, data, default=()),
-    )
+    paths = _paths(root, values)
+    project = _project(values["project"], state, conf_file, data)
     version = Version(release=values["version"]["release"] or "",
                       branch=values["version"]["branch"] or "")
     branch, found = git.resolve_branch(root, version.branch)
     remote = values["git"]["remote"] or {}
-    system_files = data.get("system", {}) if isinstance(data, dict) else {}
-    files_line = (system_files.line_of("files") if isinstance(system_files, Node) else 1)
-    entries = state.attempt(_side_entries, values["system"]["files"] or [], conf_file,
-                            files_line, default=[])
-    side_files = state.attempt(load_side_files, entries, root, paths.builddata, conf_file,
-                               state.warnings, default={})
-    if "integration" in side_files:
-        state.attempt(integration.check, side_files["integration"].documents,
-                      side_files["integration"].origins, state.warnings)
+    side_files = _side_files(values, state, conf_file, data, root, paths)
     matrix = state.attempt(load_matrix, matrix_path(paths.builddata), state.warnings)
     assets = state.attempt(_assets, values["assets"], conf_file, data, root, default=())
     _raise_collected(state)
@@ -199,9 +161,66 @@ def load(conf: str | os.PathLike[str] | None = None, start: Path | None = None,
     return config
 
 
+def _read_build_conf(conf_file: Path) -> tuple[list[Any], Any]:
+    """The documents of build_conf.yaml and its one document's data."""
+    docs = load_documents(conf_file)
+    data = docs[0].data if docs else None
+    if len(docs) > 1:
+        raise ConfigError(f"{shown(conf_file)}:{docs[1].line}: build_conf.yaml must hold one YAML "
+                          f"document, found {len(docs)}")
+    if data is None:
+        raise ConfigError(f"{shown(conf_file)}:1: the file is empty; it needs at least "
+                          f"'project: {{name: ...}}'")
+    return docs, data
+
+
+def _paths(root: Path, values: dict[str, Any]) -> Paths:
+    def under_root(key: str) -> Path:
+        return (root / values["paths"][key]).resolve()
+
+    return Paths(
+        root=root,
+        output=under_root("output"),
+        source=under_root("source"),
+        includes=under_root("includes"),
+        images=under_root("images"),
+        locale=under_root("locale"),
+        builddata=under_root("builddata"),
+        ignore=values["paths"]["ignore"],
+    )
+
+
+def _project(p: dict[str, Any], state: Validation, conf_file: Path, data: Any) -> Project:
+    return Project(
+        name=p["name"],
+        tag=p["tag"] or p["name"],
+        title=p["title"] or p["name"],
+        url=(p["url"] or "").rstrip("/"),
+        branched=p["branched"],
+        siteroot=p["siteroot"],
+        basepath=p["basepath"] or "",
+        editions=state.attempt(_editions, p, conf_file, data, default=()),
+    )
+
+
+def _side_files(values: dict[str, Any], state: Validation, conf_file: Path, data: Any,
+                root: Path, paths: Paths) -> dict[str, Any]:
+    """The side files system.files lists, read and (integration.yaml) checked."""
+    system_files = data.get("system", {}) if isinstance(data, dict) else {}
+    files_line = (system_files.line_of("files") if isinstance(system_files, Node) else 1)
+    entries = state.attempt(_side_entries, values["system"]["files"] or [], conf_file,
+                            files_line, default=[])
+    side_files = state.attempt(load_side_files, entries, root, paths.builddata, conf_file,
+                               state.warnings, default={})
+    if "integration" in side_files:
+        state.attempt(integration.check, side_files["integration"].documents,
+                      side_files["integration"].origins, state.warnings)
+    return side_files
+
+
 def _raise_collected(state: Validation) -> None:
     """Every error found so far, sorted by file and line, with the warnings beside them."""
-    from giza.problems import ERROR, WARNING, Problem, ordered
+    from giza.problems import ERROR, WARNING, Problem, ordered  # lazy: start-up time
 
     if not state.errors:
         return

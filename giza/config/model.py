@@ -130,7 +130,7 @@ class Config:
         """Languages the project translates into: integration.yaml's top-level keys other
         than ``base`` (those holding a mapping, e.g. ``fr: {inherit: base}``), then any
         sphinx.yaml ``languages``."""
-        from giza.config.integration import languages
+        from giza.config.integration import languages  # lazy: start-up time
 
         found = list(languages(self.side_documents("integration")))
         found.extend(lang for lang in self.matrix.languages if lang not in found)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from giza.errors import ConfigError, shown
-from giza.yamlfile import Node, NodeList
+from giza.yamlfile import Node, NodeList, type_name
 
 
 @dataclass(frozen=True)
@@ -43,24 +43,6 @@ _KIND_TEXT = {
     "section": "a mapping",
     "list[section]": "a list of mappings",
 }
-
-
-def type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 @dataclass
@@ -155,15 +137,7 @@ def check_value(value: Any, spec: Field, state: Validation, dotted: str, line: i
             value = [value]
         if not isinstance(value, list):
             raise fail("a list of strings")
-        items = []
-        for i, item in enumerate(value):
-            item = _coerce_str(item)
-            if not isinstance(item, str):
-                item_line = value.item_lines[i] if isinstance(value, NodeList) else line
-                raise ConfigError(f"{shown(state.path)}:{item_line}: '{dotted}[{i}]' must be a "
-                                  f"string, not {type_name(item)}")
-            items.append(item)
-        value = tuple(items)
+        value = _strings(value, state, dotted, line)
     elif kind == "list":
         if not isinstance(value, list):
             raise fail("a list")
@@ -175,16 +149,28 @@ def check_value(value: Any, spec: Field, state: Validation, dotted: str, line: i
     elif kind == "list[section]":
         if not isinstance(value, list):
             raise fail("a list of mappings")
-        result = []
-        for i, item in enumerate(value):
-            item_line = value.item_lines[i] if isinstance(value, NodeList) else line
-            result.append(validate(item, spec.items or {}, state, f"{dotted}[{i}].", item_line))
-        value = tuple(result)
+        value = tuple(validate(item, spec.items or {}, state, f"{dotted}[{i}].",
+                               value.item_lines[i] if isinstance(value, NodeList) else line)
+                      for i, item in enumerate(value))
     if spec.check is not None:
         problem = spec.check(value)
         if problem:
             raise ConfigError(f"{shown(state.path)}:{line}: '{dotted}' {problem}")
     return value
+
+
+def _strings(value: list[Any], state: Validation, dotted: str, line: int
+             ) -> tuple[str, ...]:
+    """The items of a list[str] value (scalars coerced as for 'str'); each must be one."""
+    items = []
+    for i, item in enumerate(value):
+        item = _coerce_str(item)
+        if not isinstance(item, str):
+            item_line = value.item_lines[i] if isinstance(value, NodeList) else line
+            raise ConfigError(f"{shown(state.path)}:{item_line}: '{dotted}[{i}]' must be a "
+                              f"string, not {type_name(item)}")
+        items.append(item)
+    return tuple(items)
 
 
 def _relative_path(value: str) -> str | None:

@@ -184,14 +184,7 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
         project_root() or os.getcwd(), record_file.parent)
     recorded = _record.unchanged(record_file, key, listing, out_dirs)
     if recorded is not None:
-        outputs, edits = recorded
-        origins = {includes_out / os.path.relpath(name, out_root):
-                   (Path(origin[0]), origin[1], *(_line_map(m) for m in origin[2:]))
-                   for name, origin in outputs.items()}
-        return GenerateResult(unchanged=len(origins), origins=origins,
-                              edits=[PageEdit(mode, page, include, (Path(origin), line))
-                                     for mode, page, include, origin, line in edits])
-
+        return _recorded_result(recorded, includes_out, out_root)
     done = render_all(ctx, out_root, kinds)
     rendered, relative, origins_by_name, edits = (done.rendered, done.relative, done.origins,
                                                   done.edits)
@@ -215,3 +208,14 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
                   for name, origin in origins_by_name.items()}, out_dirs,
                  [[e.mode, e.page, e.include, str(e.origin[0]), e.origin[1]] for e in edits])
     return result
+
+
+def _recorded_result(recorded: Any, includes_out: Path, out_root: str) -> GenerateResult:
+    """The result of a run that had nothing to do, from what the record holds."""
+    outputs, edits = recorded
+    origins = {includes_out / os.path.relpath(name, out_root):
+               (Path(origin[0]), origin[1], *(_line_map(m) for m in origin[2:]))
+               for name, origin in outputs.items()}
+    return GenerateResult(unchanged=len(origins), origins=origins,
+                          edits=[PageEdit(mode, page, include, (Path(origin), line))
+                                 for mode, page, include, origin, line in edits])

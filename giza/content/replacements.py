@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from giza.content.units import display_path, iter_yaml, type_name
 from giza.errors import ContentError
+
+if TYPE_CHECKING:
+    from giza.config.model import Config
 
 
 def _tokens(value: Any, shown: Path, line: int) -> dict[str, str]:
@@ -73,3 +76,14 @@ def get_replacements(conf: Any) -> list[str]:
     tokens["release-string"] = "\\ " if release == "Upcoming" else f"-- {release} Release"
     return [f".. |{key}| replace:: {str(value).replace(chr(10), ' ')}"
             for key, value in tokens.items()]
+
+
+def replacement_tokens(config: Config, edition: str | None) -> dict[str, str]:
+    """The replacement.yaml tokens of ``edition`` (every replacement side file)."""
+    side = config.side("replacement")
+    paths = list(side.paths) if side else [config.paths.builddata / "replacement.yaml"]
+    tokens: dict[str, str] = {}
+    for path in paths:
+        # a document named after the project is the default edition's (as in the original)
+        tokens.update(load_replacements(path, edition, default=config.project.name))
+    return tokens

@@ -44,75 +44,92 @@ def run_graph(
     """
     graph.validate()
     tasks = graph.tasks
-    priority = _priority(graph, expected)
-    dependents = graph.dependents()
-    waiting = {task.name: set(task.waits_for) for task in tasks}
-    budget = max(1, executor.jobs)
-    max_tasks = getattr(executor, "max_tasks", None)
+    run = _Run(graph, executor, reporter, _priority(graph, expected))
+    _emit(reporter and reporter.plan, tasks)
+    _connect_progress(executor, reporter)
+    restore = _sigterm_as_interrupt()
+    try:
+        while run.ready or run.running:
+            run.start_ready()
+            if run.running:
+                run.collect()
+    except KeyboardInterrupt:
+        _stop(executor, run.running, run.outcomes, tasks, reporter)
+        raise GraphInterrupted({t.name: run.outcomes[t.name] for t in tasks}) from None
+    finally:
+        restore()
+    return {t.name: run.outcomes[t.name] for t in tasks}
 
-    outcomes: dict[str, Outcome] = {}
-    ready: list[str] = sorted((t.name for t in tasks if not waiting[t.name]), key=priority)
-    running: dict[Any, Task] = {}
-    busy = 0
 
-    def emit(event: Callable[..., None] | None, *args: Any) -> None:
-        if event is not None:
-            event(*args)
+def _emit(event: Callable[..., None] | None, *args: Any) -> None:
+    if event is not None:
+        event(*args)
 
-    def finish(task: Task, outcome: Outcome) -> None:
+
+class _Run:
+    """The state of one run_graph call: what waits, what is ready, what runs."""
+
+    def __init__(self, graph: Graph, executor: Executor, reporter: Reporter | None,
+                 priority: Callable[[str], Any]) -> None:
+        self.graph, self.executor, self.reporter, self.priority = (
+            graph, executor, reporter, priority)
+        self.dependents = graph.dependents()
+        self.waiting = {task.name: set(task.waits_for) for task in graph.tasks}
+        self.budget = max(1, executor.jobs)
+        self.max_tasks = getattr(executor, "max_tasks", None)
+        self.outcomes: dict[str, Outcome] = {}
+        self.ready: list[str] = sorted(
+            (t.name for t in graph.tasks if not self.waiting[t.name]), key=priority)
+        self.running: dict[Any, Task] = {}
+        self.busy = 0
+
+    def start_ready(self) -> None:
+        """Start everything that fits. cores > budget counts as the whole budget: alone."""
+        graph, reporter = self.graph, self.reporter
+        for name in list(self.ready):
+            if name in self.outcomes:  # skipped while it sat in the ready list
+                self.ready.remove(name)
+                continue
+            if self.max_tasks is not None and len(self.running) >= self.max_tasks:
+                break
+            cost = min(graph[name].cores, self.budget)
+            if self.running and self.busy + cost > self.budget:
+                continue
+            self.ready.remove(name)
+            task = graph[name]
+            _emit(reporter and reporter.task_started, task)
+            self.running[self.executor.submit(task)] = task
+            self.busy += cost
+
+    def collect(self) -> None:
+        """Wait a little for running tasks; record those that finished."""
+        finished = self.executor.wait(list(self.running), timeout=POLL_SECONDS)
+        for handle, outcome in finished.items():
+            task = self.running.pop(handle)
+            self.busy -= min(task.cores, self.budget)
+            outcome.name = task.name
+            self.finish(task, outcome)
+
+    def finish(self, task: Task, outcome: Outcome) -> None:
         # Iterative: a long chain of skipped dependents must not hit the recursion limit.
+        graph, reporter = self.graph, self.reporter
         stack = [(task, outcome)]
         while stack:
             task, outcome = stack.pop(0)
-            outcomes[task.name] = outcome
-            emit(reporter and reporter.task_finished, task, outcome)
-            for child in dict.fromkeys(dependents[task.name]):
-                if child in outcomes or any(child == t.name for t, _ in stack):
+            self.outcomes[task.name] = outcome
+            _emit(reporter and reporter.task_finished, task, outcome)
+            for child in dict.fromkeys(self.dependents[task.name]):
+                if child in self.outcomes or any(child == t.name for t, _ in stack):
                     continue
                 if outcome.status != "ok" and task.name in graph[child].deps:
                     # A task with a failed dependency never runs; its dependents cascade.
                     reason = f"skipped: dependency {task.name!r} {_past(outcome.status)}"
                     stack.append((graph[child], Outcome(child, "skipped", reason)))
                     continue
-                waiting[child].discard(task.name)
-                if not waiting[child]:
-                    ready.append(child)
-        ready.sort(key=priority)
-
-    emit(reporter and reporter.plan, tasks)
-    _connect_progress(executor, reporter)
-    restore = _sigterm_as_interrupt()
-    try:
-        while ready or running:
-            # Start everything that fits. cores > budget counts as the whole budget: alone.
-            for name in list(ready):
-                if name in outcomes:  # skipped while it sat in the ready list
-                    ready.remove(name)
-                    continue
-                if max_tasks is not None and len(running) >= max_tasks:
-                    break
-                cost = min(graph[name].cores, budget)
-                if running and busy + cost > budget:
-                    continue
-                ready.remove(name)
-                task = graph[name]
-                emit(reporter and reporter.task_started, task)
-                running[executor.submit(task)] = task
-                busy += cost
-            if not running:
-                continue
-            finished = executor.wait(list(running), timeout=POLL_SECONDS)
-            for handle, outcome in finished.items():
-                task = running.pop(handle)
-                busy -= min(task.cores, budget)
-                outcome.name = task.name
-                finish(task, outcome)
-    except KeyboardInterrupt:
-        _stop(executor, running, outcomes, tasks, reporter)
-        raise GraphInterrupted({t.name: outcomes[t.name] for t in tasks}) from None
-    finally:
-        restore()
-    return {t.name: outcomes[t.name] for t in tasks}
+                self.waiting[child].discard(task.name)
+                if not self.waiting[child]:
+                    self.ready.append(child)
+        self.ready.sort(key=self.priority)
 
 
 def _priority(graph: Graph, expected: Mapping[str, float] | None

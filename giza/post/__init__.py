@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from giza.config.model import Config
 from giza.errors import BuildError, shown
 from giza.fileio import write_if_changed
-from giza.post import staging
+from giza.post import sitemap, staging
 from giza.variants import Variant
 from giza.watchdog import timed
 
@@ -280,8 +280,6 @@ def _read_site_manifest(final: Path) -> dict[str, Any]:
 def _assemble(config: Config, final: Path, new: Path, url: str,
               fragments: list[tuple[str, dict[str, Any]]],
               extra_files: dict[str, str] | None) -> dict[str, Any]:
-    from giza.post.sitemap import write_site_sitemap
-
     old = _read_site_manifest(final)
     if final.is_dir():
         # Start from the previous site so builders not in this run keep their parts.
@@ -318,7 +316,7 @@ def _assemble(config: Config, final: Path, new: Path, url: str,
         files += 1
 
     notes: list[str] = []
-    pages = write_site_sitemap(new, url, exclude=nested | {staging.MANIFEST})
+    pages = sitemap.write_site_sitemap(new, url, exclude=nested | {staging.MANIFEST})
     if pages and not url:
         notes.append("project.url is not set; no sitemap.xml written")
     manifest = {"owners": {k: owners[k] for k in sorted(owners)}, "extra": sorted(extras)}
@@ -372,7 +370,13 @@ def stage_site(config: Config, edition: str | None, language: str | None,
             "notes": notes + done["notes"], "seconds": round(time.monotonic() - started, 3)}
 
 
-from giza.post.sitemap import sitemap_index  # noqa: E402  (public API, needs the above)
+def sitemap_index(config: Config,
+                  sites: list[tuple[str | None, str | None, Path]]) -> Path:
+    """Write build/public/sitemap-index.xml (and sitemap-alternates.xml) for ``sites``,
+    (edition, language, site dir) triples: see :func:`giza.post.sitemap.write_sitemap_index`."""
+    return sitemap.write_sitemap_index(config, public_dir(config),
+                               [(e, lang, site_url(config, e, lang), path)
+                                for e, lang, path in sites])
 
 __all__ = [
     "Finalized", "REGISTRY", "finalizers_for", "fragment_exists", "post_variant",

@@ -96,44 +96,18 @@ def _hreflang(language: str | None) -> str:
     return language if language not in (None, "") else "en"
 
 
-def sitemap_index(config: Config,
-                  sites: list[tuple[str | None, str | None, Path]]) -> Path:
-    """Write build/public/sitemap-index.xml listing every site's sitemap.xml, plus
-    build/public/sitemap-alternates.xml with ``xhtml:link`` hreflang alternates for
+def write_sitemap_index(config: Config, public: Path,
+                        sites: list[tuple[str | None, str | None, str, Path]]) -> Path:
+    """Write <public>/sitemap-index.xml listing every site's sitemap.xml, plus
+    <public>/sitemap-alternates.xml with ``xhtml:link`` hreflang alternates for
     pages that exist in several languages (a sitemap index may only list sitemaps, so
-    the alternates live in a sitemap of their own that the index lists)."""
-    from giza.post import public_dir, site_url
-    from giza.post.staging import stage_lock
+    the alternates live in a sitemap of their own that the index lists). ``sites`` are
+    (edition, language, site url, site dir): the caller knows the layout."""
+    from giza.post.staging import stage_lock  # lazy: only the sitemap task needs it
 
-    public = public_dir(config)
-    entries: list[str] = []
-    # (edition, page) -> {language: absolute url}
-    groups: dict[tuple[str | None, str], dict[str | None, str]] = {}
-    for edition, language, path in sites:
-        url = site_url(config, edition, language)
-        sitemap = Path(path) / "sitemap.xml"
-        if not url or not sitemap.is_file():
-            continue
-        entries.append(_loc(url, "sitemap.xml"))
-        for loc in read_sitemap(sitemap):
-            if loc.startswith(url):
-                groups.setdefault((edition, loc[len(url):]), {})[language or None] = loc
+    entries, groups = _index_entries(sites)
     root_url = (config.project.url or "").rstrip("/") + "/"
-    alternates: list[str] = []
-    for key in sorted(groups, key=lambda k: (k[0] or "", k[1])):
-        langs = groups[key]
-        if len(langs) < 2:
-            continue
-        links = []
-        for lang in sorted(langs, key=lambda x: x or ""):
-            links.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(_hreflang(lang))}'
-                         f' href={quoteattr(langs[lang])}/>')
-            if lang is None:
-                links.append(f'    <xhtml:link rel="alternate" hreflang="x-default"'
-                             f' href={quoteattr(langs[lang])}/>')
-        for lang in sorted(langs, key=lambda x: x or ""):
-            alternates.append(f"  <url>\n    <loc>{escape(langs[lang])}</loc>\n"
-                              + "\n".join(links) + "\n  </url>")
+    alternates = _alternates(groups)
     with stage_lock(config.paths.output):
         alt_path = public / "sitemap-alternates.xml"
         if alternates and root_url != "/":
@@ -151,3 +125,43 @@ def sitemap_index(config: Config,
         lines.append("</sitemapindex>")
         write_if_changed(index, "\n".join(lines) + "\n")
     return index
+
+
+_Groups = dict[tuple[str | None, str], dict[str | None, str]]
+
+
+def _index_entries(sites: list[tuple[str | None, str | None, str, Path]]
+                   ) -> tuple[list[str], _Groups]:
+    """The sitemap URLs of the sites that have one, and their pages grouped by
+    (edition, page) -> {language: absolute url}."""
+    entries: list[str] = []
+    groups: _Groups = {}
+    for edition, language, url, path in sites:
+        sitemap = Path(path) / "sitemap.xml"
+        if not url or not sitemap.is_file():
+            continue
+        entries.append(_loc(url, "sitemap.xml"))
+        for loc in read_sitemap(sitemap):
+            if loc.startswith(url):
+                groups.setdefault((edition, loc[len(url):]), {})[language or None] = loc
+    return entries, groups
+
+
+def _alternates(groups: _Groups) -> list[str]:
+    """One <url> entry per page in each of its languages, with links to all of them."""
+    alternates: list[str] = []
+    for key in sorted(groups, key=lambda k: (k[0] or "", k[1])):
+        langs = groups[key]
+        if len(langs) < 2:
+            continue
+        links = []
+        for lang in sorted(langs, key=lambda x: x or ""):
+            links.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(_hreflang(lang))}'
+                         f' href={quoteattr(langs[lang])}/>')
+            if lang is None:
+                links.append(f'    <xhtml:link rel="alternate" hreflang="x-default"'
+                             f' href={quoteattr(langs[lang])}/>')
+        for lang in sorted(langs, key=lambda x: x or ""):
+            alternates.append(f"  <url>\n    <loc>{escape(langs[lang])}</loc>\n"
+                              + "\n".join(links) + "\n  </url>")
+    return alternates

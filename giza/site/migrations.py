@@ -184,19 +184,7 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
     public_rel = _public(unit.get("target"), project_root)
     if (public_rel is not None) != public:
         return
-    if "sources" in unit:
-        key, names = "sources", unit["sources"]
-        if not isinstance(names, list) or not names or \
-                not all(isinstance(n, str) and n for n in names):
-            raise ConfigError(f"{ctx.at(key)}: sources: expected a list of file names, got "
-                              f"{names!r}")
-    elif "source" in unit:
-        key, names = "source", [unit["source"]]
-        if not isinstance(unit["source"], str) or not unit["source"]:
-            raise ConfigError(f"{ctx.at(key)}: source: expected a file name, got "
-                              f"{unit['source']!r}")
-    else:
-        raise ConfigError(f"{ctx.at()}: source: required key is missing (or give 'sources')")
+    key, names = _source_names(ctx)
     source_dir = unit.get("source_dir")
     if source_dir is not None and not isinstance(source_dir, str):
         raise ConfigError(f"{ctx.at('source_dir')}: source_dir: expected a directory, got "
@@ -212,27 +200,8 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
                   _target(unit.get("target"), name, len(names) > 1, project_root,
                           proxy_source, ctx))
         edits = bool(unit.get("truncate") or transforms or append)
-        if not edits:
-            payload: str | bytes = source.read_bytes()  # plain copy: any file type
-        else:
-            try:
-                text = source.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise ConfigError(f"{ctx.at(key)}: {key}: {shown(source)} is not UTF-8 text, so it "
-                                  "cannot be truncated or transformed") from None
-            if unit.get("truncate"):
-                text = _truncate(text, unit["truncate"], ctx, source)
-            for pattern, replace in transforms:
-                try:
-                    text = pattern.sub(replace, text)
-                except (re.error, IndexError) as exc:
-                    raise ConfigError(f"{ctx.at('transform')}: transform: bad replacement "
-                                      f"{replace!r}: {exc}") from None
-            if append:
-                if text and not text.endswith("\n"):
-                    text += "\n"
-                text += append if append.endswith("\n") else append + "\n"
-            payload = text
+        payload: str | bytes = (_edited(ctx, key, source, transforms, append) if edits
+                                else source.read_bytes())  # plain copy: any file type
         if public_rel is not None:
             done.public[public_rel] = payload
             continue
@@ -240,6 +209,49 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
         done.sources[target] = source
         if write_if_changed(target, payload):
             done.written.append(target)
+
+
+def _source_names(ctx: _Context) -> tuple[str, list[str]]:
+    """The unit's key for its sources ('sources' or 'source') and the file names."""
+    unit = ctx.unit
+    if "sources" in unit:
+        key, names = "sources", unit["sources"]
+        if not isinstance(names, list) or not names or \
+                not all(isinstance(n, str) and n for n in names):
+            raise ConfigError(f"{ctx.at(key)}: sources: expected a list of file names, got "
+                              f"{names!r}")
+        return key, names
+    if "source" in unit:
+        key = "source"
+        if not isinstance(unit["source"], str) or not unit["source"]:
+            raise ConfigError(f"{ctx.at(key)}: source: expected a file name, got "
+                              f"{unit['source']!r}")
+        return key, [unit["source"]]
+    raise ConfigError(f"{ctx.at()}: source: required key is missing (or give 'sources')")
+
+
+def _edited(ctx: _Context, key: str, source: Path, transforms: list[Any],
+            append: str | None) -> str:
+    """The text of ``source`` truncated, transformed and appended to as the unit says."""
+    unit = ctx.unit
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{ctx.at(key)}: {key}: {shown(source)} is not UTF-8 text, so it "
+                          "cannot be truncated or transformed") from None
+    if unit.get("truncate"):
+        text = _truncate(text, unit["truncate"], ctx, source)
+    for pattern, replace in transforms:
+        try:
+            text = pattern.sub(replace, text)
+        except (re.error, IndexError) as exc:
+            raise ConfigError(f"{ctx.at('transform')}: transform: bad replacement "
+                              f"{replace!r}: {exc}") from None
+    if append:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += append if append.endswith("\n") else append + "\n"
+    return text
 
 
 def apply_migrations(migrations: Path, project_root: Path, proxy_source: Path,

@@ -166,25 +166,8 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
         fixed = Node({**unit, "to": "/"})
         fixed.line, fixed.key_lines = unit.line, unit.key_lines
         unit = fixed
-    for key in ("from", "to"):
-        value = unit.get(key)
-        if not isinstance(value, str) or not value.strip():
-            at = f"{shown(file)}:{unit.line_of(key)}"
-            problem = "required key is missing" if value is None else \
-                f"expected a non-empty string, got {value!r}"
-            if value is None and "redirect-path" in unit:
-                problem += ("; this unit uses the keys of the makefile-era tools "
-                            "('redirect-path', 'url-base'): rename them 'from' and 'to'")
-            raise ConfigError(f"{at}: {key}: {problem}")
-    code_value = unit.get("code", DEFAULT_CODE)
-    # 301 or "301"; not 301.5 or true
-    valid_type = (isinstance(code_value, int) and not isinstance(code_value, bool)) or \
-        (isinstance(code_value, str) and code_value.strip().isdigit())
-    code = int(code_value) if valid_type else -1
-    if code not in VALID_CODES:
-        valid = ", ".join(str(c) for c in VALID_CODES)
-        raise ConfigError(f"{shown(file)}:{unit.line_of('code')}: code: invalid redirect code "
-                          f"{code_value!r}; valid codes: {valid}")
+    _check_ends(file, unit)
+    code = _code(file, unit)
     source = unit["from"].strip()
     target = unit["to"].strip()
     for key, value in (("from", source), ("to", target)):
@@ -213,6 +196,33 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
             continue
         result.append(Redirect(code, src, dst, file, unit.line))
     return result
+
+
+def _check_ends(file: str, unit: Node) -> None:
+    """'from' and 'to' must be non-empty strings."""
+    for key in ("from", "to"):
+        value = unit.get(key)
+        if not isinstance(value, str) or not value.strip():
+            at = f"{shown(file)}:{unit.line_of(key)}"
+            problem = "required key is missing" if value is None else \
+                f"expected a non-empty string, got {value!r}"
+            if value is None and "redirect-path" in unit:
+                problem += ("; this unit uses the keys of the makefile-era tools "
+                            "('redirect-path', 'url-base'): rename them 'from' and 'to'")
+            raise ConfigError(f"{at}: {key}: {problem}")
+
+
+def _code(file: str, unit: Node) -> int:
+    code_value = unit.get("code", DEFAULT_CODE)
+    # 301 or "301"; not 301.5 or true
+    valid_type = (isinstance(code_value, int) and not isinstance(code_value, bool)) or \
+        (isinstance(code_value, str) and code_value.strip().isdigit())
+    code = int(code_value) if valid_type else -1
+    if code not in VALID_CODES:
+        valid = ", ".join(str(c) for c in VALID_CODES)
+        raise ConfigError(f"{shown(file)}:{unit.line_of('code')}: code: invalid redirect code "
+                          f"{code_value!r}; valid codes: {valid}")
+    return code
 
 
 def load_redirects(paths: Iterable[Path], published: Sequence[str],

@@ -116,82 +116,95 @@ def parse_output(output: str, path_map: PathMap | None = None) -> list[Message]:
 def parse_log(output: str, path_map: PathMap | None = None) -> SphinxLog:
     """Parse sphinx-build's combined output: messages (noise dropped, paths mapped), the
     phase of each, and which documents the run read and wrote."""
-    messages: list[Message] = []
-    phases: list[str] = []
-    processed = Processed()
-    phase = SETUP
-    status = False  # Sphinx's status lines are in the output (no -q): other text is chatter
-    current: dict[str, object] | None = None
-    body: list[str] = []
-
-    def flush() -> None:
-        nonlocal current, body
-        if current is not None:
-            text = "\n".join([str(current["text"]), *body]).rstrip()
-            path, line = current["path"], current["line"]
-            if path is not None and path_map is not None:
-                path, line = path_map(str(path), line)  # type: ignore[arg-type]
-            messages.append(Message(path, line, str(current["level"]), text))  # type: ignore[arg-type]
-            phases.append(str(current["phase"]))
-        current, body = None, []
-
-    def crashing() -> bool:
-        return current is not None and bool(current.get("crash"))
-
+    parser = _LogParser(path_map)
     for raw in _ANSI.sub("", output).splitlines():
-        line = raw.rstrip()
-        if not crashing():
-            phase = _track(line, phase, processed)
+        parser.feed(raw.rstrip())
+    parser.flush()
+    # Trailing empty lines of a block were kept as body lines; strip inner trailing blanks.
+    messages = [m if m.text == m.text.rstrip() else Message(m.path, m.line, m.level,
+                                                             m.text.rstrip())
+                for m in parser.messages]
+    return SphinxLog(messages, parser.phases, parser.processed)
+
+
+class _LogParser:
+    """The state of parse_log between lines: the message being read and its body."""
+
+    def __init__(self, path_map: PathMap | None) -> None:
+        self.path_map = path_map
+        self.messages: list[Message] = []
+        self.phases: list[str] = []
+        self.processed = Processed()
+        self.phase = SETUP
+        # Sphinx's status lines are in the output (no -q): other text is chatter.
+        self.status = False
+        self.current: dict[str, object] | None = None
+        self.body: list[str] = []
+
+    def flush(self) -> None:
+        current = self.current
+        if current is not None:
+            text = "\n".join([str(current["text"]), *self.body]).rstrip()
+            path, line = current["path"], current["line"]
+            if path is not None and self.path_map is not None:
+                path, line = self.path_map(str(path), line)  # type: ignore[arg-type]
+            self.messages.append(Message(path, line, str(current["level"]), text))  # type: ignore[arg-type]
+            self.phases.append(str(current["phase"]))
+        self.current, self.body = None, []
+
+    def crashing(self) -> bool:
+        return self.current is not None and bool(self.current.get("crash"))
+
+    def feed(self, line: str) -> None:
+        if not self.crashing():
+            self.phase = _track(line, self.phase, self.processed)
         item = _ITEM.match(line)
         progress = None if item else _PROGRESS.match(line)
         if item or progress or line.startswith("Running Sphinx v") or _BUILDING.match(line):
-            status = True
+            self.status = True
         if item or progress:
             match = _MESSAGE.match(line[progress.end():].lstrip()) if progress else None
             if match is None:
-                if not crashing():
-                    flush()  # status ends a message; inside a crash report it is quoted text
-                continue
+                if not self.crashing():
+                    self.flush()  # status ends a message; inside a crash report it is quoted
+                return
         else:
             match = _MESSAGE.match(line)
         if match is not None:
-            flush()
-            current = {
+            self.flush()
+            self.current = {
                 "path": match["path"],
                 "line": int(match["line"]) if match["line"] else None,
                 "level": match["level"],
                 "text": match["text"].rstrip(),
-                "phase": phase,
+                "phase": self.phase,
             }
-            continue
+            return
         if _NOISE.match(line):
-            if not crashing():
-                flush()
-            continue
-        if current is not None:
-            body.append(line)  # continuation: docutils' quoted block, "InputError: ..." etc.
-            continue
+            if not self.crashing():
+                self.flush()
+            return
+        self._other_text(line)
+
+    def _other_text(self, line: str) -> None:
+        if self.current is not None:
+            self.body.append(line)  # continuation: docutils' quoted block, "InputError: ..."
+            return
         if not line.strip():
-            continue
+            return
         crash = bool(_CRASH.match(line))
-        if status and not crash:
-            continue  # status chatter of a builder (latex lists the documents it assembles)
+        if self.status and not crash:
+            return  # status chatter of a builder (latex lists the documents it assembles)
         # Text outside any message: a crash report or an extension printing. Keep it, as one
         # message (an ERROR when it looks like a crash).
-        current = {
+        self.current = {
             "path": None,
             "line": None,
             "level": "ERROR" if crash else "INFO",
             "text": line,
-            "phase": phase,
+            "phase": self.phase,
             "crash": crash,
         }
-    flush()
-    # Trailing empty lines of a block were kept as body lines; strip inner trailing blanks.
-    messages = [m if m.text == m.text.rstrip() else Message(m.path, m.line, m.level,
-                                                             m.text.rstrip())
-                for m in messages]
-    return SphinxLog(messages, phases, processed)
 
 
 def _track(line: str, phase: str, processed: Processed) -> str:
