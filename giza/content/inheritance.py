@@ -325,11 +325,14 @@ def render_text(text: str, tokens: Mapping[str, str], unit: Unit, name: str) -> 
 def _render_template(text: str, tokens: Mapping[str, str], unit: Unit, line: int,
                      name: str) -> str:
     try:
-        return _template(text).render(tokens)
-    except jinja2.UndefinedError as exc:
-        missing = re.search(r"'([^']+)' is undefined", str(exc))
-        _empty(unit, line, name, missing.group(1) if missing else "?")
-        return _LENIENT.from_string(text).render(tokens)
+        try:
+            return _template(text).render(tokens)
+        except jinja2.UndefinedError as exc:
+            missing = re.search(r"'([^']+)' is undefined", str(exc))
+            _empty(unit, line, name, missing.group(1) if missing else "?")
+            # as the original rendered it; an expression that needs the value even when
+            # it is empty ({{ x | attr('y') }}) still fails, as a template error below
+            return _LENIENT.from_string(text).render(tokens)
     except jinja2.TemplateError as exc:
         raise ContentError(f"{unit.path}:{line}: unit '{unit.ref}' field '{name}': "
                            f"template error: {exc}") from None

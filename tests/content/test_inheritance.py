@@ -4,6 +4,7 @@ import pytest
 
 from giza.content.inheritance import merge
 from giza.errors import ContentError
+from giza.problems import collecting
 
 
 def _error(project, kinds=None, **context) -> str:
@@ -227,3 +228,16 @@ def test_yaml_error_in_a_file_with_a_merge_conflict_says_so(project) -> None:
                   "=======\n  theirs\n>>>>>>> 1234abc (message)\n")
     assert _error(project).endswith(
         " (line 5 starts with the merge conflict marker '<<<<<<<': resolve the conflict)")
+
+
+def test_an_expression_that_needs_a_missing_value_is_an_error_not_a_crash(project) -> None:
+    """Found by the fuzz test: rendering `{{ x | attr('y') }}` with `x` missing failed again
+    in the lenient (original) render and escaped as a traceback."""
+    project.write("extracts-a.yaml", "ref: a\ncontent: \"{{ x | attr('y') }}\"\n")
+    with collecting() as found:
+        message = _error(project)
+    assert message == ("source/includes/extracts-a.yaml:2: unit 'a' field 'content': "
+                       "template error: 'x' is undefined")
+    assert [p.text for p in found] == [
+        "source/includes/extracts-a.yaml:2: unit 'a' field 'content': placeholder '{{x}}' has "
+        "no value; rendered as an empty string"]
