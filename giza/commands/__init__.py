@@ -11,6 +11,7 @@ from giza.commands.generate import generate
 from giza.commands.includes import includes
 from giza.commands.linkcheck import linkcheck
 from giza.commands.make import make
+from giza.commands.package import package
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
 from giza.commands.records import records
@@ -19,7 +20,7 @@ from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
-            translate, records, report, linkcheck]
+            translate, records, report, linkcheck, package]
 
 
 def load_config(checked: bool = False):
