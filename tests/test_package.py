@@ -295,3 +295,38 @@ def test_deploy_from_dry_run_changes_nothing(project, giza):
     assert len(would) == 3
     assert would[0].endswith(f"/public/main {root.parent / 'prod'}")
     assert not (root.parent / "prod").exists()
+
+
+PLAIN = """\
+target: {name}
+paths:
+  local: {local}
+  remote: {site}
+options: [recursive, delete]
+hosts: [local]
+"""
+
+
+def test_one_archive_to_two_plain_targets(project, giza):
+    # Not branched, paths.local two levels deep, and two targets in one --from run:
+    # the unpacked site stands in for build/<paths.local> of each in turn.
+    root = project({"config/build_conf.yaml": CONF, "source/index.txt": "Hi\n"})
+    push = "---\n".join(PLAIN.format(name=name, local=local, site=root.parent / name)
+                        for name, local in (("web", "2.1/html"), ("stage", "x"),
+                                            ("prod", "2.1/html")))
+    write_tree(root, {"config/push.yaml": push})
+    write_tree(root / "build/2.1/html", {"index.html": "home\n", "a/b.html": "b\n",
+                                         ".buildinfo": "build bookkeeping\n"})
+    write_tree(root.parent / "prod", {"stale.html": "removed by delete\n"})
+    assert giza("deploy", "-t", "web").code == 0
+    assert giza("package", "-t", "web", "-o", "web.tar.gz").code == 0
+    result = giza("deploy", "-t", "stage", "prod", "--from", "web.tar.gz")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == (
+        "verified web.tar.gz: 2 files match its manifest.json (push target 'web', "
+        "branch main, commit unknown)")
+    web = root.parent / "web"
+    assert files(web) == [".buildinfo", "a/b.html", "index.html"]
+    (web / ".buildinfo").unlink()  # build bookkeeping: deployed by rsync, never packed
+    assert same_tree(web, root.parent / "stage")
+    assert same_tree(web, root.parent / "prod")
