@@ -274,8 +274,6 @@ def _extract(archive: Path, tar: tarfile.TarFile, member: tarfile.TarInfo,
                 digest.update(chunk)
                 written.write(chunk)
         dest.chmod(0o755 if member.mode & 0o100 else 0o644)
-    except FileExistsError:
-        raise _refuse(archive, member.name, "appears twice") from None
     except OSError as exc:
         raise _refuse(archive, member.name, f"cannot be unpacked: {exc.strerror}") from None
     return digest.hexdigest()
@@ -303,6 +301,7 @@ def unpack(archive: Path, site: Path) -> Manifest:
             _check_member(archive, member, top)
         manifest = _read_manifest(archive, tar, top)
         expected = dict(manifest.files)
+        seen: set[str] = set()
         site.mkdir(parents=True, exist_ok=True)
         for member in members:
             rel = member.name.partition("/")[2]
@@ -317,10 +316,13 @@ def unpack(archive: Path, site: Path) -> Manifest:
                 continue
             if path not in expected:
                 raise _refuse(archive, member.name, f"is not listed in {MANIFEST}")
-            if _extract(archive, tar, member, site / path) != expected.pop(path):
+            if path in seen:
+                raise _refuse(archive, member.name, "appears twice")
+            seen.add(path)
+            if _extract(archive, tar, member, site / path) != expected[path]:
                 raise _refuse(archive, member.name, f"sha256 does not match {MANIFEST}")
-        if expected:
-            missing = f"{top}/{SITE}/{min(expected)}"
+        if seen != set(expected):
+            missing = f"{top}/{SITE}/{min(set(expected) - seen)}"
             raise _refuse(archive, missing, f"is listed in {MANIFEST} but not in the archive")
     return manifest
 

@@ -223,6 +223,10 @@ def device(entries):
     entries.append((member, None))
 
 
+def twice(entries):
+    entries.extend([e for e in entries if e[0].name.endswith("/site/main/index.html")])
+
+
 def no_manifest(entries):
     entries[:] = [e for e in entries if not e[0].name.endswith("/manifest.json")]
 
@@ -249,6 +253,7 @@ def outside_site(entries):
               f"directories"),
     (device, f"{TOP}/site/main/null: is a device; a package holds only files and "
              f"directories"),
+    (twice, f"{TOP}/site/main/index.html: appears twice"),
     (no_manifest, f"{TOP}/manifest.json: is missing: not a package written by "
                   f"`giza package`"),
     (bad_manifest, f"{TOP}/manifest.json: is not a valid manifest: 'files[1]' must be "
