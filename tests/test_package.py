@@ -217,6 +217,12 @@ def symlink(entries):
     entries.append((member, None))
 
 
+def hard_link(entries):
+    member = tarfile.TarInfo(f"{TOP}/site/main/copy.html")
+    member.type, member.linkname = tarfile.LNKTYPE, f"{TOP}/site/main/index.html"
+    entries.append((member, None))
+
+
 def device(entries):
     member = tarfile.TarInfo(f"{TOP}/site/main/null")
     member.type = tarfile.CHRTYPE
@@ -251,6 +257,8 @@ def outside_site(entries):
     (absolute, "/tmp/evil.html: is an absolute path"),
     (symlink, f"{TOP}/site/main/passwd: is a symbolic link; a package holds only files and "
               f"directories"),
+    (hard_link, f"{TOP}/site/main/copy.html: is a hard link; a package holds only files "
+                f"and directories"),
     (device, f"{TOP}/site/main/null: is a device; a package holds only files and "
              f"directories"),
     (twice, f"{TOP}/site/main/index.html: appears twice"),
