@@ -91,6 +91,10 @@ def _clean_path(path: str) -> bool:
         part not in ("", ".", "..") for part in path.split("/"))
 
 
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
+
+
 def _sha256(path: Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -106,8 +110,9 @@ def default_path(config: Config, target: PushTarget) -> Path:
 
 def _stem(config: Config, target: PushTarget) -> str:
     sha8 = (config.git.commit or "nocommit")[:8]
-    branch = config.branch.replace("/", "-")
-    return f"{config.project.name}-{target.name}-{branch}-{sha8}"
+    stem = f"{config.project.name}-{target.name}-{config.branch}-{sha8}"
+    # One file name and one top directory, whatever the branch or target is called.
+    return re.sub(r"[^A-Za-z0-9._+-]+", "-", stem)
 
 
 def upload_sources(config: Config, target: PushTarget,
@@ -207,7 +212,7 @@ def package(config: Config, name: str, output: Path | None = None,
                             config.git.commit or "", files)
         (top / MANIFEST).write_bytes(manifest.to_json())
         write_tarball(top, path, prefix=stem)
-    print(f"packaged {len(files)} files of push target '{target.name}' -> {shown(path)}",
+    print(f"packaged {_files(len(files))} of push target '{target.name}' -> {shown(path)}",
           file=out)
     return path
 
@@ -361,7 +366,7 @@ def deploy_from(config: Config, names: Sequence[str], archive: Path, dry_run: bo
     with tempfile.TemporaryDirectory(prefix="giza-deploy-") as tmp:
         site = Path(tmp) / SITE
         manifest = unpack(archive, site)
-        print(f"verified {shown(archive)}: {len(manifest.files)} files match its "
+        print(f"verified {shown(archive)}: {_files(len(manifest.files))} checked against its "
               f"{MANIFEST} (push target '{manifest.target}', branch {manifest.branch}, "
               f"commit {manifest.commit[:8] or 'unknown'})", file=out)
         for target in targets:

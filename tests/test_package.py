@@ -91,7 +91,7 @@ def test_package_then_deploy_from_equals_a_direct_deploy(project, giza):
     result = giza("deploy", "-t", "prod", "--from", ARCHIVE)
     assert result.code == 0, result.out + result.err
     assert result.out.splitlines()[0] == (
-        f"verified {ARCHIVE}: 5 files match its manifest.json (push target 'web', "
+        f"verified {ARCHIVE}: 5 files checked against its manifest.json (push target 'web', "
         f"branch main, commit unknown)")
     site, prod = root.parent / "site", root.parent / "prod"
     assert files(prod) == ["main/_static/run.sh", "main/index.html", "main/sub/page.html",
@@ -336,10 +336,26 @@ def test_one_archive_to_two_plain_targets(project, giza):
     result = giza("deploy", "-t", "stage", "prod", "--from", "web.tar.gz")
     assert result.code == 0, result.err
     assert result.out.splitlines()[0] == (
-        "verified web.tar.gz: 2 files match its manifest.json (push target 'web', "
+        "verified web.tar.gz: 2 files checked against its manifest.json (push target 'web', "
         "branch main, commit unknown)")
     web = root.parent / "web"
     assert files(web) == [".buildinfo", "a/b.html", "index.html"]
     (web / ".buildinfo").unlink()  # build bookkeeping: deployed by rsync, never packed
     assert same_tree(web, root.parent / "stage")
     assert same_tree(web, root.parent / "prod")
+
+
+def test_default_name_of_a_branch_with_a_slash(project, giza):
+    root = project({"config/build_conf.yaml": CONF.replace("main", "release/2.0"),
+                    "source/index.txt": "Hi\n"})
+    write_tree(root, {"config/push.yaml": PLAIN.format(name="web", local="public",
+                                                       site=root.parent / "web")})
+    write_tree(root / "build/public", {"index.html": "home\n"})
+    result = giza("package", "-t", "web")
+    archive = "build/archive/demo-web-release-2.0-nocommit.tar.gz"
+    assert result.out == f"packaged 1 file of push target 'web' -> {archive}\n"
+    with tarfile.open(root / archive) as tar:
+        assert tar.getnames()[0] == "demo-web-release-2.0-nocommit"
+        manifest = json.loads(tar.extractfile(
+            "demo-web-release-2.0-nocommit/manifest.json").read())
+    assert manifest["branch"] == "release/2.0"
