@@ -10,6 +10,7 @@ from giza.commands.generate import generate
 from giza.commands.includes import includes
 from giza.commands.linkcheck import linkcheck
 from giza.commands.make import make
+from giza.commands.package import package
 from giza.commands.project import load_config  # noqa: F401  (its old import path)
 from giza.commands.push import deploy, push
 from giza.commands.quickstart import quickstart
@@ -20,5 +21,5 @@ from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
-            translate, records, report, linkcheck, serve, ci_cache_key]
+            translate, records, report, linkcheck, serve, ci_cache_key, package]
 

@@ -10,7 +10,7 @@ def ci_cache_key(*, show: bool = False) -> int:
     """Print a key for caching build/ in CI: it changes exactly when the versions of giza,
     Sphinx or the extensions conf.py lists change, or conf.py does."""
     from giza.cicache import cache_key, key_parts
-    from giza.commands import load_config
+    from giza.commands.project import load_config
 
     config = load_config()
     conf = config.root / "conf.py"

@@ -31,13 +31,21 @@ def push(*, target: list[str], builder: list[str] | None = None,
 @argh.arg("-t", "--target", "--deploy", dest="target", nargs="+", required=True,
           help="push targets from push.yaml (--deploy: the original giza's spelling)")
 @argh.arg("-d", "--dry-run", help="print the rsync commands; change nothing")
-def deploy(*, target: list[str], dry_run: bool = False) -> int:
+@argh.arg("--from", dest="archive", help="deploy this `giza package` archive (verified "
+                                         "against its manifest) instead of build/")
+def deploy(*, target: list[str], dry_run: bool = False, archive: str | None = None) -> int:
     """Deploy what is already built (rsync); --dry-run prints the commands only."""
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.deploy import deploy as run_deploy
     from giza.lock import build_lock
 
     config = load_config()
+    if archive is not None:
+        from pathlib import Path
+
+        from giza.package import deploy_from
+
+        return deploy_from(config, target, Path(archive), dry_run=dry_run)
     # Deploy reads the staged site: a build must not swap it out underneath.
     with build_lock(config, read_only=dry_run):
         return run_deploy(config, target, dry_run=dry_run)
