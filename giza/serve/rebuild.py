@@ -126,12 +126,15 @@ class Rebuilder:
                     for r in self._build_all(chosen, change, tree_of, start)]
         self.failing = {r.variant for r in results if not r.ok} | (
             self.failing - {r.variant for r in results})
+        self._report_all(results, change)
+        return results
+
+    def _report_all(self, results: Sequence[Rebuilt], change: Change) -> None:
         for result in results:
             self._report(result)
         if not results:  # say so: the writer saved and waits for something to happen
             self.out.write(f"{change.trigger} → no served page changed\n")
             self.out.flush()
-        return results
 
     def _carry(self, result: Rebuilt, change: Change) -> Rebuilt:
         """Sphinx reports a page's errors only when it reads the page: keep the earlier
@@ -275,11 +278,7 @@ class Rebuilder:
                   start: float) -> list[Rebuilt]:
         results = [self._failed(v, change, problems, start) for v in self.variants]
         self.failing = {v.name for v in self.variants}
-        for result in results:
-            self._report(result)
-        if not results:  # say so: the writer saved and waits for something to happen
-            self.out.write(f"{change.trigger} → no served page changed\n")
-            self.out.flush()
+        self._report_all(results, change)
         return results
 
     def _report(self, result: Rebuilt) -> None:
