@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,3 +65,15 @@ def giza(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def dask_executor() -> Iterator[Any]:
+    """A DaskExecutor on a real 2-worker LocalCluster, shared by a test module."""
+    from giza.graph import DaskExecutor  # lazy: only the dask tests pay for the import
+
+    executor = DaskExecutor(2)
+    try:
+        yield executor
+    finally:
+        executor.shutdown()

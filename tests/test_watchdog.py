@@ -6,11 +6,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from giza.graph import DaskExecutor, Graph, ProcessExecutor, SerialExecutor, Task, run_graph
 from giza.graph.executors import died_message
@@ -150,15 +147,6 @@ def test_process_executor_reports_a_killed_worker_and_goes_on() -> None:
     # The task that shared the broken pool ran again in a new one.
     assert outcomes["chatty"].status == "ok"
     assert outcomes["later"].status == "ok"
-
-
-@pytest.fixture(scope="module")
-def dask_executor() -> Iterator[DaskExecutor]:
-    executor = DaskExecutor(2)
-    try:
-        yield executor
-    finally:
-        executor.shutdown()
 
 
 def test_dask_executor_stops_stuck_tasks_and_goes_on(dask_executor: DaskExecutor) -> None:

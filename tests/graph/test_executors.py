@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -94,15 +93,6 @@ def test_process_executor_reports_an_unpicklable_result_as_a_failure() -> None:
         outcome = _run_all(executor, [Task("iter", iter, {}), Task("ok", dict, {"a": 1})])
     assert outcome["ok"].value == {"a": 1}
     assert outcome["iter"].status == "failed"
-
-
-@pytest.fixture(scope="module")
-def dask_executor() -> Iterator[DaskExecutor]:
-    executor = DaskExecutor(2)
-    try:
-        yield executor
-    finally:
-        executor.shutdown()
 
 
 def test_dask_executor_on_a_local_cluster(dask_executor: DaskExecutor) -> None:
