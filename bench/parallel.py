@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
 from giza.graph import Graph, ProcessExecutor, Task, run_graph  # noqa: E402
-from giza.sphinx.run import run_command  # noqa: E402
+from giza.proc import run_command  # noqa: E402
 
 WORDS = (
     "replica set shard primary secondary index query cursor document collection field "

@@ -608,12 +608,12 @@ def run_command(command_argv: Sequence[str]) -> dict[str, Any]:
     """Run one rsync; ``{"returncode", "stderr"}``, or BuildError when it fails.
 
     Started like every child giza runs (its own process group, stopped on Ctrl-C,
-    killed with giza), through giza.sphinx.run."""
-    from giza.sphinx.run import run_sphinx  # lazy: keeps start-up and the no-op build fast
+    killed with giza), through giza.proc."""
+    from giza.proc import run_process  # lazy: keeps start-up and the no-op build fast
 
     argv = list(command_argv)
     try:
-        run = run_sphinx(argv)
+        run = run_process(argv)
     except OSError as exc:
         raise BuildError(failure_message(argv, 127, f"cannot run {argv[0]}: {exc.strerror}")
                          ) from exc

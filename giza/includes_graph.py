@@ -126,6 +126,7 @@ def unused(source_dir: Path) -> list[str]:
 
 
 def _git(args: list[str], cwd: Path) -> str:
+    # A quick query whose stdout alone is the answer (see giza.config.git._git).
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
                               timeout=60, check=False)

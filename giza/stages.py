@@ -301,8 +301,8 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                 tags: Sequence[str] = (), removed_pages: Sequence[str] = (),
                 seed_doctrees: str | None = None) -> dict[str, Any]:
     """One sphinx-build. Raises TaskFailed (carrying the output) when it fails."""
+    from giza.proc import run_process
     from giza.sphinx.output import count_levels, parse_output  # lazy: start-up time
-    from giza.sphinx.run import run_sphinx
 
     output = variant.output_dir(config)
     argv = variant_argv(config, variant, proxy, jobs, tags)
@@ -310,7 +310,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                                                         variant.doctree_dir(config))
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant, proxy))
-    run = run_sphinx(argv, cwd=config.root, env=env)
+    run = run_process(argv, cwd=config.root, env=env)
     warnings, errors = count_levels(parse_output(run.output))
     value = {
         "variant": variant.name,

@@ -6,7 +6,6 @@ Babel's catalog reader; giza handles no .po syntax itself.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from giza.config.model import Config
 from giza.errors import BuildError, UsageError, shown, unknown_choice
+from giza.proc import run_process
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,11 @@ def update_catalogs(config: Config, pot_dir: Path, languages: Sequence[str]) -> 
             "-d", str(config.paths.locale)]
     for lang in languages:
         argv += ["-l", lang]
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    done = run_process(argv)  # the one child-process runner: Ctrl-C stops it too
     if done.returncode != 0:
         raise BuildError(f"sphinx-intl update failed (exit {done.returncode}):\n"
-                         f"{done.stderr.strip() or done.stdout.strip()}")
-    return [line for line in done.stdout.splitlines() if line.strip()]
+                         f"{done.output.strip()}")
+    return [line for line in done.output.splitlines() if line.strip()]
 
 
 def status(config: Config, languages: Sequence[str]) -> list[CatalogStatus]:

@@ -1,7 +1,7 @@
 """The watchdog: no task hangs silently.
 
 ``execute`` (giza.graph.task) opens a ``Watch`` for the task it runs, in whichever process
-runs it; the child-process runner (giza.sphinx.run) reads it and stops a child whose task
+runs it; the child-process runner (giza.proc) reads it and stops a child whose task
 ran past ``--task-timeout`` or that made no progress for ``--stall-timeout`` seconds.
 Progress is a line of output or a change in the CPU time of the child's process group.
 The same Watch collects what the timeline report needs: every output line with its time,

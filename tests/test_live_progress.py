@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from giza.graph import DaskExecutor, Graph, ProcessExecutor, SerialExecutor, Task, run_graph
+from giza.proc import run_command
 from giza.report import ConsoleReporter
 from giza.sphinx.phases import Progress
-from giza.sphinx.run import run_command
 from giza.watchdog import Limits
 
 # A stand-in for sphinx-build's progress lines, half a second apart.

@@ -12,7 +12,7 @@ from typing import Any
 from giza.graph import DaskExecutor, Graph, ProcessExecutor, SerialExecutor, Task, run_graph
 from giza.graph.executors import died_message
 from giza.graph.task import execute
-from giza.sphinx.run import run_command
+from giza.proc import run_command
 from giza.watchdog import Limits, Stopped
 
 PY = sys.executable

@@ -9,6 +9,8 @@ DEFAULT_BRANCH = "main"
 
 
 def _git(root: Path, *args: str) -> str | None:
+    # A quick query whose stdout alone is the answer, with a short timeout; giza.proc runs
+    # the long work (builds, rsync, clones) and merges stderr into the output it follows.
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
                               timeout=10, check=False)

@@ -22,8 +22,8 @@ from typing import Any, Protocol
 
 from giza.errors import UsageError, project_root
 from giza.graph.task import TIMED_OUT, Outcome, Task, execute
+from giza.proc import install_worker_signals, kill_active_children
 from giza.sphinx.phases import Progress
-from giza.sphinx.run import install_worker_signals, kill_active_children
 from giza.watchdog import Stopped, set_progress_sink
 
 EXECUTORS = ("serial", "process", "dask")
@@ -203,7 +203,7 @@ class _Job:
 
 class ProcessExecutor(_Base):
     """A local process pool (the default). Workers ignore SIGINT; on shutdown(cancel=True)
-    they get SIGTERM, stop their child process groups and exit (see giza.sphinx.run).
+    they get SIGTERM, stop their child process groups and exit (see giza.proc).
 
     A worker that dies (the OOM killer, a segfault) breaks the whole pool: its task fails,
     naming the signal; the tasks the pool stopped with it start again in a new pool, once."""

@@ -57,8 +57,8 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
     """Run the gizalinks builder on the variant's proxy tree; write its mapped links."""
     from giza import stages
     from giza.fileio import atomic_write
+    from giza.proc import run_process
     from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
-    from giza.sphinx.run import run_sphinx
 
     settings = config.matrix.lookup(variant.builder, variant.edition)
     out = output_dir(config, variant)
@@ -72,7 +72,7 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(stages.write_context(config, variant, proxy))
     (out / "links.json").unlink(missing_ok=True)  # never read a previous run's list
-    run = run_sphinx(argv, cwd=config.root, env=env)
+    run = run_process(argv, cwd=config.root, env=env)
     if run.returncode != 0 or not (out / "links.json").is_file():
         raise stages.TaskFailed(f"sphinx-build -b {BUILDER} exited with status "
                                 f"{run.returncode}", {"output": run.output, "argv": argv})

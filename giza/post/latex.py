@@ -14,7 +14,7 @@ from giza.config.model import Config
 from giza.errors import BuildError, shown, where
 from giza.post import Finalized, stable_link
 from giza.post.staging import _place_file
-from giza.sphinx.run import run_sphinx
+from giza.proc import run_process
 from giza.variants import Variant
 
 NOT_INSTALLED = "latexmk is not installed; PDFs were not built (see docs: post.txt)"
@@ -66,8 +66,8 @@ def finalize(config: Config, variant: Variant, out: Path, fragment: Path) -> Fin
             raise BuildError(f"{variant.name}: {shown(tex)} (pdfs.yaml entry at {origin}) "
                              f"was not written by Sphinx; check latex_documents")
         argv = [latexmk, "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name]
-        # Through run_sphinx for its process group: Ctrl-C stops pdflatex too.
-        run = run_sphinx(argv, cwd=out)
+        # Through run_process for its process group: Ctrl-C stops pdflatex too.
+        run = run_process(argv, cwd=out)
         pdf = tex.with_suffix(".pdf")
         if run.returncode != 0 or not pdf.is_file():
             tail = "\n".join(run.output.splitlines()[-15:])

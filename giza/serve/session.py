@@ -128,7 +128,7 @@ class Session:
                 return  # a worker went away: we are stopping
 
     def stop(self) -> None:
-        from giza.sphinx.run import kill_active_children
+        from giza.proc import kill_active_children
 
         if self.watcher is not None:
             self.watcher.stop(timeout=0.5)

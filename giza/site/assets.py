@@ -21,7 +21,7 @@ from pathlib import Path
 
 from giza.config.model import Asset
 from giza.errors import BuildError, ConfigError, project_root, shown
-from giza.sphinx.run import run_sphinx
+from giza.proc import run_process
 
 REFRESH_SECONDS = 24 * 3600
 STAMP = "giza-refreshed"  # inside .git/, so the checkout itself stays clean
@@ -47,7 +47,7 @@ class CloneFailed(BuildError):
 
 
 def _git(args: Sequence[str], cwd: Path | None = None) -> tuple[int, str]:
-    run = run_sphinx(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV})
+    run = run_process(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV})
     return run.returncode, run.output.strip()
 
 

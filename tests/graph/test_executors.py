@@ -19,7 +19,7 @@ from giza.graph import (
     run_graph,
 )
 from giza.graph.executors import Executor
-from giza.sphinx.run import run_command
+from giza.proc import run_command
 
 PY = sys.executable
 

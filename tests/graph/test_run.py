@@ -12,8 +12,8 @@ import pytest
 
 from giza.errors import BuildError
 from giza.graph import Graph, Outcome, ProcessExecutor, SerialExecutor, Task, run_graph
+from giza.proc import run_command
 from giza.report import ConsoleReporter
-from giza.sphinx.run import run_command
 
 PY = sys.executable
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from giza.proc import run_process
 from giza.sphinx.output import (
     Message,
     Processed,
@@ -15,7 +16,6 @@ from giza.sphinx.output import (
     parse_output,
     proxy_path_mapper,
 )
-from giza.sphinx.run import run_sphinx
 
 # Verbatim sphinx-build 9 -q output (paths shortened), including a docutils block quote and
 # a CRITICAL with an "InputError" continuation line.
@@ -183,7 +183,7 @@ def test_real_sphinx_build_output_round_trip(
     (proxy / "conf.py").write_text("project = 't'\nsource_suffix = {'.txt': 'restructuredtext'}\n")
     (proxy / "index.txt").write_text("T\n=\n\n.. toctree::\n\n   missing\n\nSee :ref:`x`.\n")
     sphinx_build = Path(sys.executable).with_name("sphinx-build")
-    result = run_sphinx([str(sphinx_build), "-q", "-b", "html", str(proxy), str(root / "out")])
+    result = run_process([str(sphinx_build), "-q", "-b", "html", str(proxy), str(root / "out")])
     assert "\x1b[" not in result.output
     messages = parse_output(result.output, proxy_path_mapper(root, {proxy: source}))
     assert [(m.path, m.line, m.level) for m in messages] == [

@@ -1,4 +1,5 @@
-"""Run one external command (sphinx-build) as an argv list, so that Ctrl-C never leaves orphans.
+"""The one way giza runs a child process (sphinx-build, latexmk, rsync, git): an argv list,
+never a shell string, so that Ctrl-C never leaves orphans and the watchdog sees it.
 
 Each child starts in its own session (and so its own process group): a terminal's Ctrl-C does
 not reach it directly, and we can stop the child *and everything it started* (sphinx-build
@@ -70,7 +71,7 @@ def _die_with_parent() -> None:
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def run_sphinx(
+def run_process(
     argv: list[str], cwd: Path | None = None, env: Mapping[str, str] | None = None
 ) -> SphinxRun:
     """Run sphinx-build (or any argv) to completion and return its combined output.
@@ -237,7 +238,7 @@ def run_command(
 
     With ``check`` a non-zero exit raises BuildError (so the task's Outcome is "failed").
     """
-    result = run_sphinx(list(argv), cwd=Path(cwd) if cwd is not None else None, env=env)
+    result = run_process(list(argv), cwd=Path(cwd) if cwd is not None else None, env=env)
     if check and result.returncode != 0:
         last = result.output.strip().splitlines()[-1:] or [""]
         detail = f": {last[0]}" if last[0] else ""

@@ -1,4 +1,4 @@
-"""run_sphinx / run_command with real subprocesses, and Ctrl-C stopping every child for real."""
+"""run_process / run_command with real subprocesses, and Ctrl-C stopping every child for real."""
 
 from __future__ import annotations
 
@@ -14,16 +14,16 @@ import pytest
 
 import giza
 from giza.errors import BuildError
-from giza.sphinx.run import active_children, run_command, run_sphinx
+from giza.proc import active_children, run_command, run_process
 
 PY = sys.executable
 ROOT = Path(giza.__file__).resolve().parents[1]
 
 
-def test_run_sphinx_collects_stdout_and_stderr_in_order(tmp_path: Path) -> None:
+def test_run_process_collects_stdout_and_stderr_in_order(tmp_path: Path) -> None:
     code = "import sys; print('out', flush=True); print('err', file=sys.stderr, flush=True); " \
            "print('out2', flush=True); sys.exit(2)"
-    result = run_sphinx([PY, "-c", code], cwd=tmp_path)
+    result = run_process([PY, "-c", code], cwd=tmp_path)
     assert result.returncode == 2
     assert result.output.splitlines() == ["out", "err", "out2"]
     assert result.argv == [PY, "-c", code]
@@ -31,35 +31,35 @@ def test_run_sphinx_collects_stdout_and_stderr_in_order(tmp_path: Path) -> None:
     assert active_children() == []
 
 
-def test_run_sphinx_passes_cwd_and_env(tmp_path: Path) -> None:
+def test_run_process_passes_cwd_and_env(tmp_path: Path) -> None:
     code = "import os; print(os.getcwd()); print(os.environ['GIZA_TEST'])"
-    result = run_sphinx([PY, "-c", code], cwd=tmp_path, env={**os.environ, "GIZA_TEST": "yes"})
+    result = run_process([PY, "-c", code], cwd=tmp_path, env={**os.environ, "GIZA_TEST": "yes"})
     assert result.output.splitlines() == [str(tmp_path), "yes"]
 
 
-def test_run_sphinx_asks_for_english_messages(tmp_path: Path) -> None:
+def test_run_process_asks_for_english_messages(tmp_path: Path) -> None:
     # giza reads sphinx-build's progress lines, which it would translate otherwise.
     code = ("import os; print([os.environ.get(k) for k in "
             "('LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'LANGUAGE', 'LANG')])")
     env = {**os.environ, "LC_ALL": "fr_FR.UTF-8", "LANGUAGE": "fr:de", "LANG": "fr_FR.UTF-8",
            "PYTHONCOERCECLOCALE": "0"}  # this machine may lack the locale: keep it as given
     env.pop("LC_CTYPE", None)
-    result = run_sphinx([PY, "-c", code], cwd=tmp_path, env=env)
+    result = run_process([PY, "-c", code], cwd=tmp_path, env=env)
     assert result.output.strip() == "[None, 'fr_FR.UTF-8', 'C', None, 'fr_FR.UTF-8']"
 
 
-def test_run_sphinx_refuses_shell_strings() -> None:
+def test_run_process_refuses_shell_strings() -> None:
     with pytest.raises(TypeError):
-        run_sphinx("echo hi")  # type: ignore[arg-type]
+        run_process("echo hi")  # type: ignore[arg-type]
 
 
-def test_run_sphinx_builds_a_real_project(tmp_path: Path) -> None:
+def test_run_process_builds_a_real_project(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text("project = 't'\n")
     (src / "index.rst").write_text("Title\n=====\n\nSee :ref:`nowhere`.\n")
     sphinx_build = Path(sys.executable).with_name("sphinx-build")
-    result = run_sphinx([str(sphinx_build), "-q", "-b", "html", str(src), str(tmp_path / "out")])
+    result = run_process([str(sphinx_build), "-q", "-b", "html", str(src), str(tmp_path / "out")])
     assert result.returncode == 0
     assert f"{src / 'index.rst'}:4: WARNING: undefined label: 'nowhere'" in result.output
     assert (tmp_path / "out" / "index.html").is_file()
@@ -78,7 +78,7 @@ DRIVER = textwrap.dedent(
     from pathlib import Path
 
     from giza.graph import Graph, GraphInterrupted, Task, make_executor, run_graph
-    from giza.sphinx.run import run_command
+    from giza.proc import run_command
 
     # Each task runs a child that starts a grandchild (as sphinx-build -j does), records both
     # pids, then sleeps; neither may survive Ctrl-C of this driver.
