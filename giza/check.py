@@ -24,12 +24,15 @@ from giza.config.model import Config
 from giza.errors import GizaError, shown
 from giza.problems import ERROR, WARNING, Problem, collecting, count_line, errors_of, ordered
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
 class CheckResult:
     problems: tuple[Problem, ...]
+    # files outside config/ and the includes directory the checks read (migration
+    # sources, in asset checkouts or elsewhere): their change invalidates a saved result
+    read: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -39,7 +42,8 @@ class CheckResult:
         return bool(self.errors) or (strict and bool(self.problems))
 
 
-def _edition_problems(config: Config, edition: str | None) -> list[Problem]:
+def _edition_problems(config: Config, edition: str | None
+                      ) -> tuple[list[Problem], list[str]]:
     """Render one edition's content and site files in memory; its problems. A problem in a
     YAML file a migration brought in names the file it came from."""
     from giza.content.api import render_all
@@ -65,7 +69,8 @@ def _edition_problems(config: Config, edition: str | None) -> list[Problem]:
         failures.extend(_attempt(site_files, config, edition, None))
     moved = {shown(target): shown(source) for target, source in done.sources.items()}
     problems = [*errors_of("\n".join(failures)), *found]
-    return [Problem.parse(_moved(p.text, moved), p.level) for p in problems]
+    return ([Problem.parse(_moved(p.text, moved), p.level) for p in problems],
+            [str(source) for source in done.sources.values()])
 
 
 def _moved(text: str, moved: dict[str, str]) -> str:
@@ -87,9 +92,12 @@ def _attempt(function: Callable[..., Any], *args: Any) -> list[str]:
 def run_checks(config: Config, editions: Sequence[str | None]) -> CheckResult:
     """Every problem of ``editions`` (content, migrations, redirects, robots, pages)."""
     found: list[Problem] = [Problem.parse(text, WARNING) for text in config.warnings]
+    read: list[str] = []
     for edition in editions:
-        found.extend(_edition_problems(config, edition))
-    return CheckResult(tuple(ordered(found)))
+        problems, sources = _edition_problems(config, edition)
+        found.extend(problems)
+        read.extend(sources)
+    return CheckResult(tuple(ordered(found)), tuple(sorted(set(read))))
 
 
 def _inputs(config: Config) -> Iterable[Path]:
@@ -101,14 +109,20 @@ def _inputs(config: Config) -> Iterable[Path]:
             continue
     for side in config.side_files.values():
         yield from side.paths
-    yield from (asset.path / ".git" / "HEAD" for asset in config.assets)
+    for asset in config.assets:  # a checkout, pull or switch changes one of these
+        yield from (asset.path / ".git" / "HEAD", asset.path / ".git" / "index")
     yield from sorted(Path(__file__).parent.rglob("*.py"))
 
 
 def cache_key(config: Config, editions: Sequence[str | None]) -> str:
+    return stamp(_inputs(config), (CACHE_VERSION, list(editions), str(config.root)))
+
+
+def stamp(paths: Iterable[Path | str], salt: object = ()) -> str:
+    """A hash of the size and mtime of every path (and ``salt``)."""
     digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(repr((CACHE_VERSION, list(editions), str(config.root))).encode())
-    for path in _inputs(config):
+    digest.update(repr(salt).encode())
+    for path in paths:
         try:
             info = os.stat(path)
         except OSError:
@@ -134,15 +148,16 @@ def check_project(config: Config, editions: Sequence[str | None] | None = None,
     if use_cache:
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("key") == key:
-                return CheckResult(tuple(Problem(*item) for item in saved["problems"]))
+            read = tuple(saved["read"])
+            if saved.get("key") == key and saved.get("read_key") == stamp(read):
+                return CheckResult(tuple(Problem(*item) for item in saved["problems"]), read)
         except (OSError, ValueError, TypeError, KeyError):
             pass
     result = run_checks(config, chosen)
     if not save:
         return result
-    payload = {"key": key, "problems": [[p.file, p.line, p.text, p.level]
-                                        for p in result.problems]}
+    payload = {"key": key, "read": list(result.read), "read_key": stamp(result.read),
+               "problems": [[p.file, p.line, p.text, p.level] for p in result.problems]}
     try:
         atomic_write(path, json.dumps(payload).encode("utf-8"))
     except (OSError, GizaError):

@@ -105,3 +105,24 @@ def test_a_problem_in_a_migrated_file_names_the_file_it_came_from(project, giza)
         "giza: warning: shared/extracts-moved.yaml:2: unit 'moved' field 'content': "
         "placeholder '{{gone}}' has no value; rendered as an empty string\n"
         "giza: 1 problem (0 errors, 1 warning) in 1 file\n")
+
+
+def test_a_changed_migration_source_invalidates_the_saved_result(project, giza):
+    """Migration sources live outside config/ and the includes dir (in assets, say): the
+    saved check result names them, so a change to one is checked again."""
+    import os
+
+    root = project({**BASE,
+                    "config/build_conf.yaml": "project: {name: compat}\n"
+                                              "system: {files: [migrations.yaml]}\n",
+                    "config/migrations.yaml": "source: shared/extracts-moved.yaml\n"
+                                              "target: includes/extracts-moved.yaml\n",
+                    "shared/extracts-moved.yaml": "ref: moved\ncontent: fine\n"})
+    assert giza("check").err == ""
+    source = root / "shared/extracts-moved.yaml"
+    source.write_text("ref: moved\ncontent: '{{gone}}'\n")
+    later = source.stat().st_mtime_ns + 10**9
+    os.utime(source, ns=(later, later))
+    assert giza("check").err.startswith(
+        "giza: warning: shared/extracts-moved.yaml:2: unit 'moved' field 'content': "
+        "placeholder '{{gone}}' has no value")
