@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -506,7 +507,8 @@ def _entry(config: Config, variant: Variant, decision: Any, found: list[Any],
         "seconds": round(row.get("seconds") or 0.0, 3),
         "warnings": warnings if ran else row.get("warnings"),
         "errors": errors if ran else row.get("errors"),
-        "outputs": [str(variant.output_dir(config).relative_to(config.root))],
+        # relpath: a --branches worktree's outputs are in the main checkout's build/
+        "outputs": [os.path.relpath(variant.output_dir(config), config.root)],
         "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
         "messages": [records.message_data(m, phase) for m, phase, _ in found],
         "built_at": started,
@@ -627,11 +629,16 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
          ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """Run the graph; print notes; return outcomes, summary rows and, per variant whose
     sphinx-build ran, its parsed output (giza.sphinx.output.SphinxLog)."""
-    from giza.report import summary_rows  # lazy: a no-op build runs nothing
-
     outcomes = _run_graph(config, graph, options, out, json_report, expected)
     logs = _parse_logs(config, variants, outcomes)
     _print_notes(graph, outcomes, options, out)
+    return outcomes, run_rows(graph, outcomes), logs
+
+
+def run_rows(graph: Any, outcomes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary rows of a run (see giza.report.summary_rows)."""
+    from giza.report import summary_rows  # lazy: a no-op build runs nothing
+
     rows = summary_rows(graph, outcomes)
     for row in rows:
         post = outcomes.get(f"post:{row['variant']}")
@@ -640,7 +647,7 @@ def _run(config: Config, graph: Any, variants: Sequence[Variant], request: Build
                 post.value, dict) and post.value.get("skipped") and post.value.get("notes"):
             row["status"] = "skipped"
             row["skip_ok"] = True
-    return outcomes, rows, logs
+    return rows
 
 
 def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_report: Any,

@@ -11,9 +11,14 @@ import argh
 @argh.arg("-e", "--edition", nargs="+", help="editions or 'all' (default: all)")
 @argh.arg("-l", "--language", nargs="+", help="languages or 'all'")
 @argh.arg("-d", "--dry-run", help="print the build plan and the rsync commands; change nothing")
+@argh.arg("--branches", metavar="current|published|BRANCH[,BRANCH...]",
+          help="build and deploy these branches (default: current)")
+@argh.arg("--partial", nargs="+", metavar="BRANCH",
+          help="deploy the other branches even though these failed")
 def push(*, target: list[str], builder: list[str] | None = None,
          edition: list[str] | None = None, language: list[str] | None = None,
-         dry_run: bool = False) -> int:
+         dry_run: bool = False, branches: str = "current",
+         partial: list[str] | None = None) -> int:
     """Build the publication, then deploy it only if every variant succeeded."""
     from giza.build import BuildRequest
     from giza.commands.project import load_config  # lazy: keeps start-up fast
@@ -25,6 +30,10 @@ def push(*, target: list[str], builder: list[str] | None = None,
                            dry_run=dry_run)
     config = load_config(checked=True)
     with build_lock(config, read_only=dry_run):
+        if branches != "current" or partial:
+            from giza.branches.push import push_branches
+
+            return push_branches(config, target, request, branches, partial or [])
         return run_push(config, target, request)
 
 

@@ -15,13 +15,16 @@ import argh
 @argh.arg("-f", "--fail-on-warning", help="fail (exit 1) when the output has a warning or "
           "an error, carried-over ones included")
 @argh.arg("--explain", help="print why each variant would rebuild; build nothing")
+@argh.arg("--branches", metavar="current|published|BRANCH[,BRANCH...]",
+          help="build these branches, each from its own git worktree, in one run "
+               "(default: current)")
 @argh.arg("--serial-sphinx",
           help="the original giza's flag: run one sphinx-build at a time (--executor serial)")
 def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None,
            language: list[str] | None = None, dry_run: bool = False,
            fail_on_warning: bool = False, report: str | None = None,
            explain: bool = False, serial_sphinx: bool = False,
-           report_html: str | None = None) -> int:
+           report_html: str | None = None, branches: str = "current") -> int:
     """Generate content and run sphinx-build for every requested variant."""
     from giza.build import BuildRequest, build
     from giza.commands.project import load_config  # lazy: keeps start-up fast
@@ -40,4 +43,8 @@ def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None
                            report_html=report_html)
     config = load_config(checked=True)
     with build_lock(config, read_only=dry_run or explain):
+        if branches != "current":
+            from giza.branches.run import build_branches
+
+            return build_branches(config, request, branches).code
         return build(config, request)

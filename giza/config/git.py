@@ -21,6 +21,11 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout.strip() or None
 
 
+def query(root: Path, *args: str) -> str | None:
+    """The stripped stdout of a quick read-only ``git ARGS`` in ``root``; None on failure."""
+    return _git(root, *args)
+
+
 def current_branch(root: Path) -> str | None:
     """The checked-out branch; None when detached, not a repository, or git is missing."""
     # symbolic-ref also works in a new repository without commits, unlike rev-parse.

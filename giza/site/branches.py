@@ -37,6 +37,9 @@ class PublishedBranches:
     version_active: tuple[str, ...] = ()
     stable: str | None = None
     upcoming: str | None = None
+    # Frozen versions (giza.branches.archive): never built again, staged from an archive.
+    archived: tuple[str, ...] = ()
+    keep: int | None = None  # retention: the staged site keeps the first N published
 
 
 def _line(node: Any, key: str) -> int:
@@ -84,6 +87,16 @@ def _strings(node: Node | None, key: str, path: Path, dotted: str) -> tuple[str,
     return tuple(result)
 
 
+def _keep(node: Node | None, path: Path) -> int | None:
+    if node is None or node.get("keep") is None:
+        return None
+    value = node["keep"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{shown(path)}:{_line(node, 'keep')}: version.keep: expected a "
+                          f"whole number of branches to keep, at least 1, got {value!r}")
+    return value
+
+
 def published_branches_path(config: Any) -> Path:
     """Where the published branches are read from.
 
@@ -124,8 +137,15 @@ def load_published_branches(path: Path) -> PublishedBranches:
         line = _line(branches, "published")
         raise ConfigError(f"{shown(path)}:{line}: git.branches.published: branch {dup!r} is listed "
                           "twice")
+    archived = _strings(version, "archived", path, "version.archived")
+    for index, branch in enumerate(archived):
+        if branch not in published:
+            raise ConfigError(f"{shown(path)}:{_line(version, 'archived')}: version.archived"
+                              f"[{index}]: branch {branch!r} is not in git.branches.published")
     return PublishedBranches(
         published=published,
+        archived=archived,
+        keep=_keep(version, path),
         manual=_string(branches, "manual", path, "git.branches.manual"),
         version_published=_strings(version, "published", path, "version.published"),
         version_active=_strings(version, "active", path, "version.active"),

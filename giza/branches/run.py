@@ -1,0 +1,197 @@
+"""``giza sphinx --branches``: every branch's variants in one graph, run once, then each
+branch's records and messages, then the site-wide files from what was staged."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TextIO
+
+from giza.branches.plan import BranchPlan
+from giza.build import BuildRequest
+from giza.config.model import Config
+
+
+@dataclass(frozen=True)
+class BranchesResult:
+    code: int
+    built: tuple[str, ...]  # the branches this run built or found up to date
+    failed: tuple[str, ...]
+    frozen: tuple[str, ...]
+    configs: Mapping[str, Config]
+
+
+def build_branches(config: Config, request: BuildRequest, value: str,
+                   out: TextIO | None = None) -> BranchesResult:
+    """Build ``value`` (see giza.branches.select.branch_names); exit code in the result."""
+    from giza.branches.archive import frozen_branches
+    from giza.branches.plan import decide_branch
+    from giza.branches.select import branch_names, resolve_branches
+    from giza.branches.site import require_branched
+    from giza.options import current
+
+    out = out or sys.stdout
+    options = current()
+    names = branch_names(config, value)
+    require_branched(config, value)
+    frozen = frozen_branches(config, names)
+    branches = resolve_branches(config, [n for n in names if n not in frozen])
+    plans = [decide_branch(config, b, request, options, out) for b in branches]
+    if request.explain or request.dry_run:
+        return _preview(config, plans, frozen, request, out)
+    _announce(plans, frozen, out)
+    codes, rows = _run(config, plans, request, options, out)
+    _finish_site(config, [*frozen, *(p.branch.name for p in plans)], frozen, request, out)
+    from giza.build import _summary
+
+    _summary(rows, out)
+    failed = tuple(name for name, code in codes.items() if code)
+    return BranchesResult(max(codes.values(), default=0), tuple(codes), failed, tuple(frozen),
+                          {p.branch.name: p.config for p in plans if p.config is not None})
+
+
+def _graphs(plans: Sequence[BranchPlan], request: BuildRequest, cores: int) -> dict[str, Any]:
+    from giza.branches.plan import core_budget, plan_branch
+
+    share = core_budget(plans, cores)
+    return {p.prefix: plan_branch(p, request, share) for p in plans
+            if not p.problem and p.to_run}
+
+
+def _preview(config: Config, plans: Sequence[BranchPlan], frozen: Sequence[str],
+             request: BuildRequest, out: TextIO) -> BranchesResult:
+    """--explain and --dry-run: what each branch would do; nothing is built."""
+    from giza.branches.plan import merge
+    from giza.options import current
+
+    for name in frozen:
+        out.write(f"{name}: frozen: its archive is staged, it is not built\n")
+    for plan in plans:
+        if plan.problem:
+            out.write(f"{plan.branch.name}: cannot build: {plan.problem}\n")
+        for variant in plan.variants:
+            decision = plan.decisions[variant]
+            verb = ("would rebuild" if request.explain else "building") if decision.run \
+                else ("skip" if request.explain else "up to date")
+            out.write(f"{plan.branch.name}: {variant.name}: {verb}: {decision.reason}\n")
+    graph = merge(_graphs(plans, request, current().cores))
+    if request.dry_run and len(graph):
+        out.write(graph.dry_run() + "\n")
+    return BranchesResult(0, tuple(p.branch.name for p in plans), (), tuple(frozen), {})
+
+
+def _announce(plans: Sequence[BranchPlan], frozen: Sequence[str], out: TextIO) -> None:
+    for name in frozen:
+        out.write(f"{name}: frozen: staging its archive, not building it\n")
+    for plan in plans:
+        commit = plan.branch.commit[:8]
+        if plan.problem:
+            continue
+        if not plan.to_run:
+            out.write(f"{plan.branch.name}: up to date at {commit}: skipped\n")
+            continue
+        for variant in plan.variants:
+            decision = plan.decisions[variant]
+            what = f"building: {decision.reason}" if decision.run else "up to date"
+            out.write(f"{plan.branch.name}: {variant.name}: {what}\n")
+    out.flush()
+
+
+def _run(config: Config, plans: Sequence[BranchPlan], request: BuildRequest, options: Any,
+         out: TextIO) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Execute the merged graph; then each branch's records and messages: (codes, rows)."""
+    from giza.branches.plan import merge
+    from giza.build import _run_graph
+
+    graphs = _graphs(plans, request, options.cores)
+    started = time.time()
+    since = {prefix: _pending(plan) for prefix, plan in
+             ((p.prefix, p) for p in plans) if prefix in graphs}
+    merged = merge(graphs)
+    expected = {prefix + name: seconds for prefix, graph in graphs.items()
+                for name, seconds in _expected(_plan_of(plans, prefix), graph).items()}
+    outcomes = _run_graph(config, merged, options, out, None, expected) if len(merged) else {}
+    codes: dict[str, int] = {}
+    rows: list[dict[str, Any]] = []
+    for plan in plans:
+        if plan.problem:
+            out.write(f"giza: error: {plan.problem}\n")
+            codes[plan.branch.name] = plan.problem_code
+            rows.append({"variant": f"{plan.branch.name}/*", "status": "failed",
+                         "warnings": None, "errors": None, "seconds": 0.0})
+            continue
+        code, found = _settle(plan, graphs.get(plan.prefix), outcomes, request, options,
+                              started, since.get(plan.prefix, 0), out)
+        codes[plan.branch.name] = code
+        rows.extend(found)
+    return codes, rows
+
+
+def _plan_of(plans: Sequence[BranchPlan], prefix: str) -> BranchPlan:
+    return next(p for p in plans if p.prefix == prefix)
+
+
+def _pending(plan: BranchPlan) -> int:
+    """Mark the branch's variants pending; the time from which its outputs are new."""
+    from giza import messages as messages_mod
+    from giza import records
+
+    assert plan.config is not None
+    records.mark_pending(plan.config, [f"sphinx:{v.name}" for v in plan.to_run])
+    since_ns = records.pending_path(plan.config).stat().st_mtime_ns
+    messages_mod.discard_environments(plan.config,
+                                      [v for v in plan.to_run if plan.decisions[v].fresh])
+    return since_ns
+
+
+def _expected(plan: BranchPlan, graph: Any) -> dict[str, float]:
+    from giza.build import _expected as expected
+
+    assert plan.config is not None
+    return expected(plan.config, graph, {v.name: plan.decisions[v] for v in plan.to_run})
+
+
+def _settle(plan: BranchPlan, graph: Any, all_outcomes: Mapping[str, Any],
+            request: BuildRequest, options: Any, started: float, since_ns: int,
+            out: TextIO) -> tuple[int, list[dict[str, Any]]]:
+    """Collect, persist and report one branch as a one-branch build would."""
+    from giza import build, records
+    from giza import messages as messages_mod
+    from giza.branches.plan import split
+
+    config = plan.config
+    assert config is not None
+    outcomes = split(all_outcomes, plan.prefix)
+    logs = build._parse_logs(config, plan.to_run, outcomes) if graph else {}
+    if graph:
+        build._print_notes(graph, outcomes, options, out)
+    rows = build.run_rows(graph, outcomes) if graph else []
+    previous = records.load_previous(config)
+    status_of = {row["variant"]: row for row in rows}
+    messages = messages_mod.current_messages(config, plan.variants, plan.decisions, previous,
+                                             logs, outcomes, since_ns)
+    entries = build._collect(config, plan.variants, plan.decisions, previous, messages, rows,
+                             status_of, logs, started)
+    timeline = build._timeline(graph, outcomes, started, options.cores) if graph else None
+    build._persist(config, entries, plan.variants, timeline, replace(request, report_html=None),
+                   out)
+    shown = [v for v in plan.variants if not plan.decisions[v].run or v.name in logs]
+    messages_mod.print_messages(plan.variants, shown, messages, logs, outcomes, out)
+    code = build._exit_code(request, rows, status_of, outcomes, 0, out)
+    return code, [dict(row, variant=plan.prefix + row["variant"]) for row in rows]
+
+
+def _finish_site(config: Config, names: Sequence[str], frozen: Sequence[str],
+                 request: BuildRequest, out: TextIO) -> None:
+    """Frozen branches' archives, retention, then versions.json, sitemap index, redirects."""
+    from giza.branches.archive import restore
+    from giza.branches.site import finish_site
+
+    for name in frozen:
+        note = restore(config, name)
+        if note:
+            out.write(f"giza: note: {note}\n")
+    for note in finish_site(config, request, names):
+        out.write(f"giza: note: {note}\n")

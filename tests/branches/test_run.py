@@ -1,0 +1,63 @@
+"""giza sphinx --branches: one run builds every branch from its own worktree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from branch_repo import BRANCHES, edit_branch, git, make_repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_repo(tmp_path / "docs")
+    monkeypatch.chdir(root)
+    return root
+
+
+def built_at(root: Path, branch: str) -> float:
+    record = json.loads((root / f"build/{branch}/.giza/record.json").read_text())
+    return record["tasks"]["sphinx:html"]["built_at"]
+
+
+def test_published_builds_every_branch_with_its_own_config(repo, giza):
+    result = giza("sphinx", "-b", "html", "--branches", "published")
+    assert result.code == 0, result.out + result.err
+    public = repo / "build/public"
+    for branch in BRANCHES:
+        html = repo / "build" / branch / "html"
+        assert f"This is flavour-of-{branch}." in (html / "index.html").read_text()
+        assert sorted(p.name for p in html.glob("only-*.html")) == [f"only-{branch}.html"]
+        versions = json.loads((public / branch / "versions.json").read_text())
+        assert [v["branch"] for v in versions] == list(BRANCHES)
+        assert [v["current"] for v in versions] == [b == branch for b in BRANCHES]
+        assert (public / branch / f"demo-{branch}.tar.gz").is_file()
+    assert (repo / "build/.worktrees/v1/conf.py").is_file()
+    assert not (repo / "build/.worktrees/master").exists()  # the checked-out branch
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_second_run_skips_every_branch_and_an_edit_rebuilds_one(repo, giza):
+    assert giza("sphinx", "-b", "html", "--branches", "published").code == 0
+    first = {branch: built_at(repo, branch) for branch in BRANCHES}
+    result = giza("sphinx", "-b", "html", "--branches", "published")
+    assert result.code == 0, result.out + result.err
+    commits = {branch: git(repo, "rev-parse", branch)[:8] for branch in BRANCHES}
+    assert result.out.splitlines()[:3] == [
+        f"{branch}: up to date at {commits[branch]}: skipped" for branch in BRANCHES]
+    assert "sphinx:html" not in result.out  # no task ran
+    assert {branch: built_at(repo, branch) for branch in BRANCHES} == first
+
+    edit_branch(repo, "v2", {"source/index.txt": "Home\n====\n\nEdited |flavour|.\n"})
+    result = giza("sphinx", "-b", "html", "--branches", "published")
+    assert result.code == 0, result.out + result.err
+    lines = result.out.splitlines()
+    assert lines[0] == f"master: up to date at {commits['master']}: skipped"
+    assert lines[1] == ("v2: html: building: config changed: git.commit; 1 page changed: "
+                        "index.txt")
+    assert lines[2] == f"v1: up to date at {commits['v1']}: skipped"
+    assert "Edited flavour-of-v2." in (repo / "build/v2/html/index.html").read_text()
+    assert built_at(repo, "v1") == first["v1"] and built_at(repo, "master") == first["master"]
+    assert built_at(repo, "v2") > first["v2"]
