@@ -7,6 +7,7 @@ A branch is frozen when published_branches.yaml lists it under ``version.archive
 
 from __future__ import annotations
 
+import json
 import tarfile
 import tempfile
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from giza.config.model import Config
 from giza.errors import UsageError, shown
 
 ARCHIVE_DIR = "archive"
-MARKER = ".giza-archive"  # in a staged site unpacked from an archive: the archive's name
+REWRITTEN = "versions.json"  # rewritten by every build's site step (giza.branches.site)
 
 
 def _slug(branch: str) -> str:
@@ -36,11 +37,16 @@ def branch_site(config: Config, branch: str) -> Path:
     return site_dir(replace(config, git=replace(config.git, branch=branch)), None, None)
 
 
+def _archives(config: Config, branch: str) -> list[Path]:
+    # Exactly 8 hex digits: `giza package` archives (<project>-<target>-<branch>-<sha8>)
+    # share the directory.
+    pattern = f"{config.project.name}-{_slug(branch)}-{'[0-9a-f]' * 8}.tar.gz"
+    return sorted(archive_dir(config).glob(pattern), key=lambda p: p.stat().st_mtime_ns)
+
+
 def find_archive(config: Config, branch: str) -> Path | None:
     """The newest archive of ``branch``, if any."""
-    found = sorted(archive_dir(config).glob(f"{config.project.name}-{_slug(branch)}-"
-                                            "[0-9a-f]*.tar.gz"),
-                   key=lambda p: p.stat().st_mtime_ns)
+    found = _archives(config, branch)
     return found[-1] if found else None
 
 
@@ -70,9 +76,10 @@ def pack(config: Config, branch: str) -> Path:
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
-    for older in archive_dir(config).glob(f"{config.project.name}-{_slug(branch)}-*.tar.gz"):
+    for older in _archives(config, branch):
         if older != path:
             older.unlink()
+            _marker(older).unlink(missing_ok=True)
     return path
 
 
@@ -98,22 +105,48 @@ def frozen_branches(config: Config, names: Sequence[str]) -> list[str]:
     return frozen
 
 
+def _listing(site: Path) -> dict[str, list[int]]:
+    """(size, mtime) of every file of a staged site but the ones the site step rewrites."""
+    found: dict[str, list[int]] = {}
+    for path in site.rglob("*"):
+        rel = path.relative_to(site).as_posix()
+        if rel != REWRITTEN and path.is_file():
+            info = path.stat()
+            found[rel] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def _marker(archive: Path) -> Path:
+    """What an archive was unpacked to, kept beside it (a file in the site would be deployed)."""
+    return archive.with_name(f".{archive.name}.staged.json")
+
+
+def _intact(site: Path, archive: Path) -> bool:
+    """Whether ``site`` is still exactly what ``archive`` unpacked to (stat only)."""
+    try:
+        marker = json.loads(_marker(archive).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return marker.get("archive") == archive.name and marker.get("files") == _listing(site)
+
+
 def restore(config: Config, branch: str) -> str:
-    """Unpack the archive of ``branch`` into its staged site unless it is there already."""
+    """Unpack the archive of ``branch`` into its staged site unless it is there, intact."""
+    from giza.fileio import write_if_changed
     from giza.post import staging
 
     archive = find_archive(config, branch)
     assert archive is not None
     site = branch_site(config, branch)
-    marker = site / MARKER
-    if marker.is_file() and marker.read_text(encoding="utf-8").strip() == archive.name:
+    if _intact(site, archive):
         return ""
     new = site.with_name(site.name + staging.NEW_SUFFIX)
     staging.remove_path(new)
     with staging.stage_lock(config.paths.output):
         _unpack(archive, new)
-        (new / MARKER).write_text(archive.name + "\n", encoding="utf-8")
         staging.swap_into_place(new, site)
+        marker = {"archive": archive.name, "files": _listing(site)}
+        write_if_changed(_marker(archive), json.dumps(marker, sort_keys=True) + "\n")
     return f"{branch} is frozen: staged {shown(site)} from {shown(archive)}"
 
 
@@ -128,3 +161,18 @@ def _unpack(archive: Path, dest: Path) -> None:
             raise UsageError(f"{shown(archive)}: expected one top directory, found "
                              f"{len(tops)} entries; it is not a giza archive")
         tops[0].rename(dest)
+
+
+def archive_branch(config: Config, branch: str) -> str:
+    """``giza archive BRANCH``: pack its staged site now; the line to print."""
+    from giza.site.branches import for_config, published_branches_path
+
+    published = for_config(config).published
+    if branch not in published:
+        listed = ", ".join(published) or "none"
+        raise UsageError(f"giza archive: branch '{branch}' is not published; "
+                         f"{shown(published_branches_path(config))} lists under "
+                         f"git.branches.published: {listed}")
+    path = pack(config, branch)
+    return (f"archived branch {branch}: {shown(branch_site(config, branch))} -> {shown(path)}; "
+            "it is staged from this archive and not built again while the archive exists")

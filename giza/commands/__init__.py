@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from giza.commands.archive import archive
 from giza.commands.check import check
 from giza.commands.ci_cache_key import ci_cache_key
 from giza.commands.clean import clean
@@ -21,5 +22,6 @@ from giza.commands.sphinx import sphinx
 from giza.commands.translate import translate
 
 COMMANDS = [sphinx, generate, check, push, deploy, make, config, quickstart, clean, includes,
-            translate, records, report, linkcheck, serve, ci_cache_key, package]
+            translate, records, report, linkcheck, serve, ci_cache_key, package,
+            archive]
 

@@ -61,3 +61,52 @@ def test_a_second_run_skips_every_branch_and_an_edit_rebuilds_one(repo, giza):
     assert "Edited flavour-of-v2." in (repo / "build/v2/html/index.html").read_text()
     assert built_at(repo, "v1") == first["v1"] and built_at(repo, "master") == first["master"]
     assert built_at(repo, "v2") > first["v2"]
+
+
+def add_push_target(root: Path) -> Path:
+    site = root.parent / "site"
+    conf = root / "config/build_conf.yaml"
+    conf.write_text(conf.read_text() + "system:\n  files: [push.yaml]\n")
+    (root / "config/push.yaml").write_text(
+        f"target: web\npaths: {{local: public, remote: {site}}}\n"
+        "options: [recursive, delete]\nhosts: [local]\n")
+    return site
+
+
+def test_a_failed_branch_does_not_stop_the_others_and_blocks_the_push(repo, giza):
+    edit_branch(repo, "v2", {"conf.py": "raise RuntimeError('broken on purpose')\n"})
+    site = add_push_target(repo)
+    result = giza("push", "-t", "web", "-b", "html", "--branches", "published")
+    assert result.code == 1, result.out + result.err
+    assert ("giza: not deploying: branch v2 failed; nothing was deployed (--partial v2 "
+            "deploys the other branches)") in result.out.splitlines()
+    assert not site.exists()
+    public = repo / "build/public"
+    assert sorted(p.name for p in public.iterdir() if p.is_dir()) == ["master", "v1"]
+    versions = json.loads((public / "v1/versions.json").read_text())
+    assert [v["branch"] for v in versions] == ["master", "v1"]  # what was staged
+
+    result = giza("push", "-t", "web", "-b", "html", "--branches", "published",
+                  "--partial", "v2")
+    assert result.code == 1, result.out + result.err
+    assert "giza: deploying master, v1; leaving v2 as deployed before (--partial)" \
+        in result.out.splitlines()
+    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["master", "v1"]
+    assert (site / "v1/demo-v1.tar.gz").read_bytes() == \
+        (public / "v1/demo-v1.tar.gz").read_bytes()
+
+
+def test_every_branch_built_deploys_all(repo, giza):
+    site = add_push_target(repo)
+    result = giza("push", "-t", "web", "-b", "dirhtml", "--branches", "v1,master")
+    assert result.code == 0, result.out + result.err
+    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["master", "v1"]
+    for branch in ("master", "v1"):
+        assert f"This is flavour-of-{branch}." in (site / branch / "index.html").read_text()
+        assert (site / branch / f"only-{branch}/index.html").is_file()
+    index = (site / "sitemap-index.xml").read_text()
+    assert [line.strip() for line in index.splitlines() if "<loc>" in line] == [
+        f"<sitemap><loc>https://docs.example.com/{b}/sitemap.xml</loc></sitemap>"
+        for b in ("master", "v1")]
+    versions = json.loads((site / "master/versions.json").read_text())
+    assert [v["branch"] for v in versions] == ["master", "v1"]
