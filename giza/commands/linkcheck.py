@@ -7,7 +7,7 @@ import argh
 
 @argh.arg("-e", "--edition", nargs="+", help="editions or 'all' (default: all)")
 @argh.arg("-l", "--language", nargs="+", help="languages or 'all' (default: source language)")
-@argh.arg("--all-branches", help="not available yet: giza builds only the current branch")
+@argh.arg("--all-branches", help="every published branch, each from its own git worktree")
 @argh.arg("--refresh", help="check every URL again, ignoring build/.giza/linkcheck.json")
 @argh.arg("--report", metavar="FILE.json", help="also write the report as JSON")
 @argh.arg("--per-host", type=int, metavar="N",
@@ -25,4 +25,8 @@ def linkcheck(*, edition: list[str] | None = None, language: list[str] | None = 
     request = LinkcheckRequest(editions=tuple(edition or ()), languages=tuple(language or ()),
                                all_branches=all_branches, refresh=refresh, report=report,
                                per_host=per_host, workers=workers)
+    if all_branches:
+        from giza.branches.linkcheck import linkcheck_branches
+
+        return linkcheck_branches(load_config(), request)
     return run(load_config(), request)

@@ -38,11 +38,6 @@ class LinkcheckRequest:
 
 
 def variants_for(config: Config, request: LinkcheckRequest) -> list[Variant]:
-    if request.all_branches:
-        raise UsageError("--all-branches: giza cannot build other branches yet (multi-branch "
-                         "builds do not exist); run giza linkcheck in a checkout of each "
-                         "branch: they share build/.giza/linkcheck.json, so a URL is "
-                         "requested once a day across them")
     if request.per_host < 1 or (request.workers is not None and request.workers < 1):
         raise UsageError("--per-host and --workers must be whole numbers >= 1")
     return resolve(config, [BUILDER], request.editions, request.languages)
@@ -138,7 +133,6 @@ def allowed(result: Result, settings: Settings) -> Result:
 def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = None) -> int:
     """Run `giza linkcheck`; return the exit code."""
     from giza.build import require_source
-    from giza.linkcheck.report import print_report, write_json
     from giza.options import current
 
     out = out or sys.stdout
@@ -147,7 +141,13 @@ def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = No
     variants = variants_for(config, request)
     require_source(config)
     graph = plan(config, variants, request, options.cores)
-    outcomes = run(graph, options, out)
+    return report_outcomes(run(graph, options, out), request, out)
+
+
+def report_outcomes(outcomes: dict[str, Any], request: LinkcheckRequest, out: TextIO) -> int:
+    """Print the failures or the report of a linkcheck run (one branch or several)."""
+    from giza.linkcheck.report import print_report, write_json
+
     failed = [o for o in outcomes.values() if o.status == "failed"]
     for outcome in failed:
         out.write(f"giza: error: {outcome.name}: {outcome.message}\n")

@@ -167,17 +167,6 @@ def test_allowed_redirects_are_ok(project, giza, server):
     assert "ok: 1; ignored: 0" in result.out
 
 
-def test_all_branches_is_a_usage_error(project, giza, server):
-    project(project_files(server.base))
-    result = giza("linkcheck", "--all-branches")
-    assert result.code == 2
-    assert result.err == (
-        "giza: error: --all-branches: giza cannot build other branches yet (multi-branch "
-        "builds do not exist); run giza linkcheck in a checkout of each branch: they share "
-        "build/.giza/linkcheck.json, so a URL is requested once a day across them\n")
-    assert server.count() == 0
-
-
 @pytest.mark.parametrize(("setting", "message"), [
     ("linkcheck_ignore = ['(unclosed']",
      "conf.py: linkcheck_ignore[0]: '(unclosed' is not a valid regular expression "
