@@ -24,6 +24,9 @@ def push_branches(config: Config, names: Sequence[str], request: BuildRequest, v
     check_partial(partial, branch_names(config, value))
     result = build_branches(config, request, value, out)
     if request.dry_run:
+        for task in deploy_tasks(config, targets, (*result.frozen, *result.built), ()):
+            for argv in task.kwargs["argvs"]:
+                out.write(f"would run: {shlex.join(argv)}\n")
         return result.code
     unexcused = [b for b in result.failed if b not in partial]
     if unexcused:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from giza.branches.plan import BranchPlan
 from giza.build import BuildRequest
 from giza.config.model import Config
+from giza.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ def build_branches(config: Config, request: BuildRequest, value: str,
 
     out = out or sys.stdout
     options = current()
+    if request.report_html:
+        raise UsageError("--report-html describes one branch's build; with --branches, each "
+                         "branch's records are in build/<branch>/.giza (see giza records)")
     names = branch_names(config, value)
     require_branched(config, value)
     frozen = frozen_branches(config, names)
@@ -103,16 +107,18 @@ def _run(config: Config, plans: Sequence[BranchPlan], request: BuildRequest, opt
          out: TextIO) -> tuple[dict[str, int], list[dict[str, Any]]]:
     """Execute the merged graph; then each branch's records and messages: (codes, rows)."""
     from giza.branches.plan import merge
-    from giza.build import _run_graph
+    from giza.build import _json_report, _run_graph
 
     graphs = _graphs(plans, request, options.cores)
     started = time.time()
+    json_report = _json_report(request, started)
     since = {prefix: _pending(plan) for prefix, plan in
              ((p.prefix, p) for p in plans) if prefix in graphs}
     merged = merge(graphs)
     expected = {prefix + name: seconds for prefix, graph in graphs.items()
                 for name, seconds in _expected(_plan_of(plans, prefix), graph).items()}
-    outcomes = _run_graph(config, merged, options, out, None, expected) if len(merged) else {}
+    outcomes = _run_graph(config, merged, options, out, json_report, expected) \
+        if len(merged) else {}
     codes: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
     for plan in plans:
@@ -126,6 +132,9 @@ def _run(config: Config, plans: Sequence[BranchPlan], request: BuildRequest, opt
                               started, since.get(plan.prefix, 0), out)
         codes[plan.branch.name] = code
         rows.extend(found)
+    if json_report is not None:  # the run's tasks and summary (messages: giza records)
+        json_report.summary(rows)
+        json_report.close()
     return codes, rows
 
 

@@ -110,3 +110,26 @@ def test_every_branch_built_deploys_all(repo, giza):
         for b in ("master", "v1")]
     versions = json.loads((site / "master/versions.json").read_text())
     assert [v["branch"] for v in versions] == ["master", "v1"]
+
+
+def test_push_dry_run_prints_one_rsync_per_target(repo, giza):
+    site = add_push_target(repo)
+    result = giza("push", "-t", "web", "-b", "html", "--branches", "published", "--dry-run")
+    assert result.code == 0, result.out + result.err
+    assert result.out.splitlines()[-1] == (
+        f"would run: rsync -cqltz --exclude=.giza-site.json --recursive --delete "
+        f"{repo}/build/public/ {site}/")
+    assert not (repo / "build/public").exists() and not site.exists()
+
+
+def test_the_json_report_has_every_branch(repo, giza):
+    result = giza("sphinx", "-b", "html", "--branches", "v1,v2", "--report", "run.json")
+    assert result.code == 0, result.out + result.err
+    report = json.loads((repo / "run.json").read_text())
+    assert [row["variant"] for row in report["variants"]] == ["v1/html", "v2/html"]
+    assert "v2/sphinx:html" in {task["name"] for task in report["tasks"]}
+    result = giza("sphinx", "--branches", "v1", "--report-html", "run.html")
+    assert result.code == 2
+    assert result.err == ("giza: error: --report-html describes one branch's build; with "
+                          "--branches, each branch's records are in build/<branch>/.giza "
+                          "(see giza records)\n")
