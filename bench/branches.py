@@ -12,8 +12,9 @@ is built with `-b html` three ways, each timed end to end, interpreter start inc
                     --smv (a separate virtualenv: `pip install sphinx-multiversion`);
                     when it fails, its error is printed instead of a time
 
-Both giza runs are timed twice: cold (empty build/) and the nightly re-run after one
-commit on one branch. The ratio printed is giza --branches / sequential loop.
+Both giza runs are timed three times: cold (empty build/), the nightly re-run after one
+commit on one branch, and once more with nothing changed. The ratio printed is
+giza --branches / sequential loop.
 """
 
 from __future__ import annotations
@@ -159,6 +160,8 @@ def main() -> None:
     before = load()
     warm = (giza_branches(ours), sequential(loop, branches))
     rows.append(("nightly, one branch changed", *warm, before))
+    before = load()
+    rows.append(("nothing changed", giza_branches(ours), sequential(loop, branches), before))
     smv_result = multiversion(smv, args.smv, branches) if args.smv else "not run (no --smv)"
     print(f"{len(branches)} branches x {args.pages} pages, -b html, {os.cpu_count()} cores")
     print(f"{'run':30} {'giza --branches':>16} {'sequential loop':>16} {'ratio':>6}  load 1/5/15")

@@ -3,6 +3,7 @@ branch's records and messages, then the site-wide files from what was staged."""
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -172,10 +173,11 @@ def _settle(plan: BranchPlan, graph: Any, all_outcomes: Mapping[str, Any],
 
     config = plan.config
     assert config is not None
+    said = io.StringIO()  # what this branch has to say, under its name
     outcomes = split(all_outcomes, plan.prefix)
     logs = build._parse_logs(config, plan.to_run, outcomes) if graph else {}
     if graph:
-        build._print_notes(graph, outcomes, options, out)
+        build._print_notes(graph, outcomes, options, said)
     rows = build.run_rows(graph, outcomes) if graph else []
     previous = records.load_previous(config)
     status_of = {row["variant"]: row for row in rows}
@@ -187,8 +189,10 @@ def _settle(plan: BranchPlan, graph: Any, all_outcomes: Mapping[str, Any],
     build._persist(config, entries, plan.variants, timeline, replace(request, report_html=None),
                    out)
     shown = [v for v in plan.variants if not plan.decisions[v].run or v.name in logs]
-    messages_mod.print_messages(plan.variants, shown, messages, logs, outcomes, out)
-    code = build._exit_code(request, rows, status_of, outcomes, 0, out)
+    messages_mod.print_messages(plan.variants, shown, messages, logs, outcomes, said)
+    code = build._exit_code(request, rows, status_of, outcomes, 0, said)
+    if said.getvalue():
+        out.write(f"branch {plan.branch.name}:\n{said.getvalue()}")
     return code, [dict(row, variant=plan.prefix + row["variant"]) for row in rows]
 
 
