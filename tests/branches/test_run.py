@@ -133,3 +133,15 @@ def test_the_json_report_has_every_branch(repo, giza):
     assert result.err == ("giza: error: --report-html describes one branch's build; with "
                           "--branches, each branch's records are in build/<branch>/.giza "
                           "(see giza records)\n")
+
+
+def test_one_core_budget_for_every_branch(repo, giza):
+    result = giza("--jobs", "6", "sphinx", "-b", "html", "--branches", "published",
+                  "--dry-run")
+    assert result.code == 0, result.out + result.err
+    for branch in BRANCHES:  # 6 cores over 3 variants
+        assert (f"{branch}/sphinx:html  [{branch}] sphinx-build -b html -j 2 "
+                f"build/{branch}/source -> build/{branch}/html") in result.out
+    result = giza("--jobs", "6", "sphinx", "-b", "html", "--branches", "v1", "--dry-run")
+    assert "[v1] sphinx-build -b html -j 6 build/v1/source -> build/v1/html" in result.out
+    assert not (repo / "build/v1").exists()  # a dry run builds nothing
