@@ -145,3 +145,15 @@ def test_one_core_budget_for_every_branch(repo, giza):
     result = giza("--jobs", "6", "sphinx", "-b", "html", "--branches", "v1", "--dry-run")
     assert "[v1] sphinx-build -b html -j 6 build/v1/source -> build/v1/html" in result.out
     assert not (repo / "build/v1").exists()  # a dry run builds nothing
+
+
+def test_redirects_above_the_branches_come_from_the_checked_out_branch(repo, giza):
+    conf = ("project: {name: demo, branched: true, url: 'https://docs.example.com'}\n"
+            "system: {files: [{htaccess: [htaccess.yaml]}]}\n")
+    for branch in ("v1", "master"):
+        edit_branch(repo, branch, {"config/build_conf.yaml": conf, "config/htaccess.yaml":
+                                   f"from: /old-{branch}\nto: /new\ncode: 301\n"})
+    result = giza("sphinx", "-b", "html", "--branches", "published")
+    assert result.code == 0, result.out + result.err
+    assert (repo / "build/public/.htaccess").read_text() == (
+        "Redirect 301 /old-master https://docs.example.com/new\n")
