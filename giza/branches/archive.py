@@ -83,9 +83,10 @@ def pack(config: Config, branch: str) -> Path:
     return path
 
 
-def frozen_branches(config: Config, names: Sequence[str]) -> list[str]:
+def frozen_branches(config: Config, names: Sequence[str], pack_now: bool = True) -> list[str]:
     """Which of ``names`` are frozen; a listed one without an archive is packed now from
-    its staged site, or is an error (exit 2) when it has neither."""
+    its staged site (``pack_now``: not in a dry run), or is an error (exit 2) when it has
+    neither."""
     from giza.site.branches import for_config, published_branches_path
 
     archived = for_config(config).archived
@@ -100,7 +101,8 @@ def frozen_branches(config: Config, names: Sequence[str]) -> list[str]:
                     f"'{name}', but there is no archive of it in {shown(archive_dir(config))} "
                     f"and nothing staged at {shown(branch_site(config, name))} to pack; "
                     "restore the archive, or build the branch once before archiving it")
-            pack(config, name)
+            if pack_now:
+                pack(config, name)
             frozen.append(name)
     return frozen
 

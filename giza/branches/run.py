@@ -41,7 +41,7 @@ def build_branches(config: Config, request: BuildRequest, value: str,
                          "branch's records are in build/<branch>/.giza (see giza records)")
     names = branch_names(config, value)
     require_branched(config, value)
-    frozen = frozen_branches(config, names)
+    frozen = frozen_branches(config, names, pack_now=not (request.dry_run or request.explain))
     branches = resolve_branches(config, [n for n in names if n not in frozen])
     plans = [decide_branch(config, b, request, options, out) for b in branches]
     if request.explain or request.dry_run:

@@ -58,6 +58,9 @@ def test_an_archived_branch_is_not_built_again_and_still_staged(repo, giza):
 def test_version_archived_packs_the_staged_site_once(repo, giza):
     assert giza("sphinx", "-b", "html", "--branches", "published").code == 0
     set_version(repo, "  archived: [v1]\n")
+    result = giza("sphinx", "-b", "html", "--branches", "published", "--dry-run")
+    assert result.out.splitlines()[0] == "v1: frozen: its archive is staged, it is not built"
+    assert not (repo / "build/archive").exists()  # a dry run packs nothing
     result = giza("sphinx", "-b", "html", "--branches", "published")
     assert result.code == 0, result.out + result.err
     assert result.out.splitlines()[0] == "v1: frozen: staging its archive, not building it"
