@@ -157,3 +157,16 @@ def test_redirects_above_the_branches_come_from_the_checked_out_branch(repo, giz
     assert result.code == 0, result.out + result.err
     assert (repo / "build/public/.htaccess").read_text() == (
         "Redirect 301 /old-master https://docs.example.com/new\n")
+
+
+def test_partial_push_to_a_branched_target(repo, giza):
+    edit_branch(repo, "v2", {"conf.py": "raise RuntimeError('broken on purpose')\n"})
+    site = add_push_target(repo)
+    push = repo / "config/push.yaml"
+    push.write_text(push.read_text().replace("[recursive, delete]",
+                                             "[branched, recursive, delete]"))
+    result = giza("push", "-t", "web", "-b", "html", "--branches", "published",
+                  "--partial", "v2")
+    assert result.code == 1, result.out + result.err
+    assert f"deployed build/public/master -> {site}" in result.out.splitlines()
+    assert sorted(p.name for p in site.iterdir()) == ["master", "v1"]
