@@ -15,7 +15,7 @@ def package(*, target: str, output: str | None = None) -> int:
 
     from giza.commands.project import load_config
     from giza.lock import build_lock
-    from giza.package import package as run_package
+    from giza.publish.package import package as run_package
 
     config = load_config()
     # Packing reads the staged site: a build must not swap it out underneath.

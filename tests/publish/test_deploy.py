@@ -1,4 +1,4 @@
-"""giza.deploy: push.yaml/deploy.yaml validation and real rsync into local directories.
+"""giza.publish.deploy: push.yaml/deploy.yaml validation and real rsync into local directories.
 
 Validation runs everywhere; only the tests that run rsync skip where it is missing."""
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from giza.config import load
-from giza.deploy import (
+from giza.errors import BuildError, ConfigError, UsageError
+from giza.publish.deploy import (
     Command,
     PushTarget,
     commands,
@@ -22,7 +23,6 @@ from giza.deploy import (
     run_command,
     select,
 )
-from giza.errors import BuildError, ConfigError, UsageError
 
 from helpers import write_tree
 
@@ -329,9 +329,9 @@ def test_env_not_defined_lists_environments(project):
      "config/deploy.yaml:3: unknown key 'production.user'; valid keys: hosts, args"),
 ])
 def test_unknown_keys_warn_and_fail_when_strict(project, capsys, push, deploy_yaml, message):
-    import giza.deploy
+    import giza.publish.deploy
 
-    giza.deploy._WARNED.clear()
+    giza.publish.deploy._WARNED.clear()
     make(project, push, deploy_yaml=deploy_yaml)
     assert load_targets(load())["web"].hosts in (("h",), ("a",))
     assert capsys.readouterr().err == f"giza: warning: {message}\n"

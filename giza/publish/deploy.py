@@ -643,7 +643,7 @@ def deploy_group(check: SourceCheck, argvs: list[list[str]]) -> dict[str, Any]:
         except BuildError as exc:
             failures.append(str(exc))
     if failures:
-        from giza.stages import TaskFailed
+        from giza.stages import TaskFailed  # lazy: keeps start-up and the no-op build fast
 
         raise TaskFailed("\n".join(failures), {"deployed": done, "failed": failures})
     return {"deployed": done}
@@ -697,8 +697,8 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
     """Deploy the named push targets through the task graph; 0 when every rsync
     succeeded, else 1."""
     from giza.graph import Graph, make_executor, run_graph  # lazy: start-up time
-    from giza.limits import limits_for
-    from giza.options import current
+    from giza.limits import limits_for  # lazy, as above
+    from giza.options import current  # lazy, as above
 
     out = out if out is not None else sys.stdout
     notes: list[str] = []
