@@ -73,7 +73,7 @@ def _side_entries(files: list[Any], conf_file: Path, line: int) -> list[tuple[st
                                   f"not {type_name(value)}")
             entries.append((str(name), list(paths), item_line))
         else:
-            raise ConfigError(f"{shown(conf_file)}:{item_line}: 'system.files[{i}]' must be a file "
+            raise ConfigError(f"{shown(conf_file)}:{item_line}: system.files[{i}]: must be a file "
                               f"name or a one-key mapping {{name: file or [files]}}, "
                               f"not {type_name(item)}")
     return entries

@@ -112,7 +112,7 @@ def _check_content(items: list[Any], shown: bool) -> None:
                  f"options.show_collection is false; it is ignored, as the original giza did")
             item.data.pop("content")
         elif not isinstance(content, str | int | float) or isinstance(content, bool):
-            raise ContentError(f"{where}: field 'content' must be a string, not "
+            raise ContentError(f"{where}: content: must be a string, not "
                                f"{type_name(content)}")
         else:
             item.data["content"] = str(content)  # `content: 3.6` is text

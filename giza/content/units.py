@@ -258,8 +258,8 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: 
         if check is None:
             # The original read the fields it knew and ignored the rest.
             valid = ", ".join(sorted(fields))
-            warn(f"{shown}:{line}: document {index + 1}: unknown field '{key}' in "
-                 f"{schema.kind} unit '{ref}'{context} is ignored; valid fields: {valid}")
+            warn(f"{shown}:{line}: document {index + 1}: {key}: unknown key in "
+                 f"{schema.kind} unit '{ref}'{context} is ignored; valid keys: {valid}")
             continue
         if value is None:
             # `args: null`: the field is unset, as in the reference tool (a null
@@ -272,11 +272,11 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: 
             got = repr(value) if invalid.form else type_name(value)
             if key in schema.nested and not context:
                 # `action: |` (text where a mapping belongs): the original dropped it.
-                warn(f"{shown}:{line}: document {index + 1}: field '{key}' must be "
+                warn(f"{shown}:{line}: document {index + 1}: {key}: must be "
                      f"{check.describe}, not {got}; it is ignored, as the original giza did")
                 continue
             raise ContentError(
-                f"{shown}:{line}: document {index + 1}: field '{key}' must be "
+                f"{shown}:{line}: document {index + 1}: {key}: must be "
                 f"{check.describe}, not {got}") from None
         nested = schema.nested.get(key) if not context else None
         if nested is not None:

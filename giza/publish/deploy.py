@@ -111,7 +111,7 @@ def _check_keys(config: Config, doc: _Doc, mapping: Any, dotted: str, valid: Seq
         if key not in valid and key not in legacy:
             name = f"{dotted}.{key}" if dotted else str(key)
             error = doc.error(_line(mapping, key, line),
-                              f"unknown key '{name}'; valid keys: {', '.join(valid)}")
+                              f"{name}: unknown key; valid keys: {', '.join(valid)}")
             _warn(config, str(error))
 
 
@@ -121,7 +121,7 @@ def _str_list(doc: _Doc, value: Any, dotted: str, line: int,
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, (list, tuple)):  # tuple: documents deep-frozen by the loader
-        raise doc.error(line, f"'{dotted}' must be a list of strings, not {type_name(value)}")
+        raise doc.error(line, f"{dotted}: must be a list of strings, not {type_name(value)}")
     items: list[Any] = []
     for i, item in enumerate(value):
         if item is None and allow_null:
@@ -131,7 +131,7 @@ def _str_list(doc: _Doc, value: Any, dotted: str, line: int,
             item = str(item)
         if not isinstance(item, str):
             item_line = value.item_lines[i] if isinstance(value, NodeList) else line
-            raise doc.error(item_line, f"'{dotted}[{i}]' must be a string, "
+            raise doc.error(item_line, f"{dotted}[{i}]: must be a string, "
                                        f"not {type_name(item)}")
         items.append(item)
     return tuple(items)
@@ -139,13 +139,13 @@ def _str_list(doc: _Doc, value: Any, dotted: str, line: int,
 
 def _required_str(doc: _Doc, mapping: Any, key: str, dotted: str, line: int) -> str:
     if key not in mapping:
-        raise doc.error(line, f"missing required key '{dotted}'")
+        raise doc.error(line, f"{dotted}: required key is missing")
     value = mapping[key]
     key_line = _line(mapping, key, line)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise doc.error(key_line, f"'{dotted}' must be a string, not {type_name(value)}")
+        raise doc.error(key_line, f"{dotted}: must be a string, not {type_name(value)}")
     return value
 
 
@@ -227,13 +227,13 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
                  ) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     """(hosts, args) of a deploy.yaml environment."""
     if not isinstance(env, str) or not env:
-        raise doc.error(line, f"'env' must be an environment name, not {type_name(env)}")
+        raise doc.error(line, f"env: must be an environment name, not {type_name(env)}")
     path, envs = deploy_file
     if envs is None:
         suggested = ENV_ALIASES.get(env, env)
         historic = (f" ('{env}' is the historic name of '{suggested}')"
                     if suggested != env else "")
-        raise doc.error(line, f"'env' names '{env}', but {shown(path)} does not exist; "
+        raise doc.error(line, f"env: names '{env}', but {shown(path)} does not exist; "
                               f"create it with '{suggested}: {{hosts: [...]}}'{historic} "
                               f"or list 'hosts' here")
     name = env
@@ -241,21 +241,21 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
         name = ENV_ALIASES[name]
     if name not in envs:
         defined = ", ".join(str(k) for k in envs) or "(none)"
-        raise doc.error(line, f"'env' names '{env}', which {shown(path)} does not define; "
+        raise doc.error(line, f"env: names '{env}', which {shown(path)} does not define; "
                               f"defined environments: {defined}")
     entry = envs[name]
     env_doc = _Doc(path, _line(envs, name, 1), None)
     entry_line = _line(envs, name, 1)
     if not isinstance(entry, dict):
-        raise env_doc.error(entry_line, f"'{name}' must be a mapping {{hosts: [...], "
+        raise env_doc.error(entry_line, f"{name}: must be a mapping {{hosts: [...], "
                                         f"args: [...]}}, not {type_name(entry)}")
     _check_keys(config, env_doc, entry, name, ENV_KEYS, entry_line, LEGACY_ENV_KEYS)
     if "hosts" not in entry:
-        raise env_doc.error(entry_line, f"missing required key '{name}.hosts'")
+        raise env_doc.error(entry_line, f"{name}.hosts: required key is missing")
     hosts = _str_list(env_doc, entry["hosts"], f"{name}.hosts", _line(entry, "hosts", entry_line),
                       allow_null=True)
     if not hosts:
-        raise env_doc.error(_line(entry, "hosts", entry_line), f"'{name}.hosts' is empty")
+        raise env_doc.error(_line(entry, "hosts", entry_line), f"{name}.hosts: is empty")
     args: tuple[str, ...] = ()
     if entry.get("args") is not None:
         args_line = _line(entry, "args", entry_line)
@@ -284,7 +284,7 @@ def _check_host(doc: _Doc, host: Any, dotted: str, line: int) -> None:
     if host is None:
         return
     if host.startswith("-") or any(c.isspace() for c in host) or "/" in host:
-        raise doc.error(line, f"'{dotted}' has '{host}', which is not a host name "
+        raise doc.error(line, f"{dotted}: has '{host}', which is not a host name "
                               f"(user@host, host, or 'local')")
 
 
@@ -297,7 +297,7 @@ def _target(config: Config, data: Any, doc: _Doc,
     name_key = "target" if "target" in data or "name" not in data else "name"
     name = _required_str(doc, data, name_key, "target", line)
     if not name.strip():
-        raise doc.error(_line(data, name_key, line), "'target' must not be empty")
+        raise doc.error(_line(data, name_key, line), "target: must not be empty")
     local, remote, static, local_line, remote_line = _target_paths(config, doc, data)
     options = _target_options(doc, data)
     hosts, args = _target_hosts(config, doc, data, name, deploy_file)
@@ -327,11 +327,11 @@ def _target_paths(config: Config, doc: _Doc, data: dict[str, Any]
     """paths.local, paths.remote, paths.static and the lines of local and remote."""
     line = doc.line
     if "paths" not in data:
-        raise doc.error(line, "missing required key 'paths'")
+        raise doc.error(line, "paths: required key is missing")
     paths = data["paths"]
     paths_line = _line(data, "paths", line)
     if not isinstance(paths, dict):
-        raise doc.error(paths_line, f"'paths' must be a mapping {{local, remote, static}}, "
+        raise doc.error(paths_line, f"paths: must be a mapping {{local, remote, static}}, "
                                     f"not {type_name(paths)}")
     _check_keys(config, doc, paths, "paths", PATHS_KEYS, paths_line)
     local = _required_str(doc, paths, "local", "paths.local", paths_line)
@@ -345,7 +345,7 @@ def _target_paths(config: Config, doc: _Doc, data: dict[str, Any]
     for item in static:
         # Each item must stay inside build/<local>: it is an extra source, not a path anywhere.
         if not item or Path(item).is_absolute() or ".." in Path(item).parts:
-            raise doc.error(static_line, f"'paths.static' has '{item}'; static items are "
+            raise doc.error(static_line, f"paths.static: has '{item}'; static items are "
                                          f"names relative to build/{local}/")
     return local, remote, static, local_line, remote_line
 
@@ -376,7 +376,7 @@ def _target_hosts(config: Config, doc: _Doc, data: dict[str, Any], name: str,
         hosts_line = _line(data, "hosts", line)
         hosts = _str_list(doc, data["hosts"], "hosts", hosts_line, allow_null=True)
         if not hosts:
-            raise doc.error(hosts_line, "'hosts' is empty; list at least one host or 'local'")
+            raise doc.error(hosts_line, "hosts: is empty; list at least one host or 'local'")
         for host in hosts:
             _check_host(doc, host, "hosts", hosts_line)
     elif has_env:

@@ -73,22 +73,22 @@ class Manifest:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"not JSON ({exc})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ValueError(f"'format' must be '{FORMAT}'")
+            raise ValueError(f"format: must be '{FORMAT}'")
         for key in ("project", "target", "branch", "commit"):
             if not isinstance(data.get(key), str):
-                raise ValueError(f"'{key}' must be a string")
+                raise ValueError(f"{key}: must be a string")
         if not _clean_path(data["branch"]):
             raise ValueError(f"'branch' {data['branch']!r} is not a relative path")
         entries = data.get("files")
         if not isinstance(entries, list):
-            raise ValueError("'files' must be a list of {path, sha256}")
+            raise ValueError("files: must be a list of {path, sha256}")
         files: list[tuple[str, str]] = []
         for i, entry in enumerate(entries):
             path = entry.get("path") if isinstance(entry, dict) else None
             digest = entry.get("sha256") if isinstance(entry, dict) else None
             if not isinstance(path, str) or not isinstance(digest, str) \
                     or not _SHA256.fullmatch(digest) or not _clean_path(path):
-                raise ValueError(f"'files[{i}]' must be {{path: a relative path, "
+                raise ValueError(f"files[{i}]: must be {{path: a relative path, "
                                  f"sha256: 64 lowercase hex digits}}")
             files.append((path, digest))
         return cls(data["project"], data["target"], data["branch"], data["commit"],

@@ -48,8 +48,8 @@ def _mapping(node: Any, key: str, path: Path, dotted: str) -> Node | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a mapping, "
-                          f"got {type_name(value)}")
+        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: must be a mapping, "
+                          f"not {type_name(value)}")
     return value  # type: ignore[return-value]
 
 
@@ -60,8 +60,8 @@ def _string(node: Node | None, key: str, path: Path, dotted: str) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)  # `stable: 6.0` parses as a float; keep what the author meant
     if not isinstance(value, str):
-        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a string, "
-                          f"got {type_name(value)}")
+        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: must be a string, "
+                          f"not {type_name(value)}")
     return value
 
 
@@ -70,16 +70,16 @@ def _strings(node: Node | None, key: str, path: Path, dotted: str) -> tuple[str,
         return ()
     value = node[key]
     if not isinstance(value, list):
-        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a list of "
-                          f"strings, got {type_name(value)}")
+        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: must be a list of "
+                          f"strings, not {type_name(value)}")
     result = []
     for index, item in enumerate(value):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(item)
         if not isinstance(item, str) or not item:
             line = value.item_lines[index] if isinstance(value, NodeList) else _line(node, key)
-            raise ConfigError(f"{shown(path)}:{line}: {dotted}[{index}]: expected a non-empty "
-                              f"string, got {item!r}")
+            raise ConfigError(f"{shown(path)}:{line}: {dotted}[{index}]: must be a non-empty "
+                              f"string, not {item!r}")
         result.append(item)
     return tuple(result)
 
@@ -113,8 +113,8 @@ def load_published_branches(path: Path) -> PublishedBranches:
         return PublishedBranches()
     data = document.data
     if not isinstance(data, dict):
-        raise ConfigError(f"{shown(path)}:{document.line}: expected a mapping with 'git' and "
-                          f"'version', got {type_name(data)}")
+        raise ConfigError(f"{shown(path)}:{document.line}: must be a mapping with 'git' and "
+                          f"'version', not {type_name(data)}")
     git = _mapping(data, "git", path, "git")
     branches = _mapping(git, "branches", path, "git.branches") if git else None
     version = _mapping(data, "version", path, "version")

@@ -87,33 +87,33 @@ def _positive_int(output: Node, key: str, where: str, default: int | None) -> in
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(f"{where}:{output.line_of(key)}: {key}: expected a positive "
-                          f"integer, got {value!r}")
+        raise ConfigError(f"{where}:{output.line_of(key)}: {key}: must be a positive "
+                          f"integer, not {value!r}")
     return value
 
 
 def _parse_output(item: Any, where: str, index: int, line: int) -> ImageOutput:
     if not isinstance(item, Node):
-        raise ConfigError(f"{where}:{line}: outputs[{index}]: expected a mapping, got {item!r}")
+        raise ConfigError(f"{where}:{line}: outputs[{index}]: must be a mapping, not {item!r}")
     kind = item.get("type", "web")
     if kind not in OUTPUT_TYPES:
         raise ConfigError(f"{where}:{item.line_of('type')}: outputs[{index}].type: unknown "
                           f"output type {kind!r}; valid types: {', '.join(OUTPUT_TYPES)}")
     tag = item.get("tag")
     if tag is not None and (not isinstance(tag, (str, int)) or "/" in str(tag)):
-        raise ConfigError(f"{where}:{item.line_of('tag')}: outputs[{index}].tag: expected a "
-                          f"file name suffix, got {tag!r}")
+        raise ConfigError(f"{where}:{item.line_of('tag')}: outputs[{index}].tag: must be a "
+                          f"file name suffix, not {tag!r}")
     scale = item.get("scale")
     if scale is not None and (isinstance(scale, bool) or not isinstance(scale, (int, float))
                               or not 0 < scale <= 100):
-        raise ConfigError(f"{where}:{item.line_of('scale')}: outputs[{index}].scale: expected "
-                          f"a percentage between 0 and 100, got {scale!r}")
+        raise ConfigError(f"{where}:{item.line_of('scale')}: outputs[{index}].scale: must be "
+                          f"a percentage between 0 and 100, not {scale!r}")
     link = item.get("target")
     if link is not None and (not isinstance(link, str) or not link.strip()
                              or any(c.isspace() for c in link.strip())):
         raise ConfigError(f"{where}:{item.line_of('target')}: outputs[{index}].target: "
-                          f"expected a link (a URL or a path, e.g. the full-size image), "
-                          f"got {link!r}")
+                          f"must be a link (a URL or a path, e.g. the full-size image), "
+                          f"not {link!r}")
     return ImageOutput(type=kind, tag=str(tag) if tag is not None else None,
                        dpi=_positive_int(item, "dpi", where, 96) or 96,
                        width=_positive_int(item, "width", where, None), scale=scale,
@@ -128,7 +128,7 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
         name = data.get("name")
         if not isinstance(name, str) or not name.strip() or ".." in name.split("/"):
             problem = "required key is missing" if name is None else \
-                f"expected an image name, got {name!r}"
+                f"must be an image name, not {name!r}"
             raise ConfigError(f"{shown(metadata)}:{data.line_of('name')}: name: {problem}")
         if not edition_matches(data.get("edition"), edition):
             continue
@@ -138,14 +138,14 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
         seen[name] = data.line
         alt = data.get("alt", name)
         if not isinstance(alt, str):
-            raise ConfigError(f"{shown(metadata)}:{data.line_of('alt')}: alt: expected a "
-                              f"string, got {alt!r}")
+            raise ConfigError(f"{shown(metadata)}:{data.line_of('alt')}: alt: must be a "
+                              f"string, not {alt!r}")
         # `output:` is the original's other spelling of `outputs:` (both may appear)
         given = [key for key in ("outputs", "output") if data.get(key) is not None]
         for key in given:
             if not isinstance(data[key], list):
                 raise ConfigError(f"{shown(metadata)}:{data.line_of(key)}: {key}: "
-                                  f"expected a list, got {type_name(data[key])}")
+                                  f"must be a list, not {type_name(data[key])}")
         raw: list[Any] = [Node()]
         if given:
             raw = NodeList([item for key in given for item in data[key]])

@@ -98,7 +98,7 @@ def _target(value: Any, source_name: str, several: bool, project_root: Path,
         if several or text.endswith("/"):
             rel = f"{rel.rstrip('/')}/{Path(rel_source).name}"
     else:
-        raise ConfigError(f"{ctx.at('target')}: target: expected a path or 'auto', got "
+        raise ConfigError(f"{ctx.at('target')}: target: must be a path or 'auto', not "
                           f"{value!r}")
     target = (proxy_source / rel).resolve()
     root = proxy_source.resolve()
@@ -111,8 +111,8 @@ def _marker_index(lines: list[str], marker: Any, start: int, ctx: _Context, key:
                   source: Path) -> int:
     """Index of the line a truncate key points at (line numbers are 1-based)."""
     if isinstance(marker, bool):
-        raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string "
-                          f"or a line number, got {marker!r}")
+        raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: must be a marker string "
+                          f"or a line number, not {marker!r}")
     if isinstance(marker, int):
         if not 1 <= marker <= len(lines):
             raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: line {marker} is outside "
@@ -124,14 +124,14 @@ def _marker_index(lines: list[str], marker: Any, start: int, ctx: _Context, key:
                 return index
         raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: marker {marker!r} not found "
                           f"in {shown(source)}")
-    raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string or a "
-                      f"line number, got {marker!r}")
+    raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: must be a marker string or a "
+                      f"line number, not {marker!r}")
 
 
 def _truncate(text: str, spec: Any, ctx: _Context, source: Path) -> str:
     if not isinstance(spec, dict) or not spec or set(spec) - {"start-after", "end-before"}:
-        raise ConfigError(f"{ctx.at('truncate')}: truncate: expected a mapping with "
-                          f"'start-after' and/or 'end-before', got {spec!r}")
+        raise ConfigError(f"{ctx.at('truncate')}: truncate: must be a mapping with "
+                          f"'start-after' and/or 'end-before', not {spec!r}")
     lines = text.splitlines(keepends=True)
     first, end = 0, len(lines)
     if spec.get("start-after") is not None:
@@ -148,15 +148,15 @@ def _transforms(spec: Any, ctx: _Context) -> list[tuple[re.Pattern[str], str]]:
     if isinstance(spec, dict):
         spec = [spec]  # one {regex, replace} without a list, as the original allowed
     if not isinstance(spec, list):
-        raise ConfigError(f"{ctx.at('transform')}: transform: expected a list of "
-                          f"{{regex, replace}}, got {spec!r}")
+        raise ConfigError(f"{ctx.at('transform')}: transform: must be a list of "
+                          f"{{regex, replace}}, not {spec!r}")
     result = []
     for index, item in enumerate(spec):
         line = spec.item_lines[index] if isinstance(spec, NodeList) else ctx.unit.line
         where = f"{ctx.file}:{line}: transform[{index}]"
         if not isinstance(item, dict) or not isinstance(item.get("regex"), str) \
                 or not isinstance(item.get("replace", ""), str):
-            raise ConfigError(f"{where}: expected {{regex: <pattern>, replace: <text>}}, got "
+            raise ConfigError(f"{where}: must be {{regex: <pattern>, replace: <text>}}, not "
                               f"{item!r}")
         try:
             pattern = re.compile(item["regex"], re.MULTILINE)
@@ -187,12 +187,12 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
     key, names = _source_names(ctx)
     source_dir = unit.get("source_dir")
     if source_dir is not None and not isinstance(source_dir, str):
-        raise ConfigError(f"{ctx.at('source_dir')}: source_dir: expected a directory, got "
+        raise ConfigError(f"{ctx.at('source_dir')}: source_dir: must be a directory, not "
                           f"{source_dir!r}")
     transforms = _transforms(unit["transform"], ctx) if unit.get("transform") else []
     append = unit.get("append")
     if append is not None and not isinstance(append, str):
-        raise ConfigError(f"{ctx.at('append')}: append: expected text, got {append!r}")
+        raise ConfigError(f"{ctx.at('append')}: append: must be text, not {append!r}")
     dirs = _search_dirs(project_root, source_dir)
     for name in names:
         source = _find_source(name, dirs, ctx, key)
@@ -218,13 +218,13 @@ def _source_names(ctx: _Context) -> tuple[str, list[str]]:
         key, names = "sources", unit["sources"]
         if not isinstance(names, list) or not names or \
                 not all(isinstance(n, str) and n for n in names):
-            raise ConfigError(f"{ctx.at(key)}: sources: expected a list of file names, got "
+            raise ConfigError(f"{ctx.at(key)}: sources: must be a list of file names, not "
                               f"{names!r}")
         return key, names
     if "source" in unit:
         key = "source"
         if not isinstance(unit["source"], str) or not unit["source"]:
-            raise ConfigError(f"{ctx.at(key)}: source: expected a file name, got "
+            raise ConfigError(f"{ctx.at(key)}: source: must be a file name, not "
                               f"{unit['source']!r}")
         return key, [unit["source"]]
     raise ConfigError(f"{ctx.at()}: source: required key is missing (or give 'sources')")

@@ -101,8 +101,8 @@ def _mapped_branches(expr: str, mapping: dict[Any, Any], published: Sequence[str
         raise ConfigError(f"{where}: {{{expr}: {{from-prefix: to-prefix}}}} needs all, "
                           f"before-<branch> or after-<branch> as its key, got {expr!r}")
     if len(mapping) != 1 or not all(isinstance(x, str) for x in next(iter(mapping.items()))):
-        raise ConfigError(f"{where}: {{{expr}: ...}}: expected one {{from-prefix: to-prefix}} "
-                          f"pair of strings, got {dict(mapping)!r}")
+        raise ConfigError(f"{where}: {{{expr}: ...}}: must be one {{from-prefix: to-prefix}} "
+                          f"pair of strings, not {dict(mapping)!r}")
     src, dst = next(iter(mapping.items()))
     return [(f"{src}/{b}" if src else b, f"{dst}/{b}" if dst else b) for b in branches]
 
@@ -114,7 +114,7 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
     if isinstance(outputs, str):
         outputs = [outputs]
     if not isinstance(outputs, list):
-        raise ConfigError(f"{where}: outputs: expected a list, got {type_name(outputs)}")
+        raise ConfigError(f"{where}: outputs: must be a list, not {type_name(outputs)}")
     pairs: list[tuple[str, str]] = []
     expanded: list[tuple[str, str]] = []  # the pairs link aliases apply to
     for index, item in enumerate(outputs):
@@ -135,8 +135,8 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
                 pairs.extend(_mapped_branches(left, right, published, f"{where}: outputs[{index}]"))
                 continue
             if not isinstance(left, str) or not isinstance(right, str):
-                raise ConfigError(f"{where}: outputs[{index}]: expected {{left: right}} with "
-                                  f"string prefixes, got {dict(item)!r}")
+                raise ConfigError(f"{where}: outputs[{index}]: must be {{left: right}} with "
+                                  f"string prefixes, not {dict(item)!r}")
             branches = _branch_set(left, published, f"{where}: outputs[{index}]")
             if branches is None:
                 pairs.append((left, right))
@@ -144,8 +144,8 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
                 pairs.extend((b, right) for b in branches)
                 expanded.extend((b, right) for b in branches)
         else:
-            raise ConfigError(f"{where}: outputs[{index}]: expected a string or a one-key "
-                              f"mapping, got {item!r}")
+            raise ConfigError(f"{where}: outputs[{index}]: must be a string or a one-key "
+                              f"mapping, not {item!r}")
     # links ("manual" -> "v3.0") shadow a branch: its alias gets the same redirect, but
     # only where a branch set (or a plain 'master') put the branch there, as in the
     # original; an explicit {master: URL} pair is left as it is.
@@ -176,8 +176,8 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
             raise ConfigError(f"{shown(file)}:{unit.line_of(key)}: {key}: {value!r} contains "
                               "whitespace; encode it as %20")
     if _is_url(source):
-        raise ConfigError(f"{shown(file)}:{unit.line_of('from')}: from: expected a site path, "
-                          f"got the URL {source!r}")
+        raise ConfigError(f"{shown(file)}:{unit.line_of('from')}: from: must be a site path, "
+                          f"not the URL {source!r}")
     outputs_where = f"{shown(file)}:{unit.line_of('outputs')}"
     result = []
     for left, right in _expand_outputs(unit.get("outputs"), published, links, outputs_where):
@@ -205,7 +205,7 @@ def _check_ends(file: str, unit: Node) -> None:
         if not isinstance(value, str) or not value.strip():
             at = f"{shown(file)}:{unit.line_of(key)}"
             problem = "required key is missing" if value is None else \
-                f"expected a non-empty string, got {value!r}"
+                f"must be a non-empty string, not {value!r}"
             if value is None and "redirect-path" in unit:
                 problem += ("; this unit uses the keys of the makefile-era tools "
                             "('redirect-path', 'url-base'): rename them 'from' and 'to'")

@@ -31,13 +31,13 @@ def load_robots(path: Path) -> list[Node]:
         file = unit.get("file")
         if not isinstance(file, str) or not file.strip():
             problem = "required key is missing" if file is None else \
-                f"expected a site path string, got {file!r}"
+                f"must be a site path string, not {file!r}"
             raise ConfigError(f"{shown(path)}:{unit.line_of('file')}: file: {problem}")
         branches = unit.get("branches")
         if branches is not None and not (
                 isinstance(branches, list) and all(isinstance(b, str) for b in branches)):
-            raise ConfigError(f"{shown(path)}:{unit.line_of('branches')}: branches: expected "
-                              f"a list of branch names, got {branches!r}")
+            raise ConfigError(f"{shown(path)}:{unit.line_of('branches')}: branches: must be "
+                              f"a list of branch names, not {branches!r}")
         units.append(unit)
     return units
 

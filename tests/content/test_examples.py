@@ -280,4 +280,4 @@ def test_hidden_collection_content_of_any_shape_is_ignored_with_a_warning(projec
     with pytest.raises(ContentError) as caught:
         project.generate(["examples"])
     assert str(caught.value) == ("source/includes/examples-idx.yaml:2: document 1: field "
-                                 "'content' must be a string, not a mapping")
+                                 "content: must be a string, not a mapping")

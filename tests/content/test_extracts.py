@@ -110,4 +110,4 @@ def test_copyable_must_be_a_boolean(project) -> None:
     with pytest.raises(ContentError) as caught:
         project.generate(["extracts"])
     assert str(caught.value) == ("source/includes/extracts-c.yaml:3: document 1: field "
-                                 "'copyable' must be a boolean, not a string")
+                                 "copyable: must be a boolean, not a string")

@@ -69,4 +69,4 @@ def test_copyable_must_be_a_boolean(project) -> None:
     with pytest.raises(ContentError) as caught:
         project.generate(["release"])
     assert str(caught.value) == ("source/includes/release-x.yaml:3: document 1: field "
-                                 "'copyable' must be a boolean, not a list")
+                                 "copyable: must be a boolean, not a list")

@@ -250,20 +250,20 @@ def test_outside_build_without_delete_is_allowed(project):
 
 @pytest.mark.parametrize(("push", "message"), [
     ("paths: {local: public, remote: /srv}\nhosts: [h]\n",
-     "config/push.yaml:1: document 1: missing required key 'target'"),
+     "config/push.yaml:1: document 1: target: required key is missing"),
     ("target: web\nhosts: [h]\n",
-     "config/push.yaml:1: document 1: missing required key 'paths'"),
+     "config/push.yaml:1: document 1: paths: required key is missing"),
     ("target: web\npaths:\n  local: public\nhosts: [h]\n",
-     "config/push.yaml:2: document 1: missing required key 'paths.remote'"),
+     "config/push.yaml:2: document 1: paths.remote: required key is missing"),
     ("target: web\npaths: [public]\nhosts: [h]\n",
-     "config/push.yaml:2: document 1: 'paths' must be a mapping {local, remote, static}, "
+     "config/push.yaml:2: document 1: paths: must be a mapping {local, remote, static}, "
      "not a list"),
     ("target: [web]\npaths: {local: public, remote: /srv}\nhosts: [h]\n",
-     "config/push.yaml:1: document 1: 'target' must be a string, not a list"),
+     "config/push.yaml:1: document 1: target: must be a string, not a list"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: {a: b}\n",
-     "config/push.yaml:3: document 1: 'hosts' must be a list of strings, not a mapping"),
+     "config/push.yaml:3: document 1: hosts: must be a list of strings, not a mapping"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts:\n  - h\n  - [x]\n",
-     "config/push.yaml:5: document 1: 'hosts[1]' must be a string, not a list"),
+     "config/push.yaml:5: document 1: hosts[1]: must be a string, not a list"),
     ("target: web\npaths: {local: public, remote: /srv}\noptions: [branched, fast]\nhosts: [h]\n",
      "config/push.yaml:3: document 1: unknown option 'fast' in 'options'; "
      "valid options: branched, delete, recursive"),
@@ -271,14 +271,14 @@ def test_outside_build_without_delete_is_allowed(project):
      "config/push.yaml:1: document 1: push target 'web' has neither 'hosts' nor 'env'; "
      "say where to deploy (hosts: [user@host] or hosts: [local])"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: []\n",
-     "config/push.yaml:3: document 1: 'hosts' is empty; list at least one host or 'local'"),
+     "config/push.yaml:3: document 1: hosts: is empty; list at least one host or 'local'"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: [h]\nenv: production\n",
      "config/push.yaml:4: document 1: give either 'hosts' or 'env', not both"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: ['-oProxyCommand=x']\n",
-     "config/push.yaml:3: document 1: 'hosts' has '-oProxyCommand=x', which is not a host "
+     "config/push.yaml:3: document 1: hosts: has '-oProxyCommand=x', which is not a host "
      "name (user@host, host, or 'local')"),
     ("target: web\npaths: {local: public, remote: /srv, static: [../etc]}\nhosts: [h]\n",
-     "config/push.yaml:2: document 1: 'paths.static' has '../etc'; static items are names "
+     "config/push.yaml:2: document 1: paths.static: has '../etc'; static items are names "
      "relative to build/public/"),
     ("target: web\npaths: {local: public, remote: 'h:/srv'}\nhosts: [web1]\n",
      "config/push.yaml:2: document 1: 'paths.remote' 'h:/srv' already names a host; "
@@ -306,27 +306,27 @@ def test_duplicate_target(project):
 def test_env_errors(project):
     push = PLAIN.replace("hosts: [local]", "env: production")
     assert refusal(project, push) == (
-        "config/push.yaml:6: document 1: 'env' names 'production', but config/deploy.yaml "
+        "config/push.yaml:6: document 1: env: names 'production', but config/deploy.yaml "
         "does not exist; create it with 'production: {hosts: [...]}' or list 'hosts' here")
 
 
 def test_env_not_defined_lists_environments(project):
     push = PLAIN.replace("hosts: [local]", "env: production")
     assert refusal(project, push, "testing:\n  hosts: [t1]\ndocsprod:\n  hosts: [d1]\n") == (
-        "config/push.yaml:6: document 1: 'env' names 'production', which config/deploy.yaml "
+        "config/push.yaml:6: document 1: env: names 'production', which config/deploy.yaml "
         "does not define; defined environments: testing, docsprod")
 
 
 @pytest.mark.parametrize(("push", "deploy_yaml", "message"), [
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: [h]\nflavour: x\n", None,
-     "config/push.yaml:4: document 1: unknown key 'flavour'; "
+     "config/push.yaml:4: document 1: flavour: unknown key; "
      "valid keys: target, paths, options, hosts, env, dependency"),
     ("target: web\npaths: {local: public, remote: /srv, extra: 1}\nhosts: [h]\n", None,
-     "config/push.yaml:2: document 1: unknown key 'paths.extra'; "
+     "config/push.yaml:2: document 1: paths.extra: unknown key; "
      "valid keys: local, remote, static"),
     ("target: web\npaths: {local: public, remote: /srv}\nenv: production\n",
      "production:\n  hosts: [a]\n  user: x\n",
-     "config/deploy.yaml:3: unknown key 'production.user'; valid keys: hosts, args"),
+     "config/deploy.yaml:3: production.user: unknown key; valid keys: hosts, args"),
 ])
 def test_unknown_keys_warn_and_fail_when_strict(project, capsys, push, deploy_yaml, message):
     import giza.publish.deploy
@@ -374,7 +374,7 @@ def test_env_args_are_split_like_shell_words(project):
 def test_publication_without_deploy_yaml_names_production(project):
     push = PLAIN.replace("hosts: [local]", "env: publication")
     assert refusal(project, push) == (
-        "config/push.yaml:6: document 1: 'env' names 'publication', but config/deploy.yaml "
+        "config/push.yaml:6: document 1: env: names 'publication', but config/deploy.yaml "
         "does not exist; create it with 'production: {hosts: [...]}' ('publication' is the "
         "historic name of 'production') or list 'hosts' here")
 
@@ -382,11 +382,11 @@ def test_publication_without_deploy_yaml_names_production(project):
 def test_env_entry_is_validated(project):
     push = PLAIN.replace("hosts: [local]", "env: production")
     assert refusal(project, push, "production:\n  args: [-v]\n") == (
-        "config/deploy.yaml:1: missing required key 'production.hosts'")
+        "config/deploy.yaml:1: production.hosts: required key is missing")
     assert refusal(project, push, "production:\n  hosts: [a]\n  args: 7\n") == (
-        "config/deploy.yaml:3: 'production.args' must be a list of strings, not an integer")
+        "config/deploy.yaml:3: production.args: must be a list of strings, not an integer")
     assert refusal(project, push, "production: [a]\n") == (
-        "config/deploy.yaml:1: 'production' must be a mapping {hosts: [...], args: [...]}, "
+        "config/deploy.yaml:1: production: must be a mapping {hosts: [...], args: [...]}, "
         "not a list")
 
 
