@@ -205,7 +205,7 @@ def test_action_copyable_must_be_a_boolean(project) -> None:
         """)
     with pytest.raises(ContentError) as caught:
         project.generate(["steps"])
-    assert str(caught.value) == ("source/includes/steps-c.yaml:5: document 1: field "
+    assert str(caught.value) == ("source/includes/steps-c.yaml:5: document 1: "
                                  "copyable: must be a boolean, not an integer")
 
 
