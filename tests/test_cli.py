@@ -84,7 +84,8 @@ def test_unknown_key_warning_then_strict_error(project, giza):
                           "error_prefix, name, siteroot, tag, title, url\n")
     strict = giza("--strict", "config")
     assert strict.code == 2
-    assert strict.err.startswith("giza: error: config/build_conf.yaml:3: project.colour: unknown key")
+    assert strict.err.startswith(
+        "giza: error: config/build_conf.yaml:3: project.colour: unknown key")
 
 
 def test_a_config_key_given_twice_warns(project, giza):
@@ -185,7 +186,8 @@ def test_strict_and_conf_after_the_command(project, giza, tmp_path):
     root = project({"config/build_conf.yaml": "project:\n  name: d\n  colour: red\n"})
     strict = giza("config", "--strict")
     assert strict.code == 2
-    assert strict.err.startswith("giza: error: config/build_conf.yaml:3: project.colour: unknown key")
+    assert strict.err.startswith(
+        "giza: error: config/build_conf.yaml:3: project.colour: unknown key")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     import os
