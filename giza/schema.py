@@ -35,7 +35,8 @@ from giza.yamlfile import Node, NodeList, type_name
 
 __all__ = [
     "Anything", "Bool", "Choice", "Convert", "Dict", "Int", "Invalid", "ListOf", "Option",
-    "Required", "Section", "SectionList", "Str", "Validation", "Wrong", "line_of", "message",
+    "Required", "Section", "SectionList", "Str", "Validation", "Wrong", "checked", "line_of",
+    "message",
     "type_name", "unknown_key", "validate",
 ]
 
@@ -276,7 +277,7 @@ class SectionList(Option):
 
 
 class Required(Option):
-    """``option``, and the key must be there."""
+    """``option``, and the key must be there with a value (null counts as missing)."""
 
     def __init__(self, option: Option) -> None:
         super().__init__(option.default, option.doc)
@@ -329,8 +330,8 @@ def validate(data: Any, schema: Section | MappingABC[str, Option], state: Valida
     if data is None:
         data = Node()
     if not isinstance(data, dict):
-        state.errors.append(state.say(line or getattr(data, "line", 0), prefix.rstrip(".")
-                                      or "(top level)", section.wrong(data).text))
+        state.errors.append(state.say(line or getattr(data, "line", 0), prefix.rstrip("."),
+                                      section.wrong(data).text))
         return _defaults(section)  # the check goes on; what the section lacks is not news
     out: dict[str, Any] = {}
     own_line = data.line if isinstance(data, Node) else line
@@ -339,17 +340,27 @@ def validate(data: Any, schema: Section | MappingABC[str, Option], state: Valida
         spec = section.fields.get(key) if isinstance(key, str) else None
         if spec is None:
             _unknown(section, state, key_line, f"{prefix}{key}")
-            continue
-        out[key] = _value(spec, value, state, f"{prefix}{key}", key_line)
+        elif value is not None or not isinstance(spec, Required):
+            out[key] = _value(spec, value, state, f"{prefix}{key}", key_line)
     for key, spec in section.fields.items():
         if key in out:
             continue
-        if isinstance(spec, Required):
-            state.errors.append(state.say(own_line, f"{prefix}{key}",
+        if isinstance(spec, Required):  # absent, or null (`name:` with nothing after it)
+            state.errors.append(state.say(line_of(data, key, own_line), f"{prefix}{key}",
                                           "required key is missing"))
         out[key] = validate(None, spec, state, f"{prefix}{key}.", own_line) \
             if isinstance(spec, Section) else spec.default
     return out
+
+
+def checked(data: Any, schema: Section | MappingABC[str, Option], path: Path,
+            prefix: str = "", line: int = 0, where: str = "") -> dict[str, Any]:
+    """``data`` validated; every error found in it raised as one ConfigError, warnings
+    dropped (for files whose unknown keys the original read past: ``unknown="ignore"``)."""
+    state = Validation(path, where=where)
+    values = validate(data, schema, state, prefix, line)
+    state.raise_errors()
+    return values
 
 
 def _unknown(section: Section, state: Validation, line: int, dotted: str) -> None:
