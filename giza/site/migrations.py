@@ -23,6 +23,7 @@ from typing import Any
 
 from giza.errors import ConfigError, shown
 from giza.fileio import write_if_changed
+from giza.schema import Anything, Convert, Section, Wrong, checked
 from giza.site._files import edition_matches
 from giza.yamlfile import Node, NodeList, iter_units
 
@@ -186,13 +187,8 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
         return
     key, names = _source_names(ctx)
     source_dir = unit.get("source_dir")
-    if source_dir is not None and not isinstance(source_dir, str):
-        raise ConfigError(f"{ctx.at('source_dir')}: source_dir: must be a directory, not "
-                          f"{source_dir!r}")
     transforms = _transforms(unit["transform"], ctx) if unit.get("transform") else []
     append = unit.get("append")
-    if append is not None and not isinstance(append, str):
-        raise ConfigError(f"{ctx.at('append')}: append: must be text, not {append!r}")
     dirs = _search_dirs(project_root, source_dir)
     for name in names:
         source = _find_source(name, dirs, ctx, key)
@@ -211,22 +207,48 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
             done.written.append(target)
 
 
+def _file_name(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise Wrong(form=True)
+    return value
+
+
+def _file_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value or \
+            not all(isinstance(n, str) and n for n in value):
+        raise Wrong(form=True)
+    return value
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Wrong(form=True)
+    return value
+
+
+# `target`, `truncate` and `transform` are read where they are used: their meaning depends
+# on the source file (markers, paths under source/), so their checks are there.
+# Keys the original did not read are read past, as it did.
+UNIT = Section({
+    "source": Convert("a file name", _file_name),
+    "sources": Convert("a list of file names", _file_names),
+    "source_dir": Convert("a directory", _string),
+    "target": Anything(),
+    "truncate": Anything(),
+    "transform": Anything(),
+    "append": Convert("text", _string),
+    "edition": Anything(),
+}, unknown="ignore")
+
+
 def _source_names(ctx: _Context) -> tuple[str, list[str]]:
     """The unit's key for its sources ('sources' or 'source') and the file names."""
-    unit = ctx.unit
-    if "sources" in unit:
-        key, names = "sources", unit["sources"]
-        if not isinstance(names, list) or not names or \
-                not all(isinstance(n, str) and n for n in names):
-            raise ConfigError(f"{ctx.at(key)}: sources: must be a list of file names, not "
-                              f"{names!r}")
-        return key, names
-    if "source" in unit:
-        key = "source"
-        if not isinstance(unit["source"], str) or not unit["source"]:
-            raise ConfigError(f"{ctx.at(key)}: source: must be a file name, not "
-                              f"{unit['source']!r}")
-        return key, [unit["source"]]
+    values = checked(ctx.unit, UNIT, ctx.file)
+    if values["sources"] is not None:
+        return "sources", values["sources"]
+    if values["source"] is not None:
+        return "source", [values["source"]]
+    # Hand-written: one of two keys is required.
     raise ConfigError(f"{ctx.at()}: source: required key is missing (or give 'sources')")
 
 

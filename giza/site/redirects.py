@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
 from giza.problems import warn
+from giza.schema import Anything, Convert, Required, Section, Wrong, checked, type_name
 from giza.site._files import edition_matches
 from giza.site.serverconf import htaccess_rule, nginx_rule
 from giza.yamlfile import Node, iter_units
@@ -166,8 +166,7 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
         fixed = Node({**unit, "to": "/"})
         fixed.line, fixed.key_lines = unit.line, unit.key_lines
         unit = fixed
-    _check_ends(file, unit)
-    code = _code(file, unit)
+    code = _check_unit(file, unit)
     source = unit["from"].strip()
     target = unit["to"].strip()
     for key, value in (("from", source), ("to", target)):
@@ -198,31 +197,42 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
     return result
 
 
-def _check_ends(file: str, unit: Node) -> None:
-    """'from' and 'to' must be non-empty strings."""
-    for key in ("from", "to"):
-        value = unit.get(key)
-        if not isinstance(value, str) or not value.strip():
-            at = f"{shown(file)}:{unit.line_of(key)}"
-            problem = "required key is missing" if value is None else \
-                f"must be a non-empty string, not {value!r}"
-            if value is None and "redirect-path" in unit:
-                problem += ("; this unit uses the keys of the makefile-era tools "
-                            "('redirect-path', 'url-base'): rename them 'from' and 'to'")
-            raise ConfigError(f"{at}: {key}: {problem}")
+def _end(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Wrong(form=True)
+    return value
 
 
-def _code(file: str, unit: Node) -> int:
-    code_value = unit.get("code", DEFAULT_CODE)
+def _redirect_code(value: Any) -> int:
     # 301 or "301"; not 301.5 or true
-    valid_type = (isinstance(code_value, int) and not isinstance(code_value, bool)) or \
-        (isinstance(code_value, str) and code_value.strip().isdigit())
-    code = int(code_value) if valid_type else -1
-    if code not in VALID_CODES:
-        valid = ", ".join(str(c) for c in VALID_CODES)
-        raise ConfigError(f"{shown(file)}:{unit.line_of('code')}: code: invalid redirect code "
-                          f"{code_value!r}; valid codes: {valid}")
-    return code
+    valid_type = (isinstance(value, int) and not isinstance(value, bool)) or \
+        (isinstance(value, str) and value.strip().isdigit())
+    if not valid_type or int(value) not in VALID_CODES:
+        raise Wrong(form=True)
+    return int(value)
+
+
+# `outputs` has a grammar of its own (see the module docstring): _expand_outputs reads it.
+# Keys the original did not read are read past, as it did.
+UNIT = Section({
+    "from": Required(Convert("a non-empty string", _end)),
+    "to": Required(Convert("a non-empty string", _end)),
+    "code": Convert(f"one of {', '.join(map(str, VALID_CODES))}", _redirect_code,
+                    default=DEFAULT_CODE),
+    "outputs": Anything(),
+    "edition": Anything(),
+}, unknown="ignore")
+
+
+def _check_unit(file: str, unit: Node) -> int:
+    """The unit checked; its redirect code."""
+    if "redirect-path" in unit and (unit.get("from") is None or unit.get("to") is None):
+        # Hand-written: a hint that depends on another key than the one missing.
+        key = "from" if unit.get("from") is None else "to"
+        raise ConfigError(f"{shown(file)}:{unit.line_of(key)}: {key}: required key is "
+                          f"missing; this unit uses the keys of the makefile-era tools "
+                          f"('redirect-path', 'url-base'): rename them 'from' and 'to'")
+    return checked(unit, UNIT, Path(file))["code"]
 
 
 def load_redirects(paths: Iterable[Path], published: Sequence[str],
@@ -244,7 +254,8 @@ def load_redirects(paths: Iterable[Path], published: Sequence[str],
                 found = _unit_redirects(path, unit, published, links or {})
             except ConfigError as exc:
                 # Redirects never stop a build: the original did not even read them there.
-                warn(f"{exc}; this redirect is skipped")
+                for problem in str(exc).splitlines():
+                    warn(f"{problem}; this redirect is skipped")
                 continue
             for redirect in found:
                 _add(by_source, redirect)

@@ -102,7 +102,7 @@ def test_stub_escapes_url():
 def test_invalid_code_types(tmp_path, code):
     path = write(tmp_path, f"from: /a\nto: /b\ncode: {code}\n")
     (text,) = warned([path], PUBLISHED)
-    assert ":3: code: invalid redirect code " in text
+    assert ":3: code: must be one of 301, 302, 303, 307, 308, not " in text
     assert text.endswith("; this redirect is skipped")
 
 
@@ -113,9 +113,8 @@ def test_code_as_string(tmp_path):
 
 def test_invalid_code(tmp_path):
     path = write(tmp_path, "from: /a\nto: /b\ncode: 304\n")
-    assert warned([path], PUBLISHED) == [f"{path}:3: code: invalid redirect code 304; "
-                                         "valid codes: 301, 302, 303, 307, 308; this "
-                                         "redirect is skipped"]
+    assert warned([path], PUBLISHED) == [f"{path}:3: code: must be one of 301, 302, 303, "
+                                         "307, 308, not 304; this redirect is skipped"]
     assert load_redirects([path], PUBLISHED) == []
 
 
