@@ -50,9 +50,11 @@ class Invalid(Exception):
         self.text, self.key, self.line = text, key, line
 
 
-def message(where: str, line: int, key: str, text: str) -> str:
-    """The one wording: ``file:line: key: text`` (``where`` may add `` document N:``)."""
-    return f"{where}:{line or 1}: {key}: {text}" if key else f"{where}:{line or 1}: {text}"
+def message(where: str, line: int, key: str, text: str, document: str = "") -> str:
+    """The one wording: ``file:line: key: text``; ``document`` (e.g. "document 2") names
+    one document of a multi-document file."""
+    place = f"{where}:{line or 1}: {document}: " if document else f"{where}:{line or 1}: "
+    return f"{place}{key}: {text}" if key else f"{place}{text}"
 
 
 def unknown_key(key: str, valid: Iterable[str]) -> str:
@@ -297,12 +299,13 @@ class Validation:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     where: str = ""
+    document: str = ""
 
     def __post_init__(self) -> None:
         self.where = self.where or shown(self.path)
 
     def say(self, line: int, key: str, text: str) -> str:
-        return message(self.where, line, key, text)
+        return message(self.where, line, key, text, self.document)
 
     def attempt(self, function: Callable[..., Any], *args: Any, default: Any = None) -> Any:
         """``function(*args)``; a ConfigError is collected and ``default`` returned."""
@@ -346,7 +349,9 @@ def validate(data: Any, schema: Section | MappingABC[str, Option], state: Valida
         if key in out:
             continue
         if isinstance(spec, Required):  # absent, or null (`name:` with nothing after it)
-            state.errors.append(state.say(line_of(data, key, own_line), f"{prefix}{key}",
+            # at the key's own line when null, else at the key holding this mapping
+            lines = data.key_lines if isinstance(data, Node) else {}
+            state.errors.append(state.say(lines.get(key, line or own_line), f"{prefix}{key}",
                                           "required key is missing"))
         out[key] = validate(None, spec, state, f"{prefix}{key}.", own_line) \
             if isinstance(spec, Section) else spec.default

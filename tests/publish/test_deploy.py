@@ -210,12 +210,12 @@ def refusal(project: Callable[..., Path], push: str, deploy_yaml: str | None = N
 ])
 def test_dangerous_remotes_are_refused(project, remote, reason):
     push = f"target: web\npaths:\n  local: public\n  remote: {remote}\nhosts: [deploy@web1]\n"
-    assert refusal(project, push) == f"config/push.yaml:4: document 1: 'paths.remote' {reason}"
+    assert refusal(project, push) == f"config/push.yaml:4: document 1: paths.remote: {reason}"
 
 
 def test_dangerous_remote_with_host_prefix(project):
     push = "target: web\npaths:\n  local: public\n  remote: 'web1:/'\nhosts: [local]\n"
-    assert refusal(project, push) == ("config/push.yaml:4: document 1: 'paths.remote' is '/': "
+    assert refusal(project, push) == ("config/push.yaml:4: document 1: paths.remote: is '/': "
                                       "refusing to deploy to the filesystem root")
 
 
@@ -224,7 +224,7 @@ def test_local_remote_over_the_project_is_refused(project):
     assert "contains '..'" in refusal(project, push)
     push = "target: web\npaths:\n  local: public\n  remote: build/x\nhosts: [local]\n"
     assert refusal(project, push) == (
-        "config/push.yaml:4: document 1: 'paths.remote' is 'build/x' (build/x): "
+        "config/push.yaml:4: document 1: paths.remote: is 'build/x' (build/x): "
         "refusing to deploy into the build directory")
 
 
@@ -232,14 +232,14 @@ def test_delete_from_outside_build_is_refused(project):
     push = ("target: web\npaths:\n  local: ../source\n  remote: {site}\n"
             "options: [delete]\nhosts: [local]\n")
     assert refusal(project, push) == (
-        "config/push.yaml:3: document 1: 'paths.local' '../source' resolves to source, "
+        "config/push.yaml:3: document 1: paths.local: '../source' resolves to source, "
         "outside build/; refusing option 'delete'")
 
 
 def test_delete_of_build_itself_is_refused(project):
     push = "target: web\npaths:\n  local: .\n  remote: {site}\noptions: [delete]\nhosts: [local]\n"
     assert refusal(project, push) == (
-        "config/push.yaml:3: document 1: 'paths.local' '.' resolves to build, "
+        "config/push.yaml:3: document 1: paths.local: '.' resolves to build, "
         "outside build/; refusing option 'delete'")
 
 
@@ -265,15 +265,15 @@ def test_outside_build_without_delete_is_allowed(project):
     ("target: web\npaths: {local: public, remote: /srv}\nhosts:\n  - h\n  - [x]\n",
      "config/push.yaml:5: document 1: hosts[1]: must be a string, not a list"),
     ("target: web\npaths: {local: public, remote: /srv}\noptions: [branched, fast]\nhosts: [h]\n",
-     "config/push.yaml:3: document 1: unknown option 'fast' in 'options'; "
-     "valid options: branched, delete, recursive"),
+     "config/push.yaml:3: document 1: options[1]: must be one of branched, delete, "
+     "recursive, not 'fast'"),
     ("target: web\npaths: {local: public, remote: /srv}\n",
      "config/push.yaml:1: document 1: push target 'web' has neither 'hosts' nor 'env'; "
      "say where to deploy (hosts: [user@host] or hosts: [local])"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: []\n",
      "config/push.yaml:3: document 1: hosts: is empty; list at least one host or 'local'"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: [h]\nenv: production\n",
-     "config/push.yaml:4: document 1: give either 'hosts' or 'env', not both"),
+     "config/push.yaml:4: document 1: env: give either 'hosts' or 'env', not both"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: ['-oProxyCommand=x']\n",
      "config/push.yaml:3: document 1: hosts: has '-oProxyCommand=x', which is not a host "
      "name (user@host, host, or 'local')"),
@@ -281,10 +281,10 @@ def test_outside_build_without_delete_is_allowed(project):
      "config/push.yaml:2: document 1: paths.static: has '../etc'; static items are names "
      "relative to build/public/"),
     ("target: web\npaths: {local: public, remote: 'h:/srv'}\nhosts: [web1]\n",
-     "config/push.yaml:2: document 1: 'paths.remote' 'h:/srv' already names a host; "
+     "config/push.yaml:2: document 1: paths.remote: 'h:/srv' already names a host; "
      "give a plain path and list the host in 'hosts'"),
     ("- target: web\n",
-     "config/push.yaml:1: document 1: a push target must be a mapping, not a list"),
+     "config/push.yaml:1: document 1: must be a mapping (a push target), not a list"),
 ])
 def test_schema_errors(project, push, message):
     assert refusal(project, push) == message
@@ -293,7 +293,7 @@ def test_schema_errors(project, push, message):
 def test_errors_name_the_document(project):
     second = "target: stage\npaths:\n  local: public\n  remote: /\nhosts: [h]\n"
     assert refusal(project, PLAIN + "---\n" + second) == (
-        "config/push.yaml:11: document 2: 'paths.remote' is '/': "
+        "config/push.yaml:11: document 2: paths.remote: is '/': "
         "refusing to deploy to the filesystem root")
 
 
@@ -320,13 +320,13 @@ def test_env_not_defined_lists_environments(project):
 @pytest.mark.parametrize(("push", "deploy_yaml", "message"), [
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: [h]\nflavour: x\n", None,
      "config/push.yaml:4: document 1: flavour: unknown key; "
-     "valid keys: target, paths, options, hosts, env, dependency"),
+     "valid keys: dependency, env, hosts, options, paths, target"),
     ("target: web\npaths: {local: public, remote: /srv, extra: 1}\nhosts: [h]\n", None,
      "config/push.yaml:2: document 1: paths.extra: unknown key; "
      "valid keys: local, remote, static"),
     ("target: web\npaths: {local: public, remote: /srv}\nenv: production\n",
      "production:\n  hosts: [a]\n  user: x\n",
-     "config/deploy.yaml:3: production.user: unknown key; valid keys: hosts, args"),
+     "config/deploy.yaml:3: production.user: unknown key; valid keys: args, hosts"),
 ])
 def test_unknown_keys_warn_and_fail_when_strict(project, capsys, push, deploy_yaml, message):
     import giza.publish.deploy
@@ -367,7 +367,7 @@ def test_env_args_are_split_like_shell_words(project):
          deploy_yaml="production:\n  hosts: [www-c1]\n  args: ['--rsh=\"ssh']\n")
     with pytest.raises(ConfigError) as err:
         load_targets(load())
-    assert str(err.value) == ("config/deploy.yaml:3: 'production.args[0]' '--rsh=\"ssh': "
+    assert str(err.value) == ("config/deploy.yaml:3: production.args[0]: '--rsh=\"ssh': "
                               "No closing quotation (quote marks must pair up)")
 
 
