@@ -130,9 +130,9 @@ def test_unknown_key_is_an_error_when_strict(project):
     ("version: {release: 1}\n",
      "config/build_conf.yaml:1: project.name: required key is missing"),
     ("project:\n  name: d\n  editions:\n    - name: a\n    - name: a\n",
-     "config/build_conf.yaml:5: 'project.editions[1].name' 'a' is already used by editions[0]"),
+     "config/build_conf.yaml:5: project.editions[1].name: 'a' is already used by editions[0]"),
     ("project:\n  name: d\n  editions:\n    - name: a-b\n",
-     "config/build_conf.yaml:4: 'project.editions[0].name' 'a-b' must not contain '-' "
+     "config/build_conf.yaml:4: project.editions[0].name: 'a-b' must not contain '-' "
      "(make targets split on it)"),
     ("", "config/build_conf.yaml:1: the file is empty; it needs at least 'project: {name: ...}'"),
     ("project:\n  name: d\nsystem:\n  files:\n    - 3\n",
