@@ -11,7 +11,7 @@ import argh
 def package(*, target: str, output: str | None = None) -> int:
     """Pack exactly what `giza deploy -t TARGET` would upload into a reproducible .tar.gz
     with a sha256 manifest, for `giza deploy -t TARGET --from ARCHIVE`."""
-    from pathlib import Path
+    from pathlib import Path  # lazy, these: keep start-up fast for every other command
 
     from giza.commands.project import load_config
     from giza.lock import build_lock

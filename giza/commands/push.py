@@ -41,7 +41,7 @@ def deploy(*, target: list[str], dry_run: bool = False, archive: str | None = No
 
     config = load_config()
     if archive is not None:
-        from pathlib import Path
+        from pathlib import Path  # lazy: only --from needs these
 
         from giza.publish.package import deploy_from
 

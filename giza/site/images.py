@@ -223,7 +223,7 @@ def _render(svg: Path, output: ImageOutput, target: Path, stamp: float) -> bool:
             return False
     except OSError:
         pass
-    import cairosvg
+    import cairosvg  # lazy: an optional extra (giza[images]), loaded only to render
 
     options: dict[str, Any] = {"url": str(svg), "dpi": output.dpi}
     if output.width is not None:
