@@ -35,9 +35,8 @@ from giza.yamlfile import Node, NodeList, type_name
 
 __all__ = [
     "Anything", "Bool", "Choice", "Convert", "Dict", "Int", "Invalid", "ListOf", "Option",
-    "Required", "Section", "SectionList", "Str", "Validation", "Wrong", "checked", "line_of",
-    "message",
-    "type_name", "unknown_key", "validate",
+    "Required", "Section", "SectionList", "Str", "Text", "Validation", "Wrong", "checked",
+    "line_of", "message", "type_name", "unknown_key", "validate",
 ]
 
 
@@ -57,7 +56,7 @@ def message(where: str, line: int, key: str, text: str, document: str = "") -> s
     return f"{place}{key}: {text}" if key else f"{place}{text}"
 
 
-def unknown_key(key: str, valid: Iterable[str]) -> str:
+def unknown_key(valid: Iterable[str]) -> str:
     """What every schema says of a key it does not know."""
     return f"unknown key; valid keys: {', '.join(valid)}"
 
@@ -156,13 +155,33 @@ class Str(Option):
         return value
 
 
-class Bool(Option):
-    describe = "true or false"
+class _Typed(Option):
+    """A value of one Python type, as YAML reads it."""
+
+    kind: type = object
 
     def convert(self, value: Any) -> Any:
-        if not isinstance(value, bool):
+        if not isinstance(value, self.kind):
             raise self.wrong(value)
         return value
+
+
+class Bool(_Typed):
+    describe = "true or false"
+    kind = bool
+
+
+def _exact_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Wrong(form=True)
+    return value
+
+
+class Text(Convert):
+    """Text only, not a number read as text; a wrong value is quoted in the message."""
+
+    def __init__(self, describe: str = "a string", default: Any = None, doc: str = "") -> None:
+        super().__init__(describe, _exact_text, default, doc)
 
 
 class Int(Option):
@@ -199,15 +218,11 @@ class Choice(Option):
         return _text(value)
 
 
-class Dict(Option):
+class Dict(_Typed):
     """A mapping whose keys are free (e.g. git remotes)."""
 
     describe = "a mapping"
-
-    def convert(self, value: Any) -> Any:
-        if not isinstance(value, dict):
-            raise self.wrong(value)
-        return value
+    kind = dict
 
 
 class ListOf(Option):
@@ -371,7 +386,7 @@ def checked(data: Any, schema: Section | MappingABC[str, Option], path: Path,
 def _unknown(section: Section, state: Validation, line: int, dotted: str) -> None:
     if section.unknown == "ignore" or dotted.rsplit(".", 1)[-1] in section.legacy:
         return
-    text = state.say(line, dotted, unknown_key(dotted, sorted(section.fields)))
+    text = state.say(line, dotted, unknown_key(sorted(section.fields)))
     (state.errors if section.unknown == "error" else state.warnings).append(text)
 
 

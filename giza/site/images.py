@@ -31,7 +31,17 @@ from typing import Any
 from giza.content import rst
 from giza.errors import ConfigError, shown
 from giza.fileio import write_if_changed
-from giza.schema import Anything, Choice, Convert, ListOf, Required, Section, Wrong, checked
+from giza.schema import (
+    Anything,
+    Choice,
+    Convert,
+    ListOf,
+    Required,
+    Section,
+    Text,
+    Wrong,
+    checked,
+)
 from giza.site._files import edition_matches
 from giza.yamlfile import Node, NodeList, iter_units
 
@@ -112,12 +122,6 @@ def _image_name(value: Any) -> str:
     return value
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise Wrong(form=True)
-    return value
-
-
 # Keys the original did not read are read past, as it did.
 OUTPUT = Section({
     "type": Choice(OUTPUT_TYPES, default="web"),
@@ -130,7 +134,7 @@ OUTPUT = Section({
 NAME = Section({"name": Required(Convert("an image name", _image_name))}, unknown="ignore")
 UNIT = Section({
     **NAME.fields,
-    "alt": Convert("a string", _text),
+    "alt": Text(),
     "outputs": ListOf(single=False),
     "output": ListOf(single=False),  # the original's other spelling of `outputs:`
     "edition": Anything(),

@@ -23,7 +23,7 @@ from typing import Any
 
 from giza.errors import ConfigError, shown
 from giza.fileio import write_if_changed
-from giza.schema import Anything, Convert, Section, Wrong, checked
+from giza.schema import Anything, Convert, Section, Text, Wrong, checked
 from giza.site._files import edition_matches
 from giza.yamlfile import Node, NodeList, iter_units
 
@@ -220,23 +220,17 @@ def _file_names(value: Any) -> list[str]:
     return value
 
 
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise Wrong(form=True)
-    return value
-
-
 # `target`, `truncate` and `transform` are read where they are used: their meaning depends
 # on the source file (markers, paths under source/), so their checks are there.
 # Keys the original did not read are read past, as it did.
 UNIT = Section({
     "source": Convert("a file name", _file_name),
     "sources": Convert("a list of file names", _file_names),
-    "source_dir": Convert("a directory", _string),
+    "source_dir": Text("a directory"),
     "target": Anything(),
     "truncate": Anything(),
     "transform": Anything(),
-    "append": Convert("text", _string),
+    "append": Text("text"),
     "edition": Anything(),
 }, unknown="ignore")
 
