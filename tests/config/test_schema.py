@@ -21,6 +21,7 @@ from giza.schema import (
     Section,
     SectionList,
     Str,
+    Text,
     Validation,
     Wrong,
     checked,
@@ -85,6 +86,8 @@ def test_good_values(tmp_path: Path, option: Any, text: str, value: Any) -> None
     (ListOf(Str(), describe="a list of builders"), "k: 3",
      "k: must be a list of builders, not an integer"),
     (Str(check=lambda v: None if v else "must not be empty"), "k: ''", "k: must not be empty"),
+    (Text(), "k: 3", "k: must be a string, not 3"),
+    (Text("a directory"), "k: [a]", "k: must be a directory, not ['a']"),
 ])
 def test_bad_values(tmp_path: Path, option: Any, text: str, problem: str) -> None:
     values, state = run(tmp_path, f"\n{text}", {"k": option})
