@@ -133,8 +133,12 @@ class Convert(Option):
         try:
             return self.function(value)
         except Wrong as wrong:
-            got = repr(value) if wrong.form else type_name(value)
-            raise Invalid(f"must be {self.describe}, not {got}") from None
+            raise Invalid(self.problem(value, wrong)) from None
+
+    def problem(self, value: Any, wrong: Wrong) -> str:
+        """What is wrong with ``value``, for which ``function`` raised ``wrong``."""
+        got = repr(value) if wrong.form else type_name(value)
+        return f"must be {self.describe}, not {got}"
 
 
 class Str(Option):

@@ -20,7 +20,7 @@ from typing import Any
 
 from giza.errors import ContentError, shown
 from giza.problems import warn
-from giza.schema import Convert, Invalid, Wrong, type_name
+from giza.schema import Convert, Wrong, type_name
 from giza.yamlfile import Node, NodeList, iter_documents
 
 Key = Any  # a str for most kinds, a (program, name) tuple for options
@@ -250,15 +250,16 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Convert], schema
             out[key] = None
             continue
         try:
-            converted = check.convert(value)
-        except Invalid as invalid:
+            converted = check.function(value)  # the hot path of generation: one call
+        except Wrong as wrong:
+            problem = check.problem(value, wrong)
             if key in schema.nested and not context:
                 # `action: |` (text where a mapping belongs): the original dropped it.
-                warn(f"{shown}:{line}: document {index + 1}: {key}: {invalid.text}; it is "
+                warn(f"{shown}:{line}: document {index + 1}: {key}: {problem}; it is "
                      f"ignored, as the original giza did")
                 continue
             raise ContentError(
-                f"{shown}:{line}: document {index + 1}: {key}: {invalid.text}") from None
+                f"{shown}:{line}: document {index + 1}: {key}: {problem}") from None
         nested = schema.nested.get(key) if not context else None
         if nested is not None:
             blocks = converted if isinstance(converted, list) else [converted]
