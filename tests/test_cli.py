@@ -66,7 +66,7 @@ def test_every_config_problem_in_one_run(project, giza):
     assert result.err == (
         "giza: error: config/build_conf.yaml:3: project.branched: must be true or false, not "
         "a string\n"
-        "giza: error: config/build_conf.yaml:5: 'project.editions[0].name' 'a-b' must not "
+        "giza: error: config/build_conf.yaml:5: project.editions[0].name: 'a-b' must not "
         "contain '-' (make targets split on it)\n"
         "giza: error: config/build_conf.yaml:6: version: must be a mapping, not an integer\n"
         "giza: warning: config/build_conf.yaml:7: bogus: unknown key; valid keys: assets, git, "

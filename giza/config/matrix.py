@@ -89,8 +89,9 @@ def load_matrix(path: Path, warnings: list[str] | None = None) -> Matrix:
                             for dup in doc.duplicates)
         if doc.data is None:
             continue
+        # Hand-written: the top level's keys are free (builder names, `inherit` targets).
         if not isinstance(doc.data, dict):
-            raise ConfigError(f"{shown(path)}:{doc.line}: sphinx.yaml must map builder names "
+            raise ConfigError(f"{shown(path)}:{doc.line}: must be a mapping of builder names "
                               f"to settings, not {type_name(doc.data)}")
         for key, entry in doc.data.items():
             if key in LEGACY_KEYS:
