@@ -290,7 +290,8 @@ def parse_unit(schema: Schema, shown: Path, index: int, line: int, data: Any) ->
     lines = data.key_lines if isinstance(data, Node) else {}
     base_line = lines.get("inherit", lines.get("source", line))
     if base is not None:
-        _check_base(schema, base, shown, base_line, index)
+        _check_base(schema, base, shown, base_line, index,
+                    "inherit" if "inherit" in lines or "inherit" in data else "source")
     key = schema.key(fields, index)
     if key is None and base is not None:
         # a child without its own ref takes the base's (reference behaviour)
@@ -315,15 +316,15 @@ def _safe_key(schema: Schema, data: Mapping[str, Any], index: int) -> Key | None
 
 
 def _check_base(schema: Schema, base: Mapping[str, Any], shown: Path, line: int,
-                index: int) -> None:
+                index: int, name: str) -> None:
+    # Hand-written: what names the base unit differs per kind (schema.base_key).
     wanted = base.get("file")
     if not isinstance(wanted, str) or not wanted:
-        raise ContentError(f"{shown}:{line}: document {index + 1}: field 'file' of "
-                           f"inherit/source must be a string, not {type_name(wanted)}")
+        raise ContentError(f"{shown}:{line}: document {index + 1}: {name}.file: must be a "
+                           f"string, not {type_name(wanted)}")
     if schema.base_key(base) is None:
-        raise ContentError(f"{shown}:{line}: document {index + 1}: inherit/source of a "
-                           f"{schema.kind} unit names no unit (keys: "
-                           f"{', '.join(map(str, base))})")
+        raise ContentError(f"{shown}:{line}: document {index + 1}: {name}: names no "
+                           f"{schema.kind} unit (keys: {', '.join(map(str, base))})")
 
 
 def wanted_editions_overlap(first: frozenset[str] | None, second: frozenset[str] | None

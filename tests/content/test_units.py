@@ -126,6 +126,18 @@ def test_missing_identity(project) -> None:
     assert message == "source/includes/extracts-m.yaml:1: document 1: extracts unit has no 'ref'"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ref: a\ninherit: {ref: b}\n", "2: document 1: inherit.file: must be a string, not null"),
+    ("ref: a\nsource: {file: [x.yaml], ref: b}\n",
+     "2: document 1: source.file: must be a string, not a list"),
+    ("ref: a\ninherit: {file: x.yaml, name: b}\n",
+     "2: document 1: inherit: names no extracts unit (keys: file, name)"),
+])
+def test_a_bad_base(project, text: str, expected: str) -> None:
+    assert _error(project, "extracts-b.yaml", text) == (
+        f"source/includes/extracts-b.yaml:{expected}")
+
+
 def test_duplicate_ref_for_all_editions(project) -> None:
     message = _error(project, "extracts-d.yaml", "ref: a\n---\nref: b\n---\nref: a\n")
     assert message == ("source/includes/extracts-d.yaml:5: ref 'a' is defined twice for "
