@@ -17,7 +17,7 @@ def push_branches(config: Config, names: Sequence[str], request: BuildRequest, v
                   partial: Sequence[str], out: TextIO | None = None) -> int:
     from giza.branches.run import build_branches
     from giza.branches.select import branch_names, check_partial
-    from giza.deploy import load_targets, select
+    from giza.publish.deploy import load_targets, select
 
     out = out or sys.stdout
     targets = select(load_targets(config), names)  # bad names fail before any build
@@ -47,8 +47,8 @@ def deploy_tasks(config: Config, targets: Sequence[Any], ok: Sequence[str],
     """Per target and host one task: a branched target gets each good branch's site, a
     whole-site target the site without the failed branches' directories."""
     from giza.branches.site import at_branch
-    from giza.deploy import commands, deploy_group, source_check
     from giza.graph import Task
+    from giza.publish.deploy import commands, deploy_group, source_check
 
     tasks = []
     for target in targets:
@@ -71,10 +71,10 @@ def deploy_tasks(config: Config, targets: Sequence[Any], ok: Sequence[str],
 
 
 def _deploy(config: Config, tasks: list[Any], out: TextIO) -> int:
-    from giza.deploy import report
     from giza.graph import Graph, make_executor, run_graph
     from giza.limits import limits_for
     from giza.options import current
+    from giza.publish.deploy import report
 
     options = current()
     executor = make_executor("serial" if options.executor == "serial" else "process",

@@ -103,6 +103,6 @@ def test_a_branch_with_a_broken_config(repo, giza):
     assert result.code == 2, result.out + result.err
     errors = [line for line in result.out.splitlines() if line.startswith("giza: error:")]
     assert errors == ["giza: error: branch v2: build/.worktrees/v2/config/build_conf.yaml:1: "
-                      "'project' must be a mapping, not a list"]
+                      "project: must be a mapping, not a list"]
     assert (repo / "build/master/html/index.html").is_file()
     assert (repo / "build/v1/html/index.html").is_file()
