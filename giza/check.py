@@ -47,10 +47,10 @@ def _edition_problems(config: Config, edition: str | None
     """Render one edition's content and site files in memory; its problems. A problem in a
     YAML file a migration brought in names the file it came from."""
     from giza.content.api import render_all
+    from giza.pipeline.tasks import content_context
     from giza.site.assemble import site_files
     from giza.site.migrations import Migrated, apply_migrations
     from giza.site.pages import check_page_edits
-    from giza.stages import content_context
 
     failures: list[str] = []
     done = Migrated()

@@ -643,7 +643,7 @@ def deploy_group(check: SourceCheck, argvs: list[list[str]]) -> dict[str, Any]:
         except BuildError as exc:
             failures.append(str(exc))
     if failures:
-        from giza.stages import TaskFailed
+        from giza.pipeline.tasks import TaskFailed
 
         raise TaskFailed("\n".join(failures), {"deployed": done, "failed": failures})
     return {"deployed": done}

@@ -377,7 +377,7 @@ def report_for(config: Any, index: int = 0, out: str | None = None) -> Path:
     """`giza report`: record ``index`` of the branch (0: the newest, N: record.N.json) as
     HTML in ``out`` (default: build/<branch>/.giza/report.html)."""
     from giza.errors import UsageError
-    from giza.records import KEEP, giza_dir, load_records
+    from giza.pipeline.store import KEEP, giza_dir, load_records
 
     if not 0 <= index <= KEEP:
         raise UsageError(f"--record must be between 0 (the newest) and {KEEP}, not {index}")

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from giza.build import BuildRequest, build
 from giza.config.model import Config
+from giza.pipeline.driver import BuildRequest, build
 
 
 def push(config: Config, targets: Sequence[str], request: BuildRequest,

@@ -34,7 +34,7 @@ def translate(action: str, *, language: list[str] | None = None) -> int:
 
 def _update(config: Config, languages: list[str]) -> int:
     from giza import translate as tr
-    from giza.build import BuildRequest, build
+    from giza.pipeline.driver import BuildRequest, build
 
     code = build(config, BuildRequest(builders=("gettext",),
                                       editions=tuple(config.project.edition_names[:1])))

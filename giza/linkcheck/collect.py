@@ -55,8 +55,8 @@ def collected_file(config: Config, variant: Variant) -> Path:
 def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
                     ) -> dict[str, Any]:
     """Run the gizalinks builder on the variant's proxy tree; write its mapped links."""
-    from giza import stages
     from giza.fileio import atomic_write
+    from giza.pipeline import tasks
     from giza.proc import run_process
     from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
 
@@ -68,13 +68,13 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
         confdir=conf_dir(config.root),
         tags=variant_tags(variant.builder, variant.edition, settings.tags), jobs=jobs,
         language=variant.language,
-        overrides=[("locale_dirs", str(stages.locale_dir(config)))] if variant.language else [])
+        overrides=[("locale_dirs", str(tasks.locale_dir(config)))] if variant.language else [])
     env = dict(os.environ)
-    env["GIZA_BUILD_CONTEXT"] = str(stages.write_context(config, variant, proxy))
+    env["GIZA_BUILD_CONTEXT"] = str(tasks.write_context(config, variant, proxy))
     (out / "links.json").unlink(missing_ok=True)  # never read a previous run's list
     run = run_process(argv, cwd=config.root, env=env)
     if run.returncode != 0 or not (out / "links.json").is_file():
-        raise stages.TaskFailed(f"sphinx-build -b {BUILDER} exited with status "
+        raise tasks.TaskFailed(f"sphinx-build -b {BUILDER} exited with status "
                                 f"{run.returncode}", {"output": run.output, "argv": argv})
     raw = json.loads((out / "links.json").read_text(encoding="utf-8"))
     links = map_places(config, Path(proxy), raw["links"])

@@ -51,14 +51,14 @@ def variants_for(config: Config, request: LinkcheckRequest) -> list[Variant]:
 def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
          cores: int) -> Any:
     """prepare:<tree> per proxy tree, locale, collect:<variant>, then check."""
-    from giza import stages
-    from giza.build import core_share, trees
     from giza.graph import Graph, Task
+    from giza.pipeline import tasks
+    from giza.pipeline.plan import core_share, trees
 
     graph = Graph()
     needed, tree_of = trees(config, variants)
     for tree in needed.values():
-        graph.add(Task(name=f"prepare:{tree.name}", func=stages.prepare_tree,
+        graph.add(Task(name=f"prepare:{tree.name}", func=tasks.prepare_tree,
                        kwargs={"config": config, "edition": tree.edition,
                                "language": tree.language,
                                "proxy": str(config.branch_dir / tree.name),
@@ -66,7 +66,7 @@ def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
                        kind="prepare", label=f"mirror source/ and generate content into "
                                              f"build/{config.branch}/{tree.name}"))
     if any(v.language for v in variants):
-        graph.add(Task(name="locale", func=stages.prepare_locale, kwargs={"config": config},
+        graph.add(Task(name="locale", func=tasks.prepare_locale, kwargs={"config": config},
                        kind="prepare", label="mirror the translations"))
     share = core_share(len(variants), cores)
     for variant in variants:
@@ -137,9 +137,9 @@ def allowed(result: Result, settings: Settings) -> Result:
 
 def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = None) -> int:
     """Run `giza linkcheck`; return the exit code."""
-    from giza.build import require_source
     from giza.linkcheck.report import print_report, write_json
     from giza.options import current
+    from giza.pipeline.driver import require_source
 
     out = out or sys.stdout
     options = current()

@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from giza import stages
-from giza.build import Tree, trees
 from giza.config.model import Config
 from giza.errors import GizaError
+from giza.pipeline import tasks
+from giza.pipeline.plan import Tree, trees
 from giza.serve.model import Problem, Rebuilt
 from giza.serve.plan import YAML, Change, IncludesCache, describe, touched_by_source
 from giza.serve.warm import WarmWorker, spec_from_argv
@@ -67,7 +67,7 @@ class Rebuilder:
         for name, tree in found.items():  # what the first build generated, for messages
             try:
                 with self.locked():
-                    self.origins[name] = stages.prepare_tree(
+                    self.origins[name] = tasks.prepare_tree(
                         self.config, tree.edition, tree.language,
                         str(self.config.branch_dir / name), excluded=tree.excluded)["origins"]
             except GizaError:
@@ -79,8 +79,8 @@ class Rebuilder:
 
     def _spec(self, variant: Variant, tree_of: dict[Variant, str]) -> Any:
         proxy = str(self.config.branch_dir / tree_of[variant])
-        context = stages.write_context(self.config, variant, proxy)
-        argv = stages.variant_argv(self.config, variant, proxy)
+        context = tasks.write_context(self.config, variant, proxy)
+        argv = tasks.variant_argv(self.config, variant, proxy)
         return spec_from_argv(argv, [("GIZA_BUILD_CONTEXT", str(context))])
 
     def stop(self) -> None:
@@ -185,7 +185,7 @@ class Rebuilder:
                                    tree.excluded)
             return {"origins": self.origins[tree.name], "generated": 0, "removed": 0,
                     "copied": len(copied)}
-        return stages.prepare_tree(self.config, tree.edition, tree.language, str(proxy),
+        return tasks.prepare_tree(self.config, tree.edition, tree.language, str(proxy),
                                    excluded=tree.excluded)
 
     def _build_all(self, chosen: Sequence[Variant], change: Change,
@@ -205,7 +205,7 @@ class Rebuilder:
 
     def _build(self, variant: Variant, change: Change, tree: str, start: float) -> Rebuilt:
         proxy = str(self.config.branch_dir / tree)
-        stages.write_context(self.config, variant, proxy)
+        tasks.write_context(self.config, variant, proxy)
         worker = self.workers.get(variant.name)
         reason = "the warm Sphinx application is off (--no-warm)"
         if worker is not None:
@@ -238,9 +238,9 @@ class Rebuilder:
         from giza.sphinx.output import parse_log
 
         try:
-            value = stages.run_variant(self.config, variant, proxy)
+            value = tasks.run_variant(self.config, variant, proxy)
             ok = True
-        except stages.TaskFailed as failed:
+        except tasks.TaskFailed as failed:
             value, ok = failed.value, False
         if worker is not None:
             worker.reset()  # sphinx-build rewrote the environment it had loaded

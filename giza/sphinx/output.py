@@ -101,7 +101,7 @@ class SphinxLog:
 def _add_items(found: set[str], item: str) -> None:
     # "a .. z" names a chunk by its first and last document: the ones in between are not
     # named anywhere, so they are not counted as processed (their messages are then carried
-    # over and de-duplicated against the new ones, see giza.records.carry_messages).
+    # over and de-duplicated against the new ones, see giza.pipeline.carry.carry_messages).
     first, sep, last = item.partition(" .. ")
     found.add(first)
     if sep:

@@ -10,9 +10,9 @@ import pytest
 from giza.config import load
 from giza.content.api import PageEdit
 from giza.errors import ContentError
+from giza.pipeline.tasks import prepare_tree
 from giza.problems import collecting
 from giza.site.pages import apply_page_edits, page_text
-from giza.stages import prepare_tree
 
 YAML = Path("/p/source/includes/extracts-a.yaml")
 

@@ -1,4 +1,4 @@
-"""`giza sphinx` and `giza generate`: plan the task graph for a request, run it, report."""
+"""`giza sphinx` and `giza generate`: decide, plan, execute, collect, persist, report."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from giza import stages
 from giza.config.model import Config
 from giza.errors import ConfigError, UsageError, shown
+from giza.pipeline import carry, incremental, store, tasks
+from giza.pipeline.plan import plan, trees
 from giza.variants import Variant, resolve
 
 
@@ -27,307 +28,6 @@ class BuildRequest:
     explain: bool = False
 
 
-def proxy_name(edition: str | None, language: str | None) -> str:
-    return "source" + "".join(f"-{p}" for p in (edition, language) if p)
-
-
-@dataclass(frozen=True)
-class Tree:
-    """One proxy tree: shared by every variant of its (edition, language) whose sphinx.yaml
-    `excluded` list is the same; a builder with a different list gets its own."""
-
-    name: str
-    edition: str | None
-    language: str | None
-    excluded: tuple[str, ...] = ()
-
-
-def pairs(variants: Sequence[Variant]) -> list[tuple[str | None, str | None]]:
-    return list(dict.fromkeys(v.pair for v in variants))
-
-
-def trees(config: Config, variants: Sequence[Variant]) -> tuple[dict[str, Tree],
-                                                                  dict[Variant, str]]:
-    """The proxy trees a request needs and which tree each variant builds from."""
-    found: dict[str, Tree] = {}
-    tree_of: dict[Variant, str] = {}
-    for edition, language in pairs(variants):
-        group = [v for v in variants if v.pair == (edition, language)]
-        sets = [config.matrix.lookup(v.builder, edition).excluded for v in group]
-        # The list most builders share gets the plain tree (ties: the first builder's).
-        common = max(sets, key=lambda s: (sets.count(s), -sets.index(s)))
-        base = proxy_name(edition, language)
-        for variant, excluded in zip(group, sets, strict=True):
-            name = base if excluded == common else f"{base}-{variant.builder}"
-            found.setdefault(name, Tree(name, edition, language, excluded))
-            tree_of[variant] = name
-    return found, tree_of
-
-
-# Builders that read sources identically (all StandaloneHTMLBuilder subclasses), so one's
-# doctrees serve the others: Sphinx keeps an environment across builders and tags.
-READING_FAMILY = ("html", "dirhtml", "singlehtml", "json", "pickle", "epub")
-
-
-def seed_plan(config: Config, variants: Sequence[Variant],
-              tree_of: dict[Variant, str]) -> dict[Variant, Variant]:
-    """variant -> the sibling whose doctrees it starts from.
-
-    Within one proxy tree, a reading-family builder without an environment yet (a first
-    build) waits for the first reading-family builder of the tree and copies its doctrees,
-    so it only writes: reading is most of a full build. With an environment of its own it
-    runs independently, in parallel."""
-    seeds: dict[Variant, Variant] = {}
-    first: dict[str, Variant] = {}
-    for variant in variants:
-        if variant.builder not in READING_FAMILY:
-            continue
-        tree = tree_of[variant]
-        if tree not in first:
-            first[tree] = variant
-        elif not (variant.doctree_dir(config) / "environment.pickle").exists():
-            seeds[variant] = first[tree]
-    return seeds
-
-
-def core_share(variant_count: int, cores: int) -> int:
-    """sphinx-build -j for each variant: split the cores, never oversubscribe."""
-    if variant_count <= 0 or variant_count >= cores:
-        return 1
-    return max(1, cores // variant_count)
-
-
-def plan(config: Config, variants: Sequence[Variant], cores: int,
-         kinds: Sequence[str] | None = None, stage: bool = True,
-         removed: dict[Variant, list[str]] | None = None) -> Any:
-    """The whole build as a graph: prepare each proxy tree once, then one sphinx task per
-    variant that depends on its tree (and on the compiled translations, if any)."""
-    from giza.graph import Graph  # lazy: a no-op build never plans
-
-    graph = Graph()
-    needed, tree_of = trees(config, variants)
-    _add_prepare_tasks(graph, config, needed.values(), variants, kinds)
-    seeds = seed_plan(config, variants, tree_of)
-    # Variants that reuse another's doctrees run after it, so fewer run side by side.
-    share = core_share(len(variants) - len(seeds), cores)
-    for variant in variants:
-        graph.add(_sphinx_task(graph, config, variant, tree_of[variant], seeds.get(variant),
-                               share, list((removed or {}).get(variant, ()))))
-    if stage and variants:
-        add_staging(graph, config, variants)
-    return graph
-
-
-def _add_prepare_tasks(graph: Any, config: Config, needed: Any, variants: Sequence[Variant],
-                       kinds: Sequence[str] | None) -> None:
-    """One task per proxy tree, plus the locale and intersphinx tasks when needed."""
-    from giza.graph import Task  # lazy: a no-op build never plans
-
-    for tree in needed:
-        graph.add(Task(
-            name=f"prepare:{tree.name}",
-            func=stages.prepare_tree,
-            kwargs={"config": config, "edition": tree.edition, "language": tree.language,
-                    "proxy": str(config.branch_dir / tree.name),
-                    "kinds": list(kinds) if kinds else None,
-                    "excluded": list(tree.excluded)},
-            kind="prepare",
-            label=f"mirror source/ and generate content into build/{config.branch}/{tree.name}",
-        ))
-    translated = any(v.language for v in variants)
-    if translated:
-        graph.add(Task(
-            name="locale",
-            func=stages.prepare_locale,
-            kwargs={"config": config},
-            kind="prepare",
-            label=f"mirror {config.paths.locale.name}/ into build/{config.branch}/locale",
-        ))
-    if config.side_documents("intersphinx"):
-        graph.add(Task(
-            name="intersphinx",
-            func=stages.fetch_intersphinx,
-            kwargs={"config": config},
-            kind="prepare",
-            label="refresh intersphinx inventories (at most once a day)",
-        ))
-
-
-def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
-                 seed: Variant | None, share: int, removed_pages: list[str]) -> Any:
-    """The sphinx-build task of ``variant`` over the proxy tree ``name``."""
-    from giza.graph import Task  # lazy: a no-op build never plans
-
-    deps = (f"prepare:{name}",)
-    if variant.language:
-        deps += ("locale",)
-    if "intersphinx" in graph:
-        deps += ("intersphinx",)
-    return Task(
-        name=f"sphinx:{variant.name}",
-        func=stages.run_variant,
-        kwargs={"config": config, "variant": variant,
-                "proxy": str(config.branch_dir / name), "jobs": share,
-                "removed_pages": removed_pages,
-                "seed_doctrees": str(seed.doctree_dir(config)) if seed else None},
-        deps=deps,
-        after=(f"sphinx:{seed.name}",) if seed else (),
-        kind="sphinx",
-        variant=variant.name,
-        cores=share,
-        label=f"sphinx-build -b {variant.builder}"
-              + (f" -j {share}" if share > 1 else "")
-              + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}",
-    )
-
-
-# Finalizers that take long (PDFs): a site's web pages are staged without waiting for them.
-SLOW_BUILDERS = ("latex",)
-
-
-def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None:
-    """Per variant its finalizer, per staged site one atomic swap (two with PDFs, see
-    _site_stages), then the sitemap index. A site is only restaged when the finalizers of
-    what it stages succeeded."""
-    from giza.graph import Task  # lazy: keeps start-up and the no-op build fast
-    from giza.post import finalizers_for, public_dir, site_dir
-
-    sites: dict[tuple[str | None, str | None], list[Variant]] = {}
-    for variant in variants:
-        if finalizers_for(variant.builder):
-            sites.setdefault(variant.pair, []).append(variant)
-    wheres = {pair: site_dir(config, *pair).relative_to(config.paths.output).as_posix()
-              for pair in sites}
-    for variant in variants:
-        if variant.pair in sites:
-            first = f"stage:{wheres[variant.pair]}"
-            # latex's fragment is replaced only once the web pages' staging has read it
-            wait = (first,) if _split(sites[variant.pair]) and variant.builder in \
-                SLOW_BUILDERS else ()
-            graph.add(Task(name=f"post:{variant.name}", func=stages.post_variant,
-                           kwargs={"config": config, "variant": variant},
-                           deps=(f"sphinx:{variant.name}",), after=wait, kind="post",
-                           variant=variant.name,
-                           label=f"{', '.join(finalizers_for(variant.builder))} finalizer "
-                                 f"for {variant.name}"))
-    stage_tasks = []
-    for pair, members in sites.items():
-        for task in _site_stages(config, pair, members, wheres[pair]):
-            graph.add(task)
-            stage_tasks.append(task.name)
-    if stage_tasks:
-        graph.add(Task(
-            name="sitemap-index",
-            func=stages.sitemap_index,
-            kwargs={"config": config, "sites": list(sites)},
-            deps=tuple(stage_tasks),
-            kind="stage",
-            label=f"write {public_dir(config).relative_to(config.paths.output)}"
-                  "/sitemap-index.xml",
-        ))
-
-
-def _split(members: Sequence[Variant]) -> bool:
-    """Whether a site's web pages are staged before its PDFs are ready."""
-    slow = [v.builder in SLOW_BUILDERS for v in members]
-    return any(slow) and not all(slow)
-
-
-def _site_stages(config: Config, pair: tuple[str | None, str | None],
-                 members: list[Variant], where: str) -> list[Any]:
-    """The stage task(s) of one site. With PDFs among its variants, the web pages are staged
-    as soon as their finalizers are done (with the PDFs staged last time), and the site is
-    staged again, PDFs included, when latex's finalizer is done."""
-    from giza.graph import Task
-    from giza.post import fragment_exists
-    from giza.site.assemble import site_files
-
-    edition, language = pair
-    files = site_files(config, edition, language)
-
-    def stage(name: str, staged: list[Variant], deps: list[str], label: str) -> Any:
-        return Task(name=name, func=stages.stage_site, deps=tuple(deps), kind="stage",
-                    kwargs={"config": config, "edition": edition, "language": language,
-                            "variants": [v.name for v in staged], "site_files": files.site,
-                            "root_files": files.root},
-                    label=label)
-
-    whole = stage(f"stage:{where}", members, [f"post:{v.name}" for v in members],
-                  f"assemble build/{where} and swap it in atomically")
-    if not _split(members):
-        return [whole]
-    quick = [v for v in members if v.builder not in SLOW_BUILDERS]
-    slow = [v for v in members if v.builder in SLOW_BUILDERS]
-    earlier = [v for v in slow if fragment_exists(config, v.name)]
-    kept = f", with the {', '.join(v.name for v in earlier)} staged last time" if earlier else ""
-    first = stage(whole.name, quick + earlier, [f"post:{v.name}" for v in quick],
-                  f"assemble build/{where} without waiting for "
-                  f"{', '.join(v.name for v in slow)}{kept}, and swap it in atomically")
-    again = stage(f"stage-pdf:{where}", members,
-                  [first.name, *(f"post:{v.name}" for v in slow)],
-                  f"assemble build/{where} again with the new PDFs")
-    return [first, again]
-
-
-def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
-                       scans: dict[str, dict[str, tuple[int, int]]],
-                       assets: Sequence[Any] = ()) -> dict[str, Any]:
-    """What decides a variant's result, gathered without running anything."""
-    from giza import records  # lazy: keeps start-up and the no-op build fast
-    from giza.config.show import resolved
-    from giza.sphinx.argv import conf_dir
-
-    if tree.name not in scans:
-        scans[tree.name] = records.scan(config.paths.source, config.paths.ignore, tree.excluded)
-    files = dict(scans[tree.name])
-    roots = {"": config.paths.source}
-    if variant.language:
-        if "locale/" not in scans:
-            scans["locale/"] = records.scan(config.paths.locale, ["*.mo"], prefix="locale/")
-        files.update(scans["locale/"])
-        roots["locale/"] = config.paths.locale
-    conf = conf_dir(config.root) / "conf.py"
-    settings = config.matrix.lookup(variant.builder, variant.edition)
-    # Named so a reason can say which part changed: "config changed: version.release".
-    flat = records.flatten(records.canonical(resolved(config)))
-    flat.update(records.flatten(records.canonical(
-        {"context": stages.build_context(config, variant),
-         # the commit of each asset checkout (themes, extensions conf.py loads)
-         "assets": list(assets),
-         "sphinx.yaml": {"tags": settings.tags, "excluded": settings.excluded},
-         "side": {name: side.documents for name, side in config.side_files.items()}})))
-    flat = records.under_root(flat, config.root)
-    return {
-        "files": files,
-        "roots": roots,
-        "conf": records.file_hash(conf) if conf.is_file() else "",
-        "config": flat,
-    }
-
-
-def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict[Variant, Any]:
-    from giza import records  # lazy: keeps start-up and the no-op build fast
-
-    previous = records.load_previous(config)
-    found, tree_of = trees(config, variants)
-    scans: dict[str, dict[str, tuple[int, int]]] = {}
-    heads: list[Any] = []
-    if config.assets:
-        from giza.site.assets import fingerprint
-
-        heads = fingerprint(config.assets)
-    decisions = {v: records.decide(f"sphinx:{v.name}",
-                                   fingerprint_inputs(config, v, found[tree_of[v]], scans, heads),
-                                   previous, force, v.output_dir(config))
-                 for v in variants}
-    for variant, decision in decisions.items():
-        moved = records.moved_note(previous.tasks.get(f"sphinx:{variant.name}") or {},
-                                   config.root)
-        if moved and decision.run and not decision.fresh:
-            decision.reason += f"; {moved}"
-    return decisions
-
-
 def build(config: Config, request: BuildRequest, out: TextIO | None = None,
           then: Callable[[Any], list[Any]] | None = None) -> int:
     """Run a build request; return the exit code (0 ok, 1 a variant failed).
@@ -335,8 +35,6 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     ``then(graph)`` returns tasks to run last, after every build task (deploy)."""
     import time  # lazy (as every import below): the no-op path of `giza sphinx` stays fast
 
-    from giza import messages as messages_mod
-    from giza import records
     from giza.options import current
 
     out = out or sys.stdout
@@ -346,7 +44,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     quiet = options.level in ("warning", "error", "critical")
     _sync_assets(config, request, options, quiet, out)
     _check(config, request, variants, options)
-    decisions = decide_all(config, variants, options.force)
+    decisions = incremental.decide_all(config, variants, options.force)
     if request.explain:
         return _explain(variants, decisions, out)
     to_run = [v for v in variants if decisions[v].run]
@@ -358,17 +56,17 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     json_report = _json_report(request, started)
     outcomes, rows, logs, since_ns = _execute(config, graph, to_run, decisions, request,
                                               options, out, json_report)
-    previous = records.load_previous(config)
+    previous = store.load_previous(config)
     status_of = {row["variant"]: row for row in rows}
-    messages = messages_mod.current_messages(config, variants, decisions, previous, logs,
-                                             outcomes, since_ns)
+    messages = carry.current_messages(config, variants, decisions, previous, logs, outcomes,
+                                      since_ns)
     entries = _collect(config, variants, decisions, previous, messages, rows, status_of,
                        logs, started)
     timeline = _persist(config, entries, variants, _timeline(graph, outcomes, started,
                                                              options.cores), request, out)
     # What each variant's output has: this run's messages, then those carried over.
     shown = [v for v in variants if not decisions[v].run or v.name in logs]
-    messages_mod.print_messages(variants, shown, messages, logs, outcomes, out)
+    carry.print_messages(variants, shown, messages, logs, outcomes, out)
     deployed = _report_deploy(then, outcomes, out)
     _report(variants, rows, shown, messages, json_report, timeline, out)
     return _exit_code(request, rows, status_of, outcomes, deployed, out)
@@ -448,14 +146,12 @@ def _execute(config: Config, graph: Any, to_run: list[Variant], decisions: dict[
     """Execute phase: (outcomes, summary rows, logs, start of the run in ns)."""
     if not len(graph):
         return {}, [], {}, 0
-    from giza import messages as messages_mod  # lazy: the no-op path stays fast
-    from giza import records
 
-    records.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
+    store.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
     # Output files newer than this were written by this run (same file system as build/).
-    since_ns = records.pending_path(config).stat().st_mtime_ns
+    since_ns = store.pending_path(config).stat().st_mtime_ns
     # After planning: a variant that had an environment is not seeded from a sibling.
-    messages_mod.discard_environments(config, [v for v in to_run if decisions[v].fresh])
+    carry.discard_environments(config, [v for v in to_run if decisions[v].fresh])
     expected = _expected(config, graph, {v.name: decisions[v] for v in to_run})
     outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report,
                                 expected)
@@ -467,13 +163,12 @@ def _collect(config: Config, variants: Sequence[Variant], decisions: dict[Varian
              status_of: dict[str, dict[str, Any]], logs: dict[str, Any], started: float
              ) -> dict[str, dict[str, Any]]:
     """Collect phase: the record entry of every variant (rows gain the up-to-date ones)."""
-    from giza import messages as messages_mod  # lazy: the no-op path stays fast
 
     entries: dict[str, dict[str, Any]] = {}
     for variant in variants:
         name = f"sphinx:{variant.name}"
         if not decisions[variant].run:
-            warnings, errors = messages_mod.counts(messages[variant.name])
+            warnings, errors = carry.counts(messages[variant.name])
             entries[name] = {key: value for key, value in (previous.tasks.get(name) or {}).items()
                              if key != "earlier"}
             entries[name]["reason"] = "up to date"
@@ -493,10 +188,8 @@ def _collect(config: Config, variants: Sequence[Variant], decisions: dict[Varian
 def _entry(config: Config, variant: Variant, decision: Any, found: list[Any],
            row: dict[str, Any], ran: bool, started: float) -> dict[str, Any]:
     """The record entry of a variant this run built (its summary row gets the counts)."""
-    from giza import messages as messages_mod  # lazy: the no-op path stays fast
-    from giza import records
 
-    warnings, errors = messages_mod.counts(found)
+    warnings, errors = carry.counts(found)
     if ran and row:
         row["warnings"], row["errors"] = warnings, errors
     return {
@@ -508,7 +201,7 @@ def _entry(config: Config, variant: Variant, decision: Any, found: list[Any],
         "errors": errors if ran else row.get("errors"),
         "outputs": [str(variant.output_dir(config).relative_to(config.root))],
         "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
-        "messages": [records.message_data(m, phase) for m, phase, _ in found],
+        "messages": [carry.message_data(m, phase) for m, phase, _ in found],
         "built_at": started,
         "built_under": str(config.root),  # where Sphinx's environment holds its paths
     }
@@ -573,9 +266,8 @@ def _persist(config: Config, entries: dict[str, Any], variants: Sequence[Variant
              timeline: dict[str, Any] | None, request: BuildRequest, out: TextIO
              ) -> dict[str, Any] | None:
     """Write the build record (with the timeline) and, if asked, the HTML report."""
-    from giza import records  # lazy: keeps start-up and the no-op build fast
 
-    records.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
+    store.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
                          extra={"timeline": timeline} if timeline else None)
     if request.report_html:
         from giza.htmlreport import report_for
@@ -756,7 +448,7 @@ def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[st
                   strict=current().strict)
     lines = []
     for name, tree in trees(config, variants)[0].items():
-        result = stages.prepare_tree(config, tree.edition, tree.language,
+        result = tasks.prepare_tree(config, tree.edition, tree.language,
                                      str(config.branch_dir / name), wanted or None)
         lines.append(f"build/{config.branch}/{name}: {result['generated']} file(s) written, "
                      f"{result['copied']} source file(s) copied, {result['removed']} removed")
