@@ -276,11 +276,11 @@ def variant_rows(entries: Mapping[str, Mapping[str, Any]],
     by_name = {row["name"]: row for row in rows}
     out = []
     for name, entry in sorted(entries.items()):
-        if not name.startswith("sphinx:"):
+        if not entry.get("variant"):  # only a variant's (its sphinx task's) entry has one
             continue
         row = by_name.get(name)
         out.append(VariantRow(
-            variant=str(entry.get("variant") or name.removeprefix("sphinx:")),
+            variant=str(entry["variant"]),
             status=str(entry.get("status", "?")),
             reason=str(entry.get("reason", "")),
             seconds=float(entry.get("seconds") or 0.0),
@@ -305,7 +305,7 @@ def _messages(entries: Mapping[str, Mapping[str, Any]]) -> dict[tuple[Any, ...],
     """(path, line, level, text) -> the variants that reported it."""
     found: dict[tuple[Any, ...], list[str]] = {}
     for name, entry in entries.items():
-        variant = str(entry.get("variant") or name.removeprefix("sphinx:"))
+        variant = str(entry.get("variant") or name)
         for item in entry.get("messages") or ():
             if not isinstance(item, Mapping) or item.get("level") == "INFO":
                 continue
@@ -341,7 +341,7 @@ def compare(record: Mapping[str, Any], previous: Mapping[str, Any]) -> Compariso
         b = float(now[name].get("seconds") or 0.0)
         if now[name].get("reason") == "up to date" or abs(b - a) < max(0.5, 0.1 * a):
             continue
-        change = Change(name.removeprefix("sphinx:"), a, b)
+        change = Change(str(now[name].get("variant") or name), a, b)
         (slower if b > a else faster).append(change)
     new_keys, old_keys = set(_messages(now)), set(_messages(before))
     return Comparison(

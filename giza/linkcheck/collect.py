@@ -57,6 +57,7 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
     """Run the gizalinks builder on the variant's proxy tree; write its mapped links."""
     from giza.fileio import atomic_write
     from giza.pipeline import tasks
+    from giza.pipeline.results import TaskFailed
     from giza.proc import run_process
     from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
 
@@ -74,7 +75,7 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
     (out / "links.json").unlink(missing_ok=True)  # never read a previous run's list
     run = run_process(argv, cwd=config.root, env=env)
     if run.returncode != 0 or not (out / "links.json").is_file():
-        raise tasks.TaskFailed(f"sphinx-build -b {BUILDER} exited with status "
+        raise TaskFailed(f"sphinx-build -b {BUILDER} exited with status "
                                 f"{run.returncode}", {"output": run.output, "argv": argv})
     raw = json.loads((out / "links.json").read_text(encoding="utf-8"))
     links = map_places(config, Path(proxy), raw["links"])

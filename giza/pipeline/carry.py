@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from giza.config.model import Config
 from giza.pipeline.incremental import file_changes
+from giza.pipeline.results import SphinxResult
 from giza.sphinx.output import CHECK, LEVELS, READ, WRITE, Message, Processed
 from giza.variants import Variant
 
@@ -45,8 +46,6 @@ def current_messages(config: Config, variants: Sequence[Variant], decisions: dic
     ``sphinx-build -j`` does not name every page it writes (the first one, and the inner
     pages of a chunk); there the output files written since ``since_ns`` name them.
     """
-    from giza.sphinx.output import CHECK, READ, Processed
-
     seed_of = {str(v.doctree_dir(config)): v.name for v in variants}
     found: dict[str, list[Found]] = {}
     for variant in variants:
@@ -62,9 +61,10 @@ def current_messages(config: Config, variants: Sequence[Variant], decisions: dic
                                                                    strict=True)] if log else []
         outcome = outcomes.get(name)
         value = outcome.value if outcome is not None else None
-        if log and isinstance(value, dict) and "-j" in (value.get("argv") or ()):
+        ran = value if isinstance(value, SphinxResult) else None
+        if log and ran and ran.jobs > 1:
             log.processed.written |= written_pages(variant.output_dir(config), since_ns)
-        seed = seed_of.get(str(value.get("seeded_from"))) if isinstance(value, dict) else None
+        seed = seed_of.get(str(ran.seeded_from)) if ran else None
         if seed in found:
             have = {(m, phase) for m, phase, _ in new}
             new += [item for item in found[seed]

@@ -1,17 +1,29 @@
-"""`giza sphinx` and `giza generate`: decide, plan, execute, collect, persist, report."""
+"""`giza sphinx`: one build, phase by phase.
+
+    decide   assets synced, every file checked, a Decision per variant (incremental.py)
+    plan     the variants to run become a task graph (plan.py)
+    execute  the graph runs (giza.graph; each task in tasks.py)
+    collect  per variant: its messages now (carry.py), its summary row, its record entry
+    persist  the record (store.py) and the HTML report
+    report   messages, deploy results, the summary table, the JSON report, the exit code
+
+Also `giza generate` (generate_content): only the prepare tasks.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from giza.config.model import Config
 from giza.errors import ConfigError, UsageError, shown
 from giza.pipeline import carry, incremental, store, tasks
+from giza.pipeline.incremental import Decision
 from giza.pipeline.plan import plan, trees
+from giza.pipeline.results import PrepareResult, Result, SphinxResult
 from giza.variants import Variant, resolve
 
 
@@ -26,56 +38,175 @@ class BuildRequest:
     report_html: str | None = None  # also write the HTML report of this build here
     kinds: tuple[str, ...] | None = None  # content kinds; None = all
     explain: bool = False
+    deploy: tuple[str, ...] = ()  # push targets to deploy to once everything built
 
 
-def build(config: Config, request: BuildRequest, out: TextIO | None = None,
-          then: Callable[[Any], list[Any]] | None = None) -> int:
-    """Run a build request; return the exit code (0 ok, 1 a variant failed).
+@dataclass(frozen=True)
+class Decided:
+    """The decide phase's result: every variant requested and whether (and why) it runs."""
 
-    ``then(graph)`` returns tasks to run last, after every build task (deploy)."""
-    import time  # lazy (as every import below): the no-op path of `giza sphinx` stays fast
+    variants: tuple[Variant, ...]
+    decisions: Mapping[Variant, Decision]
 
-    from giza.options import current
+    @property
+    def to_run(self) -> list[Variant]:
+        return [v for v in self.variants if self.decisions[v].run]
+
+
+@dataclass(frozen=True)
+class Executed:
+    """The execute phase's result. ``since_ns``: output files newer than this were
+    written by this run."""
+
+    graph: Any
+    started: float
+    json_report: Any = None
+    outcomes: Mapping[str, Any] = field(default_factory=dict)
+    since_ns: int = 0
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The collect phase's result, per variant: the parsed output of those whose
+    sphinx-build ran (paths mapped to the sources), the messages its output has now,
+    its summary row and its record entry."""
+
+    logs: Mapping[str, Any]
+    messages: Mapping[str, list[carry.Found]]
+    rows: list[Any]
+    entries: dict[str, dict[str, Any]]
+
+
+def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> int:
+    """Run a build request; return the exit code (0 ok, 1 a variant failed, 2 bad content
+    or config)."""
+    from giza.options import current  # lazy: the no-op path of `giza sphinx` stays fast
 
     out = out or sys.stdout
     options = current()
+    decided = decide(config, request, options, out)
+    if request.explain:
+        return _explain(decided, out)
+    deploy_notes: list[str] = []
+    graph = plan_graph(config, request, options, decided, deploy_notes)
+    if request.dry_run:
+        return _dry_run(decided, graph, out)
+    executed = execute(config, graph, request, options, decided, out)
+    collected = collect(config, decided, executed)
+    persist(config, request, options, decided, executed, collected, out)
+    return report(request, decided, executed, collected, deploy_notes, out)
+
+
+def decide(config: Config, request: BuildRequest, options: Any, out: TextIO) -> Decided:
+    """Decide phase: sync the asset checkouts, check every file, then decide per variant."""
     variants = resolve(config, request.builders, request.editions, request.languages)
     require_source(config)
-    quiet = options.level in ("warning", "error", "critical")
-    _sync_assets(config, request, options, quiet, out)
+    _sync_assets(config, request, options, out)
     _check(config, request, variants, options)
-    decisions = incremental.decide_all(config, variants, options.force)
-    if request.explain:
-        return _explain(variants, decisions, out)
-    to_run = [v for v in variants if decisions[v].run]
-    graph = _plan_graph(config, request, options, decisions, to_run, then)
-    if request.dry_run:
-        return _dry_run(variants, decisions, graph, out)
-    _announce(variants, decisions, quiet, out)
+    return Decided(tuple(variants), incremental.decide_all(config, variants, options.force))
+
+
+def plan_graph(config: Config, request: BuildRequest, options: Any, decided: Decided,
+               deploy_notes: list[str]) -> Any:
+    """Plan phase: the task graph of the variants to run (and of the deploy, if any)."""
+    to_run = decided.to_run
+    if not to_run and not request.dry_run and not request.deploy:
+        return ()  # nothing to run: skip planning (and its imports) entirely
+    return plan(config, to_run, options.cores, request.kinds,
+                removed={v: decided.decisions[v].removed_pages for v in to_run},
+                deploy=request.deploy, deploy_notes=deploy_notes)
+
+
+def execute(config: Config, graph: Any, request: BuildRequest, options: Any,
+            decided: Decided, out: TextIO) -> Executed:
+    """Execute phase: mark the variants pending, run the graph, print the tasks' notes."""
+    import time  # lazy: the no-op path of `giza sphinx` stays fast
+
+    _announce(decided, _quiet(options), out)
     started = time.time()
     json_report = _json_report(request, started)
-    outcomes, rows, logs, since_ns = _execute(config, graph, to_run, decisions, request,
-                                              options, out, json_report)
+    if not len(graph):
+        return Executed(graph, started, json_report)
+    to_run = decided.to_run
+    store.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
+    # Output files newer than this were written by this run (same file system as build/).
+    since_ns = store.pending_path(config).stat().st_mtime_ns
+    # After planning: a variant that had an environment is not seeded from a sibling.
+    carry.discard_environments(config, [v for v in to_run if decided.decisions[v].fresh])
+    expected = _expected(config, graph, {v.name: decided.decisions[v] for v in to_run})
+    outcomes = _run_graph(config, graph, options, out, json_report, expected)
+    _print_notes(outcomes, options, out)
+    return Executed(graph, started, json_report, outcomes, since_ns)
+
+
+def collect(config: Config, decided: Decided, executed: Executed) -> Collected:
+    """Collect phase: per variant its messages now, its summary row and record entry."""
+    logs = _mapped_logs(config, decided.to_run, executed.outcomes)
     previous = store.load_previous(config)
-    status_of = {row["variant"]: row for row in rows}
-    messages = carry.current_messages(config, variants, decisions, previous, logs, outcomes,
-                                      since_ns)
-    entries = _collect(config, variants, decisions, previous, messages, rows, status_of,
-                       logs, started)
-    timeline = _persist(config, entries, variants, _timeline(graph, outcomes, started,
-                                                             options.cores), request, out)
-    # What each variant's output has: this run's messages, then those carried over.
-    shown = [v for v in variants if not decisions[v].run or v.name in logs]
-    carry.print_messages(variants, shown, messages, logs, outcomes, out)
-    deployed = _report_deploy(then, outcomes, out)
-    _report(variants, rows, shown, messages, json_report, timeline, out)
-    return _exit_code(request, rows, status_of, outcomes, deployed, out)
+    messages = carry.current_messages(config, decided.variants, decided.decisions, previous,
+                                      logs, executed.outcomes, executed.since_ns)
+    rows = _rows(decided, executed, messages, logs)
+    entries: dict[str, dict[str, Any]] = {}
+    for variant, row in zip(decided.variants, rows, strict=True):
+        name = f"sphinx:{variant.name}"
+        if decided.decisions[variant].run:
+            entries[name] = _entry(config, variant, decided.decisions[variant],
+                                   messages[variant.name], row, executed.started)
+        else:
+            entries[name] = dict(_current(previous.tasks.get(name)), reason="up to date")
+    # Variants this run did not build keep their entries (their outputs are as recorded), so
+    # building html and then latex does not make the next html build start from nothing.
+    for name, entry in previous.tasks.items():
+        if name not in entries and isinstance(entry, dict):
+            entries[name] = dict(entry, earlier=True)
+    return Collected(logs, messages, rows, entries)
 
 
-def _sync_assets(config: Config, request: BuildRequest, options: Any, quiet: bool,
-                 out: TextIO) -> None:
-    """Assets phase. Before deciding: conf.py loads themes and extensions from these
-    checkouts, and their commits are part of every fingerprint."""
+def persist(config: Config, request: BuildRequest, options: Any, decided: Decided,
+            executed: Executed, collected: Collected, out: TextIO) -> None:
+    """Persist phase: the build record (with the timeline) and, if asked, the HTML report."""
+    timeline = _timeline(executed, options.cores)
+    store.write_record(config, collected.entries,
+                       settled=[f"sphinx:{v.name}" for v in decided.variants],
+                       extra={"timeline": timeline} if timeline else None)
+    if executed.json_report is not None and timeline:
+        executed.json_report.extra["timers"] = timeline["timers"]
+    if request.report_html:
+        from giza.htmlreport import report_for  # lazy: only --report-html needs it
+
+        written = report_for(config, 0, request.report_html)
+        out.write(f"giza: report written to {shown(written)}\n")
+
+
+def report(request: BuildRequest, decided: Decided, executed: Executed, collected: Collected,
+           deploy_notes: list[str], out: TextIO) -> int:
+    """Report phase: what each variant's output has (this run's messages, then those
+    carried over), the deploys, the summary table and JSON report; the exit code."""
+    shown_variants = [v for v in decided.variants
+                      if not decided.decisions[v].run or v.name in collected.logs]
+    carry.print_messages(decided.variants, shown_variants, collected.messages, collected.logs,
+                         executed.outcomes, out)
+    deployed = _report_deploy(request, executed.outcomes, out)
+    _summary(collected.rows, out)
+    if executed.json_report is not None:
+        _write_json_report(executed.json_report, shown_variants, collected)
+    code = _exit_code(request, collected.rows, executed.outcomes, deployed, out)
+    for note in deploy_notes:
+        out.write(f"note: {note}\n")
+    return code
+
+
+# --- decide ------------------------------------------------------------------------------
+
+
+def _quiet(options: Any) -> bool:
+    """--level warning and above: no progress, only messages, errors and the summary."""
+    return options.level in ("warning", "error", "critical")
+
+
+def _sync_assets(config: Config, request: BuildRequest, options: Any, out: TextIO) -> None:
+    """Before deciding: conf.py loads themes and extensions from these checkouts, and their
+    commits are part of every fingerprint."""
     if not config.assets or request.dry_run or request.explain:
         return
     from giza.site.asset_use import sync_project_assets  # lazy: only projects with assets
@@ -83,13 +214,13 @@ def _sync_assets(config: Config, request: BuildRequest, options: Any, quiet: boo
     for note in sync_project_assets(config, force=options.force):
         if note.startswith("warning: "):
             out.write(f"giza: {note}\n")
-        elif not quiet:
+        elif not _quiet(options):
             out.write(f"giza: note: {note}\n")
 
 
 def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
            options: Any) -> None:
-    """Check phase: every problem of every file, in one run, before anything is built."""
+    """Every problem of every file, in one run, before anything is built."""
     if request.explain:
         return
     from giza.check import require_clean  # lazy: the no-op path of `giza sphinx` stays fast
@@ -98,41 +229,32 @@ def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
                   strict=options.strict, save=not request.dry_run)
 
 
-def _explain(variants: Sequence[Variant], decisions: dict[Variant, Any], out: TextIO) -> int:
-    for variant in variants:
-        decision = decisions[variant]
+def _explain(decided: Decided, out: TextIO) -> int:
+    for variant in decided.variants:
+        decision = decided.decisions[variant]
         verb = "would rebuild" if decision.run else "skip"
         out.write(f"{variant.name}: {verb}: {decision.reason}\n")
     return 0
 
 
-def _plan_graph(config: Config, request: BuildRequest, options: Any,
-                decisions: dict[Variant, Any], to_run: list[Variant],
-                then: Callable[[Any], list[Any]] | None) -> Any:
-    """Plan phase: the task graph of the variants to run, plus ``then``'s tasks."""
-    if not to_run and not request.dry_run and then is None:
-        return ()  # nothing to run: skip planning (and its imports) entirely
-    graph = plan(config, to_run, options.cores, request.kinds,
-                 removed={v: decisions[v].removed_pages for v in to_run})
-    for task in then(graph) if then else ():
-        graph.add(task)
-    return graph
+# --- plan --------------------------------------------------------------------------------
 
 
-def _dry_run(variants: Sequence[Variant], decisions: dict[Variant, Any], graph: Any,
-             out: TextIO) -> int:
-    for variant in variants:
-        if not decisions[variant].run:
+def _dry_run(decided: Decided, graph: Any, out: TextIO) -> int:
+    for variant in decided.variants:
+        if not decided.decisions[variant].run:
             out.write(f"{variant.name}: up to date\n")
     if len(graph):
         out.write(graph.dry_run() + "\n")
     return 0
 
 
-def _announce(variants: Sequence[Variant], decisions: dict[Variant, Any], quiet: bool,
-              out: TextIO) -> None:
-    for variant in variants if not quiet else ():
-        decision = decisions[variant]
+# --- execute -----------------------------------------------------------------------------
+
+
+def _announce(decided: Decided, quiet: bool, out: TextIO) -> None:
+    for variant in decided.variants if not quiet else ():
+        decision = decided.decisions[variant]
         if decision.run:
             out.write(f"{variant.name}: building: {decision.reason}\n")
         else:
@@ -140,199 +262,24 @@ def _announce(variants: Sequence[Variant], decisions: dict[Variant, Any], quiet:
     out.flush()
 
 
-def _execute(config: Config, graph: Any, to_run: list[Variant], decisions: dict[Variant, Any],
-             request: BuildRequest, options: Any, out: TextIO, json_report: Any
-             ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], int]:
-    """Execute phase: (outcomes, summary rows, logs, start of the run in ns)."""
-    if not len(graph):
-        return {}, [], {}, 0
-
-    store.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
-    # Output files newer than this were written by this run (same file system as build/).
-    since_ns = store.pending_path(config).stat().st_mtime_ns
-    # After planning: a variant that had an environment is not seeded from a sibling.
-    carry.discard_environments(config, [v for v in to_run if decisions[v].fresh])
-    expected = _expected(config, graph, {v.name: decisions[v] for v in to_run})
-    outcomes, rows, logs = _run(config, graph, to_run, request, options, out, json_report,
-                                expected)
-    return outcomes, rows, logs, since_ns
-
-
-def _collect(config: Config, variants: Sequence[Variant], decisions: dict[Variant, Any],
-             previous: Any, messages: dict[str, Any], rows: list[dict[str, Any]],
-             status_of: dict[str, dict[str, Any]], logs: dict[str, Any], started: float
-             ) -> dict[str, dict[str, Any]]:
-    """Collect phase: the record entry of every variant (rows gain the up-to-date ones)."""
-
-    entries: dict[str, dict[str, Any]] = {}
-    for variant in variants:
-        name = f"sphinx:{variant.name}"
-        if not decisions[variant].run:
-            warnings, errors = carry.counts(messages[variant.name])
-            entries[name] = {key: value for key, value in (previous.tasks.get(name) or {}).items()
-                             if key != "earlier"}
-            entries[name]["reason"] = "up to date"
-            rows.append({"variant": variant.name, "status": "up to date",
-                         "warnings": warnings, "errors": errors, "seconds": 0.0})
-            continue
-        entries[name] = _entry(config, variant, decisions[variant], messages[variant.name],
-                               status_of.get(variant.name, {}), variant.name in logs, started)
-    # Variants this run did not build keep their entries (their outputs are as recorded), so
-    # building html and then latex does not make the next html build start from nothing.
-    for name, entry in previous.tasks.items():
-        if name not in entries and isinstance(entry, dict):
-            entries[name] = dict(entry, earlier=True)
-    return entries
-
-
-def _entry(config: Config, variant: Variant, decision: Any, found: list[Any],
-           row: dict[str, Any], ran: bool, started: float) -> dict[str, Any]:
-    """The record entry of a variant this run built (its summary row gets the counts)."""
-
-    warnings, errors = carry.counts(found)
-    if ran and row:
-        row["warnings"], row["errors"] = warnings, errors
-    return {
-        "variant": variant.name,
-        "status": "ok" if row.get("skip_ok") else row.get("status", "skipped"),
-        "reason": decision.reason,
-        "seconds": round(row.get("seconds") or 0.0, 3),
-        "warnings": warnings if ran else row.get("warnings"),
-        "errors": errors if ran else row.get("errors"),
-        "outputs": [str(variant.output_dir(config).relative_to(config.root))],
-        "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
-        "messages": [carry.message_data(m, phase) for m, phase, _ in found],
-        "built_at": started,
-        "built_under": str(config.root),  # where Sphinx's environment holds its paths
-    }
-
-
-def _report_deploy(then: Callable[[Any], list[Any]] | None, outcomes: dict[str, Any],
-                   out: TextIO) -> int:
-    """How many deploy targets failed (0 when nothing was to be deployed)."""
-    if then is None:
-        return 0
-    from giza.deploy import report  # lazy: only `giza push`/`deploy` builds need it
-
-    if any(o.status == "skipped" for n, o in outcomes.items() if n.startswith("deploy:")):
-        out.write("giza: not deploying: the build failed; nothing was deployed\n")
-    return report(outcomes, out)
-
-
-def _report(variants: Sequence[Variant], rows: list[dict[str, Any]], shown: list[Variant],
-            messages: dict[str, Any], json_report: Any, timeline: Any, out: TextIO) -> None:
-    """Report phase: the summary table, and the JSON report when one was asked for."""
-    order = {v.name: i for i, v in enumerate(variants)}
-    rows.sort(key=lambda row: order.get(row["variant"], len(order)))
-    _summary(rows, out)
-    if json_report is None:
-        return
-    from giza.sphinx.output import merge_messages  # lazy: only --report needs it
-
-    json_report.set_messages(
-        merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown}),
-        carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown})
-    json_report.summary(rows)
-    if timeline:
-        json_report.extra["timers"] = timeline["timers"]
-    json_report.close()
-
-
-def _exit_code(request: BuildRequest, rows: list[dict[str, Any]],
-               status_of: dict[str, dict[str, Any]], outcomes: dict[str, Any], deployed: int,
-               out: TextIO) -> int:
-    failed = any(row["status"] in ("failed", "timed out") or (row["status"] == "skipped"
-                                                and not row.get("skip_ok"))
-                 for row in rows if row["variant"] in status_of)
-    # Bad content or config found while preparing is the user's to fix: exit 2, like
-    # `giza generate` would.
-    if any(o.status == "failed" and o.exit_code == 2 for o in outcomes.values()):
-        return 2
-    if failed or deployed:
-        return 1
-    # Carried-over messages count: they are in the output as much as the new ones. Like
-    # sphinx-build -W, ERROR-level messages (docutils errors) count too.
-    warnings = sum(row.get("warnings") or 0 for row in rows)
-    errors = sum(row.get("errors") or 0 for row in rows)
-    if request.fail_on_warning and (warnings or errors):
-        found = ", ".join(f"{n} {what}{'' if n == 1 else 's'}"
-                          for n, what in ((warnings, "warning"), (errors, "error")) if n)
-        out.write(f"giza: {found} and --fail-on-warning: failing the build\n")
-        return 1
-    return 0
-
-
-def _persist(config: Config, entries: dict[str, Any], variants: Sequence[Variant],
-             timeline: dict[str, Any] | None, request: BuildRequest, out: TextIO
-             ) -> dict[str, Any] | None:
-    """Write the build record (with the timeline) and, if asked, the HTML report."""
-
-    store.write_record(config, entries, settled=[f"sphinx:{v.name}" for v in variants],
-                         extra={"timeline": timeline} if timeline else None)
-    if request.report_html:
-        from giza.htmlreport import report_for
-
-        written = report_for(config, 0, request.report_html)
-        out.write(f"giza: report written to {shown(written)}\n")
-    return timeline
-
-
-def _timeline(graph: Any, outcomes: dict[str, Any], started: float, cores: int
-              ) -> dict[str, Any] | None:
-    if not len(graph):
-        return None
-    from giza.timeline import timeline_data  # lazy: keeps start-up and the no-op build fast
-
-    return timeline_data(graph, outcomes, started, cores)
-
-
 def _json_report(request: BuildRequest, started: float) -> Any:
-    from giza.report import JsonReport  # lazy: keeps start-up and the no-op build fast
-
     if not request.report:
         return None
-    report = JsonReport(request.report)
-    report.origin = started  # task times are seconds from the build's start
-    return report
+    from giza.report import JsonReport  # lazy: only --report needs it
+
+    json_report = JsonReport(request.report)
+    json_report.origin = started  # task times are seconds from the build's start
+    return json_report
 
 
-def _summary(rows: list[dict[str, Any]], out: TextIO) -> None:
-    from giza.report import ConsoleReporter  # lazy: keeps start-up and the no-op build fast
-
-    out.write("\n")  # set the table apart from the messages above it
-    reporter = ConsoleReporter(out)
-    reporter.summary(rows)
-    reporter.close()
-
-
-def _expected(config: Config, graph: Any, decisions: dict[str, Any]) -> dict[str, float]:
+def _expected(config: Config, graph: Any, decisions: Mapping[str, Decision]
+              ) -> dict[str, float]:
     """Expected seconds per task: from the recent records, else from page counts."""
     from giza.schedule import expected_durations, recent_durations  # lazy: start-up time
 
     pages = {name: len(d.fingerprint.pages) if d.fingerprint else 0
              for name, d in decisions.items()}
     return expected_durations(graph, recent_durations(config, [t.name for t in graph]), pages)
-
-
-def _run(config: Config, graph: Any, variants: Sequence[Variant], request: BuildRequest,
-         options: Any, out: TextIO, json_report: Any, expected: dict[str, float] | None = None
-         ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
-    """Run the graph; print notes; return outcomes, summary rows and, per variant whose
-    sphinx-build ran, its parsed output (giza.sphinx.output.SphinxLog)."""
-    from giza.report import summary_rows  # lazy: a no-op build runs nothing
-
-    outcomes = _run_graph(config, graph, options, out, json_report, expected)
-    logs = _parse_logs(config, variants, outcomes)
-    _print_notes(graph, outcomes, options, out)
-    rows = summary_rows(graph, outcomes)
-    for row in rows:
-        post = outcomes.get(f"post:{row['variant']}")
-        # A finalizer that could not run (latex without latexmk) skips, not fails, a variant.
-        if row["status"] == "ok" and post is not None and post.ok and isinstance(
-                post.value, dict) and post.value.get("skipped") and post.value.get("notes"):
-            row["status"] = "skipped"
-            row["skip_ok"] = True
-    return outcomes, rows, logs
 
 
 def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_report: Any,
@@ -345,8 +292,7 @@ def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_repor
     console = ConsoleReporter(out)
     console.expected, console.cores = expected or {}, options.cores
     console.debug = options.level == "debug"
-    # --level warning and above: no progress, only messages, errors and the summary.
-    shown_progress: Any = None if options.level in ("warning", "error", "critical") else console
+    shown_progress: Any = None if _quiet(options) else console
     reporters = [r for r in (shown_progress, json_report) if r is not None]
     reporter = MultiReporter(*reporters) if len(reporters) > 1 else (
         reporters[0] if reporters else None)
@@ -367,46 +313,167 @@ def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_repor
         console.close()
 
 
-def _parse_logs(config: Config, variants: Sequence[Variant], outcomes: dict[str, Any]
-                ) -> dict[str, Any]:
+def _print_notes(outcomes: Mapping[str, Any], options: Any, out: TextIO) -> None:
+    """Errors of tasks other than sphinx and deploy (those report their own), then the
+    notes of the tasks."""
+    notes: list[str] = []
+    for outcome in outcomes.values():
+        value = outcome.value
+        if outcome.status == "failed" and outcome.kind not in ("sphinx", "deploy"):
+            out.write(f"giza: error: {outcome.name}: {outcome.message}\n")
+        if not (outcome.ok and isinstance(value, Result)):
+            continue
+        # Finalizers narrate their work; show that only when asked, or when they skipped.
+        if outcome.kind in ("post", "stage") and not value.skipped and options.level != "debug":
+            continue
+        notes.extend(n for n in value.notes if n not in notes)
+    for note in notes:
+        out.write(f"giza: note: {note}\n")
+
+
+# --- collect -----------------------------------------------------------------------------
+
+
+def _mapped_logs(config: Config, variants: Sequence[Variant], outcomes: Mapping[str, Any]
+                 ) -> dict[str, Any]:
     """The parsed sphinx-build output of each variant that ran, with paths in the proxy
     trees mapped back to the sources (and generated files to their YAML origin)."""
-    from giza.sphinx.output import parse_log, proxy_path_mapper  # lazy: no-op path
+    from giza.sphinx.output import proxy_path_mapper  # lazy: the no-op path stays fast
 
     proxies: dict[Path, Path] = {}
     origins: dict[Path, tuple[Any, ...]] = {}
     for name in trees(config, variants)[0]:
         proxies[config.branch_dir / name] = config.paths.source
         prepared = outcomes.get(f"prepare:{name}")
-        if prepared is not None and prepared.ok and prepared.value:
-            for generated, (yaml_file, line, *lines) in prepared.value["origins"].items():
+        if prepared is not None and isinstance(prepared.value, PrepareResult):
+            for generated, (yaml_file, line, *lines) in prepared.value.origins.items():
                 origins[Path(generated)] = (Path(yaml_file), int(line), *lines)
     mapper = proxy_path_mapper(config.root, proxies, origins)
     logs: dict[str, Any] = {}
     for variant in variants:
         outcome = outcomes.get(f"sphinx:{variant.name}")
-        value = outcome.value if outcome is not None else None
-        if isinstance(value, dict) and isinstance(value.get("output"), str):
-            logs[variant.name] = parse_log(value["output"], mapper)
+        if outcome is not None and isinstance(outcome.value, SphinxResult):
+            logs[variant.name] = outcome.value.log.mapped(mapper)
     return logs
 
 
-def _print_notes(graph: Any, outcomes: dict[str, Any], options: Any, out: TextIO) -> None:
-    """Errors of tasks other than sphinx and deploy, then the notes of the tasks."""
-    notes: list[str] = []
-    for outcome in outcomes.values():
-        value = outcome.value
-        if outcome.status == "failed" and not outcome.name.startswith(("sphinx:", "deploy:")):
-            out.write(f"giza: error: {outcome.name}: {outcome.message}\n")
-        if not (outcome.ok and isinstance(value, dict)):
+def _rows(decided: Decided, executed: Executed, messages: Mapping[str, list[carry.Found]],
+          logs: Mapping[str, Any]) -> list[Any]:
+    """One summary row per variant, in request order. The counts are those of the
+    messages its output has now (carried ones included), counted here once."""
+    from giza.report import SummaryRow, summary_rows  # lazy: the no-op path stays fast
+
+    ran = {row.variant: row for row in summary_rows(executed.graph, executed.outcomes)} \
+        if len(executed.graph) else {}
+    rows = []
+    for variant in decided.variants:
+        warnings, errors = carry.counts(messages[variant.name])
+        row = ran.get(variant.name)
+        if row is None:
+            rows.append(SummaryRow(variant.name, "up to date", warnings, errors, 0.0))
             continue
-        # Finalizers narrate their work; show that only when asked, or when they skipped.
-        kind = graph[outcome.name].kind if outcome.name in graph else ""
-        if kind in ("post", "stage") and not value.get("skipped") and options.level != "debug":
-            continue
-        notes.extend(n for n in value.get("notes", ()) if n not in notes)
-    for note in notes:
-        out.write(f"giza: note: {note}\n")
+        post = executed.outcomes.get(f"post:{variant.name}")
+        # A finalizer that could not run (latex without latexmk) skips, not fails, a variant.
+        skipped = row.status == "ok" and post is not None and post.ok and \
+            post.value.skipped and bool(post.value.notes)
+        rows.append(SummaryRow(
+            variant.name, "skipped" if skipped else row.status,
+            warnings if variant.name in logs else row.warnings,
+            errors if variant.name in logs else row.errors, row.seconds,
+            finalizer_skipped=skipped))
+    return rows
+
+
+def _current(entry: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An up-to-date variant's recorded entry, as this run's."""
+    return {key: value for key, value in (entry or {}).items() if key != "earlier"}
+
+
+def _entry(config: Config, variant: Variant, decision: Decision, found: list[carry.Found],
+           row: Any, started: float) -> dict[str, Any]:
+    """The record entry of a variant this run built."""
+    return {
+        "variant": variant.name,
+        "status": "ok" if row.finalizer_skipped else row.status,
+        "reason": decision.reason,
+        "seconds": round(row.seconds or 0.0, 3),
+        "warnings": row.warnings,
+        "errors": row.errors,
+        "outputs": [str(variant.output_dir(config).relative_to(config.root))],
+        "fingerprint": decision.fingerprint.data() if decision.fingerprint else None,
+        "messages": [carry.message_data(m, phase) for m, phase, _ in found],
+        "built_at": started,
+        "built_under": str(config.root),  # where Sphinx's environment holds its paths
+    }
+
+
+# --- persist -----------------------------------------------------------------------------
+
+
+def _timeline(executed: Executed, cores: int) -> dict[str, Any] | None:
+    if not len(executed.graph):
+        return None
+    from giza.timeline import timeline_data  # lazy: keeps start-up and the no-op build fast
+
+    return timeline_data(executed.graph, executed.outcomes, executed.started, cores)
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def _report_deploy(request: BuildRequest, outcomes: Mapping[str, Any], out: TextIO) -> int:
+    """How many deploy targets failed (0 when nothing was to be deployed)."""
+    if not request.deploy:
+        return 0
+    from giza.deploy import report as report_deploys  # lazy: only push builds deploy
+
+    if any(o.status == "skipped" for o in outcomes.values() if o.kind == "deploy"):
+        out.write("giza: not deploying: the build failed; nothing was deployed\n")
+    return report_deploys(outcomes, out)
+
+
+def _summary(rows: list[Any], out: TextIO) -> None:
+    from giza.report import ConsoleReporter  # lazy: keeps start-up and the no-op build fast
+
+    out.write("\n")  # set the table apart from the messages above it
+    reporter = ConsoleReporter(out)
+    reporter.summary(rows)
+    reporter.close()
+
+
+def _write_json_report(json_report: Any, shown_variants: Sequence[Variant],
+                       collected: Collected) -> None:
+    from giza.sphinx.output import merge_messages  # lazy: only --report needs it
+
+    messages = collected.messages
+    json_report.set_messages(
+        merge_messages({v.name: [m for m, _, _ in messages[v.name]] for v in shown_variants}),
+        carried={v.name: {m for m, _, old in messages[v.name] if old} for v in shown_variants})
+    json_report.summary(collected.rows)
+    json_report.close()
+
+
+def _exit_code(request: BuildRequest, rows: Sequence[Any], outcomes: Mapping[str, Any],
+               deployed: int, out: TextIO) -> int:
+    # Bad content or config found while preparing is the user's to fix: exit 2, like
+    # `giza generate` would.
+    if any(o.status == "failed" and o.exit_code == 2 for o in outcomes.values()):
+        return 2
+    if any(row.fails for row in rows) or deployed:
+        return 1
+    # Carried-over messages count: they are in the output as much as the new ones. Like
+    # sphinx-build -W, ERROR-level messages (docutils errors) count too.
+    warnings = sum(row.warnings or 0 for row in rows)
+    errors = sum(row.errors or 0 for row in rows)
+    if request.fail_on_warning and (warnings or errors):
+        found = ", ".join(f"{n} {what}{'' if n == 1 else 's'}"
+                          for n, what in ((warnings, "warning"), (errors, "error")) if n)
+        out.write(f"giza: {found} and --fail-on-warning: failing the build\n")
+        return 1
+    return 0
+
+
+# --- giza generate -----------------------------------------------------------------------
 
 
 def require_source(config: Config) -> None:
@@ -441,7 +508,7 @@ def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[st
                              f"{', '.join(valid)}")
     variants = resolve(config, ["html"], editions, languages)
     require_source(config)
-    from giza.check import require_clean
+    from giza.check import require_clean  # lazy: keeps start-up and the no-op build fast
     from giza.options import current
 
     require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
@@ -450,6 +517,6 @@ def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[st
     for name, tree in trees(config, variants)[0].items():
         result = tasks.prepare_tree(config, tree.edition, tree.language,
                                      str(config.branch_dir / name), wanted or None)
-        lines.append(f"build/{config.branch}/{name}: {result['generated']} file(s) written, "
-                     f"{result['copied']} source file(s) copied, {result['removed']} removed")
+        lines.append(f"build/{config.branch}/{name}: {result.generated} file(s) written, "
+                     f"{result.copied} source file(s) copied, {result.removed} removed")
     return lines

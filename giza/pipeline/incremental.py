@@ -13,7 +13,8 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,7 @@ def under_root(flat: Mapping[str, str], root: Path) -> dict[str, str]:
             for key, value in flat.items()}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fingerprint:
     files: dict[str, list[Any]]  # rel -> [size, mtime_ns, sha1 or None]
     conf: str  # sha1 of conf.py (or giza's default conf)
@@ -118,16 +119,46 @@ class Fingerprint:
                       if rel.endswith(PAGE_SUFFIXES) and not rel.startswith("locale/"))
 
 
-@dataclass
+class Why(Enum):
+    """The kinds of reason a variant runs (or not); the value is how one reads."""
+
+    FORCED = "--force"
+    RECORD_UNUSABLE = "{}"  # no record, another format or giza version, unreadable
+    INTERRUPTED = "the previous run was interrupted before recording it"
+    NO_ENTRY = "no previous record"
+    NOT_OK = "{} last time"  # the status it had
+    CONF_CHANGED = "conf.py changed"
+    CONFIG_CHANGED = "config changed: {}"  # the keys
+    FILES_CHANGED = "{}"  # e.g. "2 pages changed: a.txt, b.txt"
+    OUTPUT_MISSING = "output missing: {}"  # the output directory's name
+    MOVED = "{}"  # build/ was built under another root (moved_note)
+    UP_TO_DATE = "up to date"
+
+
+@dataclass(frozen=True)
+class Reason:
+    why: Why
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return self.why.value.format(self.detail)
+
+
+@dataclass(frozen=True)
 class Decision:
     run: bool
-    reason: str
+    reasons: tuple[Reason, ...]
     fingerprint: Fingerprint | None = None
-    removed_pages: list[str] = field(default_factory=list)
+    removed_pages: tuple[str, ...] = ()
     # Nothing trustworthy is recorded to carry messages over from (--force, no or an unusable
     # record, an interrupted run): Sphinx starts from a fresh environment, so that it reads
     # and writes every document and reports every message itself.
     fresh: bool = False
+
+    @property
+    def reason(self) -> str:
+        """The reasons for display: ``1 page changed: install.txt; conf.py changed``."""
+        return "; ".join(str(reason) for reason in self.reasons)
 
 
 def _files_fingerprint(current: dict[str, tuple[int, int]], root_of: Mapping[str, Path],
@@ -181,44 +212,29 @@ def _is_page(rel: str) -> bool:
     return rel.endswith(PAGE_SUFFIXES) and not rel.startswith(("includes/", "locale/"))
 
 
-def config_changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+def config_changes(old: Mapping[str, str], new: Mapping[str, str]) -> list[Reason]:
     keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
     # The sphinx context is derived from the config: name the config key when both moved.
     direct = [k for k in keys if not k.startswith("context.")]
     keys = direct or keys
-    return [f"config changed: {_names(keys, 4)}"] if keys else []
+    return [Reason(Why.CONFIG_CHANGED, _names(keys, 4))] if keys else []
 
 
 def decide(name: str, fingerprint_inputs: dict[str, Any], previous: Previous, force: bool,
            output: Path) -> Decision:
-    """Whether task ``name`` must run, and the reason in words."""
+    """Whether task ``name`` must run, and why."""
     entry = previous.tasks.get(name) or {}
     before = entry.get("fingerprint") or {}
     current = fingerprint_inputs["files"]
     files = _files_fingerprint(current, fingerprint_inputs["roots"], before.get("files") or {})
     fingerprint = Fingerprint(files, fingerprint_inputs["conf"], fingerprint_inputs["config"])
     old_pages = Fingerprint(before.get("files") or {}, "", {}).pages
-    removed_pages = sorted(set(old_pages) - set(fingerprint.pages))
-    if force:
-        return Decision(True, "--force", fingerprint, removed_pages, fresh=True)
-    if previous.problem:
-        return Decision(True, previous.problem, fingerprint, removed_pages, fresh=True)
-    if "*" in previous.pending or name in previous.pending:
-        # The interrupted run may have processed pages whose messages nobody recorded.
-        return Decision(True, "the previous run was interrupted before recording it",
-                        fingerprint, removed_pages, fresh=True)
-    if not entry:
-        return Decision(True, "no previous record", fingerprint, removed_pages, fresh=True)
-    if entry.get("status") != "ok":
-        return Decision(True, f"{entry.get('status', 'not ok')} last time", fingerprint,
-                        removed_pages)
-    reasons = []
-    if before.get("conf") != fingerprint.conf:
-        reasons.append("conf.py changed")
-    reasons += config_changes(before.get("config") or {}, fingerprint.config)
-    reasons += file_changes(before.get("files") or {}, files)
-    if not reasons and not (output.is_dir() and any(output.iterdir())):
-        reasons.append(f"output missing: {output.name}")
+    removed = tuple(sorted(set(old_pages) - set(fingerprint.pages)))
+    fresh = _fresh_reason(name, entry, previous, force)
+    if fresh is not None:
+        # Nothing to carry messages over from: Sphinx starts from a fresh environment.
+        return Decision(True, (fresh,), fingerprint, removed, fresh=fresh.why is not Why.NOT_OK)
+    reasons = _changes(before, fingerprint, output)
     if reasons:
         # Sphinx cannot see a theme or extension change in an asset checkout: start it
         # from a fresh environment so every page is read and written with the new code.
@@ -226,9 +242,39 @@ def decide(name: str, fingerprint_inputs: dict[str, Any], previous: Previous, fo
         assets_moved = any(key.startswith("assets") and
                            old_config.get(key) != fingerprint.config.get(key)
                            for key in old_config.keys() | fingerprint.config.keys())
-        return Decision(True, "; ".join(reasons), fingerprint, removed_pages,
-                        fresh=assets_moved)
-    return Decision(False, "up to date", fingerprint)
+        return Decision(True, tuple(reasons), fingerprint, removed, fresh=assets_moved)
+    return Decision(False, (Reason(Why.UP_TO_DATE),), fingerprint)
+
+
+def _fresh_reason(name: str, entry: Mapping[str, Any], previous: Previous, force: bool
+                  ) -> Reason | None:
+    """Why the record cannot be compared with at all (or None when it can)."""
+    if force:
+        return Reason(Why.FORCED)
+    if previous.problem:
+        return Reason(Why.RECORD_UNUSABLE, previous.problem)
+    if "*" in previous.pending or name in previous.pending:
+        # The interrupted run may have processed pages whose messages nobody recorded.
+        return Reason(Why.INTERRUPTED)
+    if not entry:
+        return Reason(Why.NO_ENTRY)
+    if entry.get("status") != "ok":
+        return Reason(Why.NOT_OK, str(entry.get("status", "not ok")))
+    return None
+
+
+def _changes(before: Mapping[str, Any], fingerprint: Fingerprint, output: Path
+             ) -> list[Reason]:
+    """What changed since the recorded build (or that its output is gone)."""
+    reasons = []
+    if before.get("conf") != fingerprint.conf:
+        reasons.append(Reason(Why.CONF_CHANGED))
+    reasons += config_changes(before.get("config") or {}, fingerprint.config)
+    reasons += [Reason(Why.FILES_CHANGED, text)
+                for text in file_changes(before.get("files") or {}, fingerprint.files)]
+    if not reasons and not (output.is_dir() and any(output.iterdir())):
+        reasons.append(Reason(Why.OUTPUT_MISSING, output.name))
+    return reasons
 
 
 def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
@@ -266,23 +312,26 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
     }
 
 
-def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict[Variant, Any]:
+def decide_all(config: Config, variants: Sequence[Variant], force: bool
+               ) -> dict[Variant, Decision]:
+    """Every variant's decision, against the last record."""
 
     previous = load_previous(config)
     found, tree_of = trees(config, variants)
     scans: dict[str, dict[str, tuple[int, int]]] = {}
     heads: list[Any] = []
     if config.assets:
-        from giza.site.assets import fingerprint
+        from giza.site.assets import fingerprint  # lazy: only projects with assets
 
         heads = fingerprint(config.assets)
-    decisions = {v: decide(f"sphinx:{v.name}",
-                                   fingerprint_inputs(config, v, found[tree_of[v]], scans, heads),
-                                   previous, force, v.output_dir(config))
-                 for v in variants}
-    for variant, decision in decisions.items():
-        moved = moved_note(previous.tasks.get(f"sphinx:{variant.name}") or {},
-                                   config.root)
+    decisions = {}
+    for variant in variants:
+        name = f"sphinx:{variant.name}"
+        decision = decide(name, fingerprint_inputs(config, variant, found[tree_of[variant]],
+                                                   scans, heads),
+                          previous, force, variant.output_dir(config))
+        moved = moved_note(previous.tasks.get(name) or {}, config.root)
         if moved and decision.run and not decision.fresh:
-            decision.reason += f"; {moved}"
+            decision = replace(decision, reasons=(*decision.reasons, Reason(Why.MOVED, moved)))
+        decisions[variant] = decision
     return decisions

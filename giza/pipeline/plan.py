@@ -6,7 +6,7 @@ which wait for every stage (``publish``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,9 +87,12 @@ def core_share(variant_count: int, cores: int) -> int:
 
 def plan(config: Config, variants: Sequence[Variant], cores: int,
          kinds: Sequence[str] | None = None, stage: bool = True,
-         removed: dict[Variant, list[str]] | None = None) -> Any:
-    """The whole build as a graph: prepare each proxy tree once, then one sphinx task per
-    variant that depends on its tree (and on the compiled translations, if any)."""
+         removed: Mapping[Variant, Sequence[str]] | None = None,
+         deploy: Sequence[str] = (), deploy_notes: list[str] | None = None) -> Any:
+    """The whole build as a graph, its stages in this order: prepare each proxy tree once;
+    one sphinx task per variant, after its tree (and the compiled translations, if any);
+    per variant its finalizer, per site its staging and the sitemap index (add_staging);
+    then the publish step and the deploy tasks to ``deploy``'s targets (add_publish)."""
     from giza.graph import Graph  # lazy: a no-op build never plans
 
     graph = Graph()
@@ -103,7 +106,27 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
                                share, list((removed or {}).get(variant, ()))))
     if stage and variants:
         add_staging(graph, config, variants)
+    if deploy:
+        add_publish(graph, config, deploy, deploy_notes)
     return graph
+
+
+def add_publish(graph: Any, config: Config, targets: Sequence[str],
+                notes: list[str] | None = None) -> None:
+    """The publish step joins every build task; the deploy tasks of ``targets`` (one per
+    target and host) wait for it, so nothing is deployed unless the whole build succeeded.
+    With nothing to build, the deploy tasks deploy what an earlier build staged."""
+    from giza.deploy import deploy_tasks  # lazy: only `giza push` and `giza make` deploy
+    from giza.graph import Task
+    from giza.post import public_dir
+
+    built = tuple(task.name for task in graph)
+    if built:
+        graph.add(Task(name="publish", func=tasks.publish, kwargs={"site": str(public_dir(config))},
+                       deps=built, kind="publish",
+                       label="every build task succeeded: deploy what they staged"))
+    for task in deploy_tasks(config, targets, after=("publish",) if built else (), notes=notes):
+        graph.add(task)
 
 
 def _add_prepare_tasks(graph: Any, config: Config, needed: Any, variants: Sequence[Variant],

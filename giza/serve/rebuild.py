@@ -19,6 +19,7 @@ from giza.config.model import Config
 from giza.errors import GizaError
 from giza.pipeline import tasks
 from giza.pipeline.plan import Tree, trees
+from giza.pipeline.results import PrepareResult, TaskFailed
 from giza.serve.model import Problem, Rebuilt
 from giza.serve.plan import YAML, Change, IncludesCache, describe, touched_by_source
 from giza.serve.warm import WarmWorker, spec_from_argv
@@ -69,7 +70,7 @@ class Rebuilder:
                 with self.locked():
                     self.origins[name] = tasks.prepare_tree(
                         self.config, tree.edition, tree.language,
-                        str(self.config.branch_dir / name), excluded=tree.excluded)["origins"]
+                        str(self.config.branch_dir / name), excluded=tree.excluded).origins
             except GizaError:
                 pass  # the next change reports it
         if not self.warm:
@@ -165,12 +166,12 @@ class Rebuilder:
             except GizaError as exc:
                 failed[name] = problem_from_error(exc)
                 continue
-            self.origins[name] = result["origins"]
-            if by_source or result["generated"] or result["removed"]:
+            self.origins[name] = dict(result.origins)
+            if by_source or result.generated or result.removed:
                 touched.add(name)
         return touched, failed
 
-    def _prepare_tree(self, change: Change, tree: Tree) -> dict[str, Any]:
+    def _prepare_tree(self, change: Change, tree: Tree) -> PrepareResult:
         """Mirror and regenerate a tree; for edits of plain files (pages, includes, images)
         that no generator rewrites, copy just those files: a walk of 1,000 pages and a
         check of every content file would cost more than Sphinx's work."""
@@ -183,8 +184,8 @@ class Rebuilder:
         if plain and not set(change.source) & load_owned(proxy):
             copied = release_owned(source, proxy, set(change.source), self.config.paths.ignore,
                                    tree.excluded)
-            return {"origins": self.origins[tree.name], "generated": 0, "removed": 0,
-                    "copied": len(copied)}
+            return PrepareResult(proxy=str(proxy), origins=self.origins[tree.name],
+                                 copied=len(copied))
         return tasks.prepare_tree(self.config, tree.edition, tree.language, str(proxy),
                                    excluded=tree.excluded)
 
@@ -235,21 +236,19 @@ class Rebuilder:
 
     def _fallback(self, variant: Variant, change: Change, proxy: str, tree: str, reason: str,
                   start: float, worker: WarmWorker | None) -> Rebuilt:
-        from giza.sphinx.output import parse_log
-
         try:
             value = tasks.run_variant(self.config, variant, proxy)
             ok = True
-        except tasks.TaskFailed as failed:
+        except TaskFailed as failed:
             value, ok = failed.value, False
         if worker is not None:
             worker.reset()  # sphinx-build rewrote the environment it had loaded
-        log = parse_log(value["output"], self._mapper(tree))
+        log = value.log.mapped(self._mapper(tree))
         problems = tuple(Problem(m.path, m.line, m.level, m.text) for m in log.messages
                          if m.level != "INFO")
         if not ok and not any(p.level != "WARNING" for p in problems):
             problems += (Problem(None, None, "ERROR",
-                                 f"sphinx-build exited with status {value['returncode']}"),)
+                                 f"sphinx-build exited with status {value.returncode}"),)
         return Rebuilt(variant.name, change.trigger, ok, len(log.processed.read),
                        len(log.processed.written), time.perf_counter() - start,
                        full=change.full, fallback=reason, problems=problems)

@@ -137,3 +137,33 @@ def test_moved_note_names_where_the_environment_was_built():
     assert moved_note({"built_under": "/b/proj"}, Path("/a/proj")) == (
         "build/ was built under /b/proj: Sphinx re-reads every page of this variant once "
         "(its environment holds absolute paths)")
+
+
+def test_decide_gives_structured_reasons_joined_only_for_display(tmp_path):
+    from giza.pipeline.incremental import Reason, Why, decide
+    from giza.pipeline.store import Previous
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.txt").write_text("A\n=\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "index.html").write_text("x")
+    inputs = {"files": {"a.txt": (4, 1)}, "roots": {"": tmp_path / "src"}, "conf": "c1",
+              "config": {"version.release": '"1.0"'}}
+    first = decide("sphinx:html", inputs, Previous({}), False, tmp_path / "out")
+    assert first.reasons == (Reason(Why.NO_ENTRY),) and first.fresh
+    entry = {"status": "ok", "fingerprint": first.fingerprint.data()}
+    same = decide("sphinx:html", inputs, Previous({"sphinx:html": entry}), False,
+                  tmp_path / "out")
+    assert (same.run, same.reasons, same.reason) == (False, (Reason(Why.UP_TO_DATE),),
+                                                     "up to date")
+    changed = dict(inputs, conf="c2", config={"version.release": '"2.0"'})
+    again = decide("sphinx:html", changed, Previous({"sphinx:html": entry}), False,
+                   tmp_path / "out")
+    assert again.reasons == (Reason(Why.CONF_CHANGED),
+                             Reason(Why.CONFIG_CHANGED, "version.release"))
+    assert again.reason == "conf.py changed; config changed: version.release"
+    assert not again.fresh
+    failed = decide("sphinx:html", inputs, Previous({"sphinx:html": dict(entry,
+                                                                          status="failed")}),
+                    False, tmp_path / "out")
+    assert failed.reason == "failed last time" and not failed.fresh
