@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import GizaError, shown
 from giza.problems import ERROR, WARNING, Problem, collecting, count_line, errors_of, ordered
@@ -133,7 +134,7 @@ def stamp(paths: Iterable[Path | str], salt: object = ()) -> str:
 
 
 def _cache_path(config: Config) -> Path:
-    return config.branch_dir / ".giza" / "check.json"
+    return layout.check_path(config)
 
 
 def check_project(config: Config, editions: Sequence[str | None] | None = None,

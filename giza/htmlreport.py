@@ -377,7 +377,8 @@ def report_for(config: Any, index: int = 0, out: str | None = None) -> Path:
     """`giza report`: record ``index`` of the branch (0: the newest, N: record.N.json) as
     HTML in ``out`` (default: build/<branch>/.giza/report.html)."""
     from giza.errors import UsageError
-    from giza.pipeline.store import KEEP, giza_dir, load_records
+    from giza.layout import report_path
+    from giza.pipeline.store import KEEP, load_records
 
     if not 0 <= index <= KEEP:
         raise UsageError(f"--record must be between 0 (the newest) and {KEEP}, not {index}")
@@ -386,6 +387,6 @@ def report_for(config: Any, index: int = 0, out: str | None = None) -> Path:
         have = f"records 0 to {len(found) - 1}" if found else "no records yet"
         raise UsageError(f"no build record {index} for branch {config.branch} ({have}); "
                          "`giza records --last 10` lists them")
-    path = Path(out) if out else giza_dir(config) / "report.html"
+    path = Path(out) if out else report_path(config)
     title = f"{config.project.title or config.project.name} build report"
     return write_report(found, index, path, title)

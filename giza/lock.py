@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import BuildError
 from giza.fileio import write_failed
@@ -43,7 +44,7 @@ class Holder:
 
 
 def lock_path(config: Config) -> Path:
-    return config.branch_dir / ".giza" / "lock"
+    return layout.lock_path(config)
 
 
 def read_holder(path: Path) -> Holder | None:

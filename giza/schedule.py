@@ -20,7 +20,7 @@ LOOK_BACK = 3  # records read at most for tasks the newest one did not time
 def recent_durations(config: Any, names: Iterable[str]) -> dict[str, float]:
     """task name -> seconds, from the newest record that timed it (a no-op run times
     nothing, and a variant that was up to date is not in that run's timeline)."""
-    from giza.pipeline.store import record_path
+    from giza.layout import record_path
 
     wanted = set(names)
     found: dict[str, float] = {}

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import argh
 
+from giza import layout
+
 if TYPE_CHECKING:
     from giza.config.model import Config
 
@@ -41,7 +43,7 @@ def _update(config: Config, languages: list[str]) -> int:
     if code:
         return code
     edition = config.project.edition_names[:1]
-    pot_dir = config.branch_dir / ("gettext" + (f"-{edition[0]}" if edition else ""))
+    pot_dir = layout.output_dir(config, "gettext" + (f"-{edition[0]}" if edition else ""))
     for line in tr.update_catalogs(config, pot_dir, languages):
         print(line)
     return 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from giza import layout
 from giza.config.model import Config
 from giza.variants import Variant
 
@@ -45,11 +46,11 @@ def label(variant: Variant) -> str:
 
 
 def output_dir(config: Config, variant: Variant) -> Path:
-    return config.branch_dir / f"links{variant.suffix}"
+    return layout.links_output_dir(config, variant.suffix)
 
 
 def collected_file(config: Config, variant: Variant) -> Path:
-    return config.branch_dir / ".giza" / "linkcheck" / f"{variant.name}.json"
+    return layout.links_path(config, variant.name)
 
 
 def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
@@ -65,11 +66,11 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
     out = output_dir(config, variant)
     argv = sphinx_argv(
         builder=BUILDER, proxy=Path(proxy), output=out,
-        doctrees=config.branch_dir / f"doctrees-links{variant.suffix}",
+        doctrees=layout.links_doctree_dir(config, variant.suffix),
         confdir=conf_dir(config.root),
         tags=variant_tags(variant.builder, variant.edition, settings.tags), jobs=jobs,
         language=variant.language,
-        overrides=[("locale_dirs", str(tasks.locale_dir(config)))] if variant.language else [])
+        overrides=[("locale_dirs", str(layout.locale_dir(config)))] if variant.language else [])
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(tasks.write_context(config, variant, proxy))
     (out / "links.json").unlink(missing_ok=True)  # never read a previous run's list

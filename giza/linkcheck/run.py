@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import UsageError, shown
 from giza.linkcheck.cache import Ttl, cache_path, fresh, load, save
@@ -61,7 +62,7 @@ def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
         graph.add(Task(name=f"prepare:{tree.name}", func=tasks.prepare_tree,
                        kwargs={"config": config, "edition": tree.edition,
                                "language": tree.language,
-                               "proxy": str(config.branch_dir / tree.name),
+                               "proxy": str(layout.proxy_dir(config, tree.name)),
                                "excluded": list(tree.excluded)},
                        kind="prepare", label=f"mirror source/ and generate content into "
                                              f"build/{config.branch}/{tree.name}"))
@@ -73,7 +74,7 @@ def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
         deps = (f"prepare:{tree_of[variant]}",) + (("locale",) if variant.language else ())
         graph.add(Task(name=f"collect:{variant.name}", func=collect_variant,
                        kwargs={"config": config, "variant": variant,
-                               "proxy": str(config.branch_dir / tree_of[variant]),
+                               "proxy": str(layout.proxy_dir(config, tree_of[variant])),
                                "jobs": share},
                        deps=deps, kind="sphinx", cores=share,
                        label=f"sphinx-build -b gizalinks: the external links of "

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import ConfigError, UsageError, shown
 from giza.pipeline import carry, incremental, store, tasks
@@ -130,7 +131,7 @@ def execute(config: Config, graph: Any, request: BuildRequest, options: Any,
     to_run = decided.to_run
     store.mark_pending(config, [f"sphinx:{v.name}" for v in to_run])
     # Output files newer than this were written by this run (same file system as build/).
-    since_ns = store.pending_path(config).stat().st_mtime_ns
+    since_ns = layout.pending_path(config).stat().st_mtime_ns
     # After planning: a variant that had an environment is not seeded from a sibling.
     carry.discard_environments(config, [v for v in to_run if decided.decisions[v].fresh])
     expected = _expected(config, graph, {v.name: decided.decisions[v] for v in to_run})
@@ -343,7 +344,7 @@ def _mapped_logs(config: Config, variants: Sequence[Variant], outcomes: Mapping[
     proxies: dict[Path, Path] = {}
     origins: dict[Path, tuple[Any, ...]] = {}
     for name in trees(config, variants)[0]:
-        proxies[config.branch_dir / name] = config.paths.source
+        proxies[layout.proxy_dir(config, name)] = config.paths.source
         prepared = outcomes.get(f"prepare:{name}")
         if prepared is not None and isinstance(prepared.value, PrepareResult):
             for generated, (yaml_file, line, *lines) in prepared.value.origins.items():
@@ -516,7 +517,7 @@ def generate_content(config: Config, kinds: Sequence[str], editions: Sequence[st
     lines = []
     for name, tree in trees(config, variants)[0].items():
         result = tasks.prepare_tree(config, tree.edition, tree.language,
-                                     str(config.branch_dir / name), wanted or None)
+                                     str(layout.proxy_dir(config, name)), wanted or None)
         lines.append(f"build/{config.branch}/{name}: {result.generated} file(s) written, "
                      f"{result.copied} source file(s) copied, {result.removed} removed")
     return lines

@@ -10,13 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from giza import layout
 from giza.config.model import Config
 from giza.pipeline import tasks
 from giza.variants import Variant
-
-
-def proxy_name(edition: str | None, language: str | None) -> str:
-    return "source" + "".join(f"-{p}" for p in (edition, language) if p)
 
 
 @dataclass(frozen=True)
@@ -44,7 +41,7 @@ def trees(config: Config, variants: Sequence[Variant]) -> tuple[dict[str, Tree],
         sets = [config.matrix.lookup(v.builder, edition).excluded for v in group]
         # The list most builders share gets the plain tree (ties: the first builder's).
         common = max(sets, key=lambda s: (sets.count(s), -sets.index(s)))
-        base = proxy_name(edition, language)
+        base = layout.proxy_name(edition, language)
         for variant, excluded in zip(group, sets, strict=True):
             name = base if excluded == common else f"{base}-{variant.builder}"
             found.setdefault(name, Tree(name, edition, language, excluded))
@@ -118,12 +115,11 @@ def add_publish(graph: Any, config: Config, targets: Sequence[str],
     With nothing to build, the deploy tasks deploy what an earlier build staged."""
     from giza.deploy import deploy_tasks  # lazy: only `giza push` and `giza make` deploy
     from giza.graph import Task
-    from giza.post import public_dir
 
     built = tuple(task.name for task in graph)
     if built:
-        graph.add(Task(name="publish", func=tasks.publish, kwargs={"site": str(public_dir(config))},
-                       deps=built, kind="publish",
+        graph.add(Task(name="publish", func=tasks.publish,
+                       kwargs={"site": str(layout.public_dir(config))}, deps=built, kind="publish",
                        label="every build task succeeded: deploy what they staged"))
     for task in deploy_tasks(config, targets, after=("publish",) if built else (), notes=notes):
         graph.add(task)
@@ -139,7 +135,7 @@ def _add_prepare_tasks(graph: Any, config: Config, needed: Any, variants: Sequen
             name=f"prepare:{tree.name}",
             func=tasks.prepare_tree,
             kwargs={"config": config, "edition": tree.edition, "language": tree.language,
-                    "proxy": str(config.branch_dir / tree.name),
+                    "proxy": str(layout.proxy_dir(config, tree.name)),
                     "kinds": list(kinds) if kinds else None,
                     "excluded": list(tree.excluded)},
             kind="prepare",
@@ -178,7 +174,7 @@ def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
         name=f"sphinx:{variant.name}",
         func=tasks.run_variant,
         kwargs={"config": config, "variant": variant,
-                "proxy": str(config.branch_dir / name), "jobs": share,
+                "proxy": str(layout.proxy_dir(config, name)), "jobs": share,
                 "removed_pages": removed_pages,
                 "seed_doctrees": str(seed.doctree_dir(config)) if seed else None},
         deps=deps,
@@ -201,13 +197,13 @@ def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None
     _site_stages), then the sitemap index. A site is only restaged when the finalizers of
     what it stages succeeded."""
     from giza.graph import Task  # lazy: keeps start-up and the no-op build fast
-    from giza.post import finalizers_for, public_dir, site_dir
+    from giza.post import finalizers_for
 
     sites: dict[tuple[str | None, str | None], list[Variant]] = {}
     for variant in variants:
         if finalizers_for(variant.builder):
             sites.setdefault(variant.pair, []).append(variant)
-    wheres = {pair: site_dir(config, *pair).relative_to(config.paths.output).as_posix()
+    wheres = {pair: layout.site_dir(config, *pair).relative_to(config.paths.output).as_posix()
               for pair in sites}
     for variant in variants:
         if variant.pair in sites:
@@ -233,7 +229,7 @@ def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None
             kwargs={"config": config, "sites": list(sites)},
             deps=tuple(stage_tasks),
             kind="stage",
-            label=f"write {public_dir(config).relative_to(config.paths.output)}"
+            label=f"write {layout.public_dir(config).relative_to(config.paths.output)}"
                   "/sitemap-index.xml",
         ))
 

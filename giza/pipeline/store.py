@@ -15,24 +15,12 @@ from typing import Any
 from giza import __version__
 from giza.config.model import Config
 from giza.fileio import atomic_write
+from giza.layout import pending_path, record_path
 
 RECORD_FORMAT = 1
 
 
 KEEP = 9
-
-
-def giza_dir(config: Config) -> Path:
-    return config.branch_dir / ".giza"
-
-
-def record_path(config: Config, index: int = 0) -> Path:
-    name = "record.json" if index == 0 else f"record.{index}.json"
-    return giza_dir(config) / name
-
-
-def pending_path(config: Config) -> Path:
-    return giza_dir(config) / "pending.json"
 
 
 @dataclass

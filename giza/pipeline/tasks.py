@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from giza import layout
 from giza.config.model import Config
 from giza.fileio import write_if_changed
 from giza.pipeline.results import (
@@ -177,18 +178,12 @@ def sphinx_documents(config: Config, edition: str | None) -> dict[str, Any]:
             "intersphinx_mapping": intersphinx}
 
 
-def locale_dir(config: Config) -> Path:
-    """Where translations are compiled: a mirror of paths.locale under build/, so Sphinx
-    writes its .mo files there and never into the project's locale/."""
-    return config.branch_dir / "locale"
-
-
 def prepare_locale(config: Config) -> PrepareResult:
     if not config.paths.locale.is_dir():
-        return PrepareResult(proxy=str(locale_dir(config)))  # nothing to translate with
+        return PrepareResult(proxy=str(layout.locale_dir(config)))  # nothing to translate with
     # Sphinx compiles .mo files beside the mirrored .po files; keep them between runs.
-    result = mirror(config.paths.locale, locale_dir(config), ignore=["*.mo"])
-    return PrepareResult(proxy=str(locale_dir(config)), copied=len(result.copied),
+    result = mirror(config.paths.locale, layout.locale_dir(config), ignore=["*.mo"])
+    return PrepareResult(proxy=str(layout.locale_dir(config)), copied=len(result.copied),
                          removed=len(result.removed))
 
 
@@ -210,7 +205,7 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
         "commit": config.git.commit,
         "conf_file": str(config.conf_file),
         "replacements": replacement_tokens(config, variant.edition),
-        "locale_dir": str(locale_dir(config)),
+        "locale_dir": str(layout.locale_dir(config)),
         "versions": published_versions(config, variant.edition, variant.language),
         **sphinx_documents(config, variant.edition),
     }
@@ -218,17 +213,16 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
 
 def published_versions(config: Config, edition: str | None = None,
                        language: str | None = None) -> list[dict[str, Any]]:
-    from giza.post import versions_base_url  # lazy: keeps start-up and the no-op build fast
     from giza.site.branches import for_config, versions
 
     pb = for_config(config)
     if not pb.published:
         return []
-    return versions(pb, versions_base_url(config, edition, language), config.branch)
+    return versions(pb, layout.versions_base_url(config, edition, language), config.branch)
 
 
 def write_context(config: Config, variant: Variant, source_dir: str | None = None) -> Path:
-    path = config.branch_dir / ".giza" / "context" / f"{variant.name}.json"
+    path = layout.context_path(config, variant.name)
     context = build_context(config, variant)
     if source_dir is not None:
         context["source_dir"] = source_dir  # the proxy tree this variant is built from
@@ -284,7 +278,7 @@ def variant_argv(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                  tags: Sequence[str] = ()) -> list[str]:
     """The sphinx-build argv of one variant (giza serve's warm Sphinx reads the same)."""
     settings = config.matrix.lookup(variant.builder, variant.edition)
-    overrides = [("locale_dirs", str(locale_dir(config)))] if variant.language else []
+    overrides = [("locale_dirs", str(layout.locale_dir(config)))] if variant.language else []
     return sphinx_argv(
         builder=variant.builder,
         proxy=Path(proxy),
@@ -352,8 +346,7 @@ def publish(site: str) -> StageResult:
 
 def sitemap_index(config: Config, sites: Sequence[tuple[str | None, str | None]]
                   ) -> StageResult:
-    from giza.post import site_dir  # lazy: keeps start-up and the no-op build fast
     from giza.post import sitemap_index as index
 
-    path = index(config, [(e, lang, site_dir(config, e, lang)) for e, lang in sites])
+    path = index(config, [(e, lang, layout.site_dir(config, e, lang)) for e, lang in sites])
     return StageResult(site=str(path.parent), sitemap=str(path))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import GizaError
 from giza.pipeline import tasks
@@ -70,7 +71,7 @@ class Rebuilder:
                 with self.locked():
                     self.origins[name] = tasks.prepare_tree(
                         self.config, tree.edition, tree.language,
-                        str(self.config.branch_dir / name), excluded=tree.excluded).origins
+                        str(layout.proxy_dir(self.config, name)), excluded=tree.excluded).origins
             except GizaError:
                 pass  # the next change reports it
         if not self.warm:
@@ -79,7 +80,7 @@ class Rebuilder:
             self.workers[variant.name] = WarmWorker(variant.name, self._spec(variant, tree_of))
 
     def _spec(self, variant: Variant, tree_of: dict[Variant, str]) -> Any:
-        proxy = str(self.config.branch_dir / tree_of[variant])
+        proxy = str(layout.proxy_dir(self.config, tree_of[variant]))
         context = tasks.write_context(self.config, variant, proxy)
         argv = tasks.variant_argv(self.config, variant, proxy)
         return spec_from_argv(argv, [("GIZA_BUILD_CONTEXT", str(context))])
@@ -103,7 +104,7 @@ class Rebuilder:
     def _handle(self, paths: set[Path]) -> list[Rebuilt]:
         start = time.perf_counter()
         change = describe(self.config, paths,
-                          [self.config.branch_dir / t for t in trees(self.config,
+                          [layout.proxy_dir(self.config, t) for t in trees(self.config,
                                                                      self.variants)[0]])
         if not change.full and not change.source:
             return []
@@ -177,7 +178,7 @@ class Rebuilder:
         check of every content file would cost more than Sphinx's work."""
         from giza.proxy import load_owned, release_owned
 
-        proxy = self.config.branch_dir / tree.name
+        proxy = layout.proxy_dir(self.config, tree.name)
         source = self.config.paths.source
         plain = tree.name in self.origins and not change.full and all(
             not rel.endswith(YAML) and (source / rel).is_file() for rel in change.source)
@@ -205,7 +206,7 @@ class Rebuilder:
         return [results[v.name] for v in chosen if v.name in results]
 
     def _build(self, variant: Variant, change: Change, tree: str, start: float) -> Rebuilt:
-        proxy = str(self.config.branch_dir / tree)
+        proxy = str(layout.proxy_dir(self.config, tree))
         tasks.write_context(self.config, variant, proxy)
         worker = self.workers.get(variant.name)
         reason = "the warm Sphinx application is off (--no-warm)"
@@ -259,7 +260,7 @@ class Rebuilder:
         origins = {Path(k): (Path(v[0]), int(v[1]))
                    for k, v in self.origins.get(tree, {}).items()}
         return proxy_path_mapper(self.config.root,
-                                 {self.config.branch_dir / tree: self.config.paths.source},
+                                 {layout.proxy_dir(self.config, tree): self.config.paths.source},
                                  origins)
 
     def _problems(self, warnings: str, tree: str) -> tuple[Problem, ...]:

@@ -22,7 +22,7 @@ class SiteFiles:
 
 
 def site_files(config: Config, edition: str | None, language: str | None) -> SiteFiles:
-    from giza.post import is_branched, site_dir, versions_base_url
+    from giza.layout import is_branched, public_dir, site_dir, versions_base_url
     from giza.site.branches import for_config, versions_json
     from giza.site.hashfile import render_release_txt
     from giza.site.redirects import load_redirects, render_htaccess, render_nginx, render_stubs
@@ -43,7 +43,7 @@ def site_files(config: Config, edition: str | None, language: str | None) -> Sit
             files.site[rel] = text
 
     files.site["release.txt"] = render_release_txt(config.git.commit)
-    public_root = config.paths.output / "public"
+    public_root = public_dir(config)
     for rel, payload in public_migrations(config, edition).items():
         files.root[str(public_root / rel)] = payload
     pb = for_config(config)

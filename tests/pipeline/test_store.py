@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from giza.config import load
-from giza.pipeline.store import KEEP, load_records, record_path, write_record
+from giza.layout import record_path
+from giza.pipeline.store import KEEP, load_records, write_record
 
 from helpers import SERIAL, build, first_lines
 
