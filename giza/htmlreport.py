@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from giza.errors import UsageError
+from giza.fileio import atomic_write
+from giza.layout import report_path
+
 LABEL_WIDTH = 150  # px of lane names left of the plot
 PLOT_WIDTH = 850
 LANE_HEIGHT = 34
@@ -353,7 +357,7 @@ def compare(record: Mapping[str, Any], previous: Mapping[str, Any]) -> Compariso
 
 
 def render(page: ReportPage) -> str:
-    import jinja2
+    import jinja2  # lazy: only a report renders; the build imports this module for less
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -366,8 +370,6 @@ def write_report(records: Sequence[Mapping[str, Any]], index: int, path: Path,
                  title: str) -> Path:
     """Render record ``index`` of ``records`` (newest first), compared with the one before
     it, into ``path`` atomically."""
-    from giza.fileio import atomic_write
-
     previous = records[index + 1] if index + 1 < len(records) else None
     atomic_write(path, render(build_page(records[index], previous, title)).encode("utf-8"))
     return path
@@ -376,9 +378,7 @@ def write_report(records: Sequence[Mapping[str, Any]], index: int, path: Path,
 def report_for(config: Any, index: int = 0, out: str | None = None) -> Path:
     """`giza report`: record ``index`` of the branch (0: the newest, N: record.N.json) as
     HTML in ``out`` (default: build/<branch>/.giza/report.html)."""
-    from giza.errors import UsageError
-    from giza.layout import report_path
-    from giza.pipeline.store import KEEP, load_records
+    from giza.pipeline.store import KEEP, load_records  # lazy: start-up of `giza report`
 
     if not 0 <= index <= KEEP:
         raise UsageError(f"--record must be between 0 (the newest) and {KEEP}, not {index}")

@@ -151,7 +151,7 @@ def holding(path: Path, command: str, wait: bool = True, err: TextIO | None = No
 def build_lock(config: Config, read_only: bool = False) -> contextlib.AbstractContextManager:
     """The project's build lock for the running command (nothing for a read-only run:
     ``--dry-run``, ``--explain``)."""
-    from giza.options import current
+    from giza.options import current  # lazy: start-up time
 
     if read_only:
         return contextlib.nullcontext()

@@ -16,7 +16,7 @@ def push(config: Config, targets: Sequence[str], request: BuildRequest,
          out: TextIO | None = None) -> int:
     """The publish build with deploy tasks last in the same graph, behind its publish step
     (giza.pipeline.plan.add_publish): they run iff the whole build succeeded."""
-    from giza.deploy import deploy_tasks, load_targets, select
+    from giza.deploy import deploy_tasks, load_targets, select  # lazy: start-up time
 
     out = out or sys.stdout
     select(load_targets(config), targets)  # bad target names fail before any build
@@ -31,7 +31,7 @@ def push(config: Config, targets: Sequence[str], request: BuildRequest,
 
 def make(config: Config, targets: Sequence[str], dry_run: bool = False,
          out: TextIO | None = None) -> int:
-    from giza import make as make_targets
+    from giza import make as make_targets  # lazy: start-up time of `giza push`
     from giza.clean import clean
     from giza.deploy import deploy, target_names
     from giza.errors import shown

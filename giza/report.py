@@ -29,6 +29,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from giza.fileio import atomic_write
 from giza.graph.graph import Graph
 from giza.graph.task import Outcome, Task
 from giza.pipeline.results import SphinxResult
@@ -428,6 +429,4 @@ def task_data(outcome: Outcome, origin: float) -> dict[str, Any]:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Readers never see a half-written report: write aside, then os.replace."""
-    from giza.fileio import atomic_write
-
     atomic_write(path, (json.dumps(data, indent=2, default=str) + "\n").encode("utf-8"))

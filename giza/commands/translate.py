@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def translate(action: str, *, language: list[str] | None = None) -> int:
     """update: run the gettext builder and merge new messages into
     locale/<lang>/LC_MESSAGES/*.po; status: translated / fuzzy / untranslated counts."""
-    from giza import translate as tr
+    from giza import translate as tr  # lazy: start-up time
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
 
@@ -35,7 +35,7 @@ def translate(action: str, *, language: list[str] | None = None) -> int:
 
 
 def _update(config: Config, languages: list[str]) -> int:
-    from giza import translate as tr
+    from giza import translate as tr  # lazy: start-up time
     from giza.pipeline.driver import BuildRequest, build
 
     code = build(config, BuildRequest(builders=("gettext",),

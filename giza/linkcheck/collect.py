@@ -56,7 +56,7 @@ def collected_file(config: Config, variant: Variant) -> Path:
 def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
                     ) -> dict[str, Any]:
     """Run the gizalinks builder on the variant's proxy tree; write its mapped links."""
-    from giza.fileio import atomic_write
+    from giza.fileio import atomic_write  # lazy: a no-op build never collects links
     from giza.pipeline import tasks
     from giza.pipeline.results import TaskFailed
     from giza.proc import run_process
@@ -89,7 +89,7 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
 
 def map_places(config: Config, proxy: Path, links: Iterable[Sequence[Any]]) -> list[list[Any]]:
     """[url, path, line] per link, pointing at source/ or at the YAML line with the URL."""
-    from giza.content.record import recorded_origins
+    from giza.content.record import recorded_origins  # lazy: start-up time
     from giza.sphinx.output import proxy_path_mapper
 
     origins = recorded_origins(proxy)

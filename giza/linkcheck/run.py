@@ -52,7 +52,7 @@ def variants_for(config: Config, request: LinkcheckRequest) -> list[Variant]:
 def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
          cores: int) -> Any:
     """prepare:<tree> per proxy tree, locale, collect:<variant>, then check."""
-    from giza.graph import Graph, Task
+    from giza.graph import Graph, Task  # lazy: start-up time
     from giza.pipeline import tasks
     from giza.pipeline.plan import core_share, trees
 
@@ -90,7 +90,7 @@ def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
 
 def chosen_settings(config: Config, collected: Collected) -> tuple[Settings, list[str]]:
     """The first variant's settings; a note when another variant's conf.py differs."""
-    from giza.sphinx.argv import conf_dir
+    from giza.sphinx.argv import conf_dir  # lazy: start-up time
 
     conf = shown(conf_dir(config.root) / "conf.py")
     names = list(collected.settings)
@@ -138,7 +138,7 @@ def allowed(result: Result, settings: Settings) -> Result:
 
 def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = None) -> int:
     """Run `giza linkcheck`; return the exit code."""
-    from giza.linkcheck.report import print_report, write_json
+    from giza.linkcheck.report import print_report, write_json  # lazy: start-up time
     from giza.options import current
     from giza.pipeline.driver import require_source
 
@@ -165,7 +165,7 @@ def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = No
 
 
 def run(graph: Any, options: Any, out: TextIO) -> dict[str, Any]:
-    from giza.graph import make_executor, run_graph
+    from giza.graph import make_executor, run_graph  # lazy: start-up time
     from giza.report import ConsoleReporter
 
     quiet = options.level in ("warning", "error", "critical")

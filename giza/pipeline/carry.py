@@ -18,7 +18,18 @@ from typing import Any, TextIO
 from giza.config.model import Config
 from giza.pipeline.incremental import file_changes
 from giza.pipeline.results import SphinxResult
-from giza.sphinx.output import CHECK, LEVELS, READ, WRITE, Message, Processed
+from giza.sphinx.output import (
+    CHECK,
+    LEVELS,
+    READ,
+    WRITE,
+    Message,
+    Processed,
+    count_levels,
+    distinct,
+    format_messages,
+    merge_messages,
+)
 from giza.variants import Variant
 
 
@@ -85,8 +96,6 @@ def current_messages(config: Config, variants: Sequence[Variant], decisions: dic
 def written_pages(output: Path, since_ns: int) -> set[str]:
     """The pages whose output file (``install.html``, ``install/index.html``,
     ``install.fjson``, ...) was written since ``since_ns``, as docnames."""
-    import os
-
     found: set[str] = set()
     for directory, subdirs, files in os.walk(output):
         subdirs[:] = [d for d in subdirs if not d.startswith(("_", "."))]  # _static, ...
@@ -105,15 +114,11 @@ def written_pages(output: Path, since_ns: int) -> set[str]:
 
 
 def counts(found: Sequence[Found]) -> tuple[int, int]:
-    from giza.sphinx.output import count_levels
-
     return count_levels(m for m, _, _ in found)
 
 
 def carried_line(variant: str, messages: Sequence[Any]) -> str:
     """``html: 2 warnings carried over from the previous build``."""
-    from giza.sphinx.output import count_levels, distinct
-
     warnings, errors = count_levels(messages)
     others = len(distinct(messages)) - warnings - errors
     parts = [f"{n} {what}{'' if n == 1 else 's'}"
@@ -128,8 +133,6 @@ def print_messages(variants: Sequence[Variant], shown: Sequence[Variant],
     """This run's Sphinx messages (each once, with the variants that reported it), the
     failures that reported none, then per variant the count carried over and those
     messages (again each once)."""
-    from giza.sphinx.output import format_messages, merge_messages
-
     everyone = [v.name for v in variants]
     new = {v.name: [m for m, _, old in messages[v.name] if not old] for v in shown
            if v.name in logs}

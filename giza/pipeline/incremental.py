@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from giza.config.model import Config
+from giza.config.show import resolved
 from giza.pipeline import tasks
 from giza.pipeline.plan import Tree, trees
 from giza.pipeline.store import Previous, load_previous
 from giza.proxy import Ignore, _excluded, _normalise
+from giza.sphinx.argv import conf_dir
 from giza.variants import Variant
 
 PAGE_SUFFIXES = (".txt", ".rst")
@@ -281,9 +283,6 @@ def fingerprint_inputs(config: Config, variant: Variant, tree: Tree,
                        scans: dict[str, dict[str, tuple[int, int]]],
                        assets: Sequence[Any] = ()) -> dict[str, Any]:
     """What decides a variant's result, gathered without running anything."""
-    from giza.config.show import resolved
-    from giza.sphinx.argv import conf_dir
-
     if tree.name not in scans:
         scans[tree.name] = scan(config.paths.source, config.paths.ignore, tree.excluded)
     files = dict(scans[tree.name])

@@ -245,7 +245,7 @@ def _site_stages(config: Config, pair: tuple[str | None, str | None],
     """The stage task(s) of one site. With PDFs among its variants, the web pages are staged
     as soon as their finalizers are done (with the PDFs staged last time), and the site is
     staged again, PDFs included, when latex's finalizer is done."""
-    from giza.graph import Task
+    from giza.graph import Task  # lazy: a no-op build never plans
     from giza.post import fragment_exists
     from giza.site.assemble import site_files
 

@@ -213,7 +213,7 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
 
 def published_versions(config: Config, edition: str | None = None,
                        language: str | None = None) -> list[dict[str, Any]]:
-    from giza.site.branches import for_config, versions
+    from giza.site.branches import for_config, versions  # lazy: start-up time
 
     pb = for_config(config)
     if not pb.published:
@@ -346,7 +346,7 @@ def publish(site: str) -> StageResult:
 
 def sitemap_index(config: Config, sites: Sequence[tuple[str | None, str | None]]
                   ) -> StageResult:
-    from giza.post import sitemap_index as index
+    from giza.post import sitemap_index as index  # lazy: a no-op build stages nothing
 
     path = index(config, [(e, lang, layout.site_dir(config, e, lang)) for e, lang in sites])
     return StageResult(site=str(path.parent), sitemap=str(path))

@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -93,7 +94,7 @@ class Rebuilder:
     def locked(self) -> Any:
         """The project's build lock (giza.lock), held only while rebuilding, never while
         idle: a `giza sphinx` in another terminal runs between two edits."""
-        from giza.lock import holding, lock_path
+        from giza.lock import holding, lock_path  # lazy: start-up time
 
         return holding(lock_path(self.config), self.command, err=self.out)
 
@@ -141,8 +142,6 @@ class Rebuilder:
     def _carry(self, result: Rebuilt, change: Change) -> Rebuilt:
         """Sphinx reports a page's errors only when it reads the page: keep the earlier
         errors of pages this change did not touch, so the overlay still shows them."""
-        from dataclasses import replace
-
         if not result.ok:
             return result
         root = self.config.root
@@ -176,7 +175,7 @@ class Rebuilder:
         """Mirror and regenerate a tree; for edits of plain files (pages, includes, images)
         that no generator rewrites, copy just those files: a walk of 1,000 pages and a
         check of every content file would cost more than Sphinx's work."""
-        from giza.proxy import load_owned, release_owned
+        from giza.proxy import load_owned, release_owned  # lazy: start-up time
 
         proxy = layout.proxy_dir(self.config, tree.name)
         source = self.config.paths.source
@@ -255,7 +254,7 @@ class Rebuilder:
                        full=change.full, fallback=reason, problems=problems)
 
     def _mapper(self, tree: str) -> Any:
-        from giza.sphinx.output import proxy_path_mapper
+        from giza.sphinx.output import proxy_path_mapper  # lazy: start-up time
 
         origins = {Path(k): (Path(v[0]), int(v[1]))
                    for k, v in self.origins.get(tree, {}).items()}
@@ -264,7 +263,7 @@ class Rebuilder:
                                  origins)
 
     def _problems(self, warnings: str, tree: str) -> tuple[Problem, ...]:
-        from giza.sphinx.output import parse_output
+        from giza.sphinx.output import parse_output  # lazy: start-up time
 
         return tuple(Problem(m.path, m.line, m.level, m.text)
                      for m in parse_output(warnings, self._mapper(tree)) if m.level != "INFO")
