@@ -83,7 +83,7 @@ def test_prepare_tree_owns_edited_pages_and_migration_targets(project) -> None:
     for path in (page, moved):
         os.utime(path, (1_000_000, 1_000_000))
     result = prepare_tree(config, None, None, str(proxy))
-    assert (result["copied"], result["removed"], result["generated"]) == (0, 0, 0)
+    assert (result.copied, result.removed, result.generated) == (0, 0, 0)
     assert page.stat().st_mtime == moved.stat().st_mtime == 1_000_000
     # The unit no longer appends: the page is the source's copy again.
     (root / "source/includes/extracts-a.yaml").write_text("ref: warn\ncontent: Careful.\n")
