@@ -32,7 +32,7 @@ def archive_dir(config: Config) -> Path:
 
 def branch_site(config: Config, branch: str) -> Path:
     """build/public/<branch>: where the branch's (default edition and language) site is."""
-    from giza.post import site_dir
+    from giza.layout import site_dir
 
     return site_dir(replace(config, git=replace(config.git, branch=branch)), None, None)
 

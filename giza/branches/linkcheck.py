@@ -18,11 +18,11 @@ def linkcheck_branches(config: Config, request: LinkcheckRequest,
     from giza.branches.configs import branch_config
     from giza.branches.plan import merge
     from giza.branches.select import branch_names, resolve_branches
-    from giza.build import require_source
     from giza.graph import Graph, Task
     from giza.linkcheck.collect import collected_file
     from giza.linkcheck.run import check_links, plan, report_outcomes, run, variants_for
     from giza.options import current
+    from giza.pipeline.driver import require_source
 
     out = out or sys.stdout
     options = current()

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from giza.branches.select import Branch
-from giza.build import BuildRequest
 from giza.config.model import Config
 from giza.errors import GizaError
+from giza.pipeline.driver import BuildRequest
 from giza.variants import Variant
 
 
@@ -51,9 +51,9 @@ def _missing(config: Config, branch: Branch) -> str:
 def decide_branch(config: Config, branch: Branch, request: BuildRequest, options: Any,
                   out: TextIO) -> BranchPlan:
     """The one-branch phases up to deciding; a config or content problem fails the branch."""
-    from giza import build
     from giza.branches.configs import branch_config
     from giza.errors import ConfigError
+    from giza.pipeline import driver
 
     try:
         own = branch_config(config, branch, strict=options.strict)
@@ -63,27 +63,23 @@ def decide_branch(config: Config, branch: Branch, request: BuildRequest, options
     if problem:
         return BranchPlan(branch, own, problem=problem)
     try:
-        variants = build.resolve(own, request.builders, request.editions, request.languages)
-        build.require_source(own)
-        build._sync_assets(own, request, options, True, out)
-        build._check(own, request, variants, options)
-        decisions = build.decide_all(own, variants, options.force)
+        decided = driver.decide(own, request, options, out)
     except GizaError as exc:
         return BranchPlan(branch, own, problem=f"branch {branch.name}: {exc}",
                           problem_code=exc.exit_code)
-    return BranchPlan(branch, own, tuple(variants), decisions)
+    return BranchPlan(branch, own, decided.variants, decided.decisions)
 
 
 def core_budget(plans: Sequence[BranchPlan], cores: int) -> int:
     """sphinx-build -j of every variant: the cores split over all branches' variants."""
-    from giza.build import core_share
+    from giza.pipeline.plan import core_share
 
     return core_share(sum(len(p.to_run) for p in plans), cores)
 
 
 def plan_branch(plan: BranchPlan, request: BuildRequest, share: int) -> Any:
     """The graph of one branch's variants to run (each sphinx-build gets ``share`` cores)."""
-    from giza.build import plan as plan_graph
+    from giza.pipeline.plan import plan as plan_graph
 
     to_run = plan.to_run
     assert plan.config is not None

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, TextIO
 
-from giza.build import BuildRequest
 from giza.config.model import Config
+from giza.pipeline.driver import BuildRequest
 
 
 def push_branches(config: Config, names: Sequence[str], request: BuildRequest, value: str,

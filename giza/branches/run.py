@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from giza.branches.plan import BranchPlan
-from giza.build import BuildRequest
 from giza.config.model import Config
 from giza.errors import UsageError
+from giza.pipeline.driver import BuildRequest
+from giza.report import SummaryRow
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def build_branches(config: Config, request: BuildRequest, value: str,
     _announce(plans, frozen, out)
     codes, rows = _run(config, plans, request, options, out)
     _finish_site(config, [*frozen, *(p.branch.name for p in plans)], frozen, request, out)
-    from giza.build import _summary
+    from giza.pipeline.driver import _summary
 
     _summary(rows, out)
     failed = tuple(name for name, code in codes.items() if code)
@@ -105,10 +106,10 @@ def _announce(plans: Sequence[BranchPlan], frozen: Sequence[str], out: TextIO) -
 
 
 def _run(config: Config, plans: Sequence[BranchPlan], request: BuildRequest, options: Any,
-         out: TextIO) -> tuple[dict[str, int], list[dict[str, Any]]]:
+         out: TextIO) -> tuple[dict[str, int], list[Any]]:
     """Execute the merged graph; then each branch's records and messages: (codes, rows)."""
     from giza.branches.plan import merge
-    from giza.build import _json_report, _run_graph
+    from giza.pipeline.driver import _json_report, _run_graph
 
     graphs = _graphs(plans, request, options.cores)
     started = time.time()
@@ -121,13 +122,12 @@ def _run(config: Config, plans: Sequence[BranchPlan], request: BuildRequest, opt
     outcomes = _run_graph(config, merged, options, out, json_report, expected) \
         if len(merged) else {}
     codes: dict[str, int] = {}
-    rows: list[dict[str, Any]] = []
+    rows: list[Any] = []
     for plan in plans:
         if plan.problem:
             out.write(f"giza: error: {plan.problem}\n")
             codes[plan.branch.name] = plan.problem_code
-            rows.append({"variant": f"{plan.branch.name}/*", "status": "failed",
-                         "warnings": None, "errors": None, "seconds": 0.0})
+            rows.append(SummaryRow(f"{plan.branch.name}/*", "failed"))
             continue
         code, found = _settle(plan, graphs.get(plan.prefix), outcomes, request, options,
                               started, since.get(plan.prefix, 0), out)
@@ -145,19 +145,18 @@ def _plan_of(plans: Sequence[BranchPlan], prefix: str) -> BranchPlan:
 
 def _pending(plan: BranchPlan) -> int:
     """Mark the branch's variants pending; the time from which its outputs are new."""
-    from giza import messages as messages_mod
-    from giza import records
+    from giza import layout
+    from giza.pipeline import carry, store
 
     assert plan.config is not None
-    records.mark_pending(plan.config, [f"sphinx:{v.name}" for v in plan.to_run])
-    since_ns = records.pending_path(plan.config).stat().st_mtime_ns
-    messages_mod.discard_environments(plan.config,
-                                      [v for v in plan.to_run if plan.decisions[v].fresh])
+    store.mark_pending(plan.config, [f"sphinx:{v.name}" for v in plan.to_run])
+    since_ns = layout.pending_path(plan.config).stat().st_mtime_ns
+    carry.discard_environments(plan.config, [v for v in plan.to_run if plan.decisions[v].fresh])
     return since_ns
 
 
 def _expected(plan: BranchPlan, graph: Any) -> dict[str, float]:
-    from giza.build import _expected as expected
+    from giza.pipeline.driver import _expected as expected
 
     assert plan.config is not None
     return expected(plan.config, graph, {v.name: plan.decisions[v] for v in plan.to_run})
@@ -165,35 +164,29 @@ def _expected(plan: BranchPlan, graph: Any) -> dict[str, float]:
 
 def _settle(plan: BranchPlan, graph: Any, all_outcomes: Mapping[str, Any],
             request: BuildRequest, options: Any, started: float, since_ns: int,
-            out: TextIO) -> tuple[int, list[dict[str, Any]]]:
+            out: TextIO) -> tuple[int, list[Any]]:
     """Collect, persist and report one branch as a one-branch build would."""
-    from giza import build, records
-    from giza import messages as messages_mod
     from giza.branches.plan import split
+    from giza.pipeline import carry, driver
 
     config = plan.config
     assert config is not None
     said = io.StringIO()  # what this branch has to say, under its name
     outcomes = split(all_outcomes, plan.prefix)
-    logs = build._parse_logs(config, plan.to_run, outcomes) if graph else {}
-    if graph:
-        build._print_notes(graph, outcomes, options, said)
-    rows = build.run_rows(graph, outcomes) if graph else []
-    previous = records.load_previous(config)
-    status_of = {row["variant"]: row for row in rows}
-    messages = messages_mod.current_messages(config, plan.variants, plan.decisions, previous,
-                                             logs, outcomes, since_ns)
-    entries = build._collect(config, plan.variants, plan.decisions, previous, messages, rows,
-                             status_of, logs, started)
-    timeline = build._timeline(graph, outcomes, started, options.cores) if graph else None
-    build._persist(config, entries, plan.variants, timeline, replace(request, report_html=None),
-                   out)
-    shown = [v for v in plan.variants if not plan.decisions[v].run or v.name in logs]
-    messages_mod.print_messages(plan.variants, shown, messages, logs, outcomes, said)
-    code = build._exit_code(request, rows, status_of, outcomes, 0, said)
+    decided = driver.Decided(plan.variants, plan.decisions)
+    executed = driver.Executed(graph if graph is not None else (), started, None, outcomes,
+                               since_ns)
+    driver._print_notes(outcomes, options, said)
+    collected = driver.collect(config, decided, executed)
+    driver.persist(config, replace(request, report_html=None), options, decided, executed,
+                   collected, said)
+    shown = [v for v in plan.variants if not plan.decisions[v].run or v.name in collected.logs]
+    carry.print_messages(plan.variants, shown, collected.messages, collected.logs, outcomes,
+                         said)
+    code = driver._exit_code(request, collected.rows, outcomes, 0, said)
     if said.getvalue():
         out.write(f"branch {plan.branch.name}:\n{said.getvalue()}")
-    return code, [dict(row, variant=plan.prefix + row["variant"]) for row in rows]
+    return code, [replace(row, variant=plan.prefix + row.variant) for row in collected.rows]
 
 
 def _finish_site(config: Config, names: Sequence[str], frozen: Sequence[str],

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from giza.build import BuildRequest
 from giza.config.model import Config
 from giza.errors import UsageError, shown
+from giza.pipeline.driver import BuildRequest
 from giza.site.branches import PublishedBranches
 
 Pair = tuple[str | None, str | None]
@@ -20,7 +20,7 @@ Pair = tuple[str | None, str | None]
 
 def require_branched(config: Config, value: str) -> None:
     """Several branches need a branch directory each in build/public."""
-    from giza.post import is_branched
+    from giza.layout import is_branched
 
     if value.strip() == "current":
         return
@@ -37,7 +37,8 @@ def at_branch(config: Config, branch: str) -> Config:
 
 def site_pairs(config: Config, request: BuildRequest) -> list[Pair]:
     """The (edition, language) of every staged site the request builds."""
-    from giza.post import finalizers_for, is_branched
+    from giza.layout import is_branched
+    from giza.post import finalizers_for
     from giza.variants import resolve
 
     variants = resolve(config, request.builders, request.editions, request.languages)
@@ -46,7 +47,7 @@ def site_pairs(config: Config, request: BuildRequest) -> list[Pair]:
 
 
 def _staged(config: Config, branch: str, pair: Pair) -> Path | None:
-    from giza.post import site_dir
+    from giza.layout import site_dir
     from giza.post.staging import MANIFEST
 
     site = site_dir(at_branch(config, branch), *pair)
@@ -56,7 +57,7 @@ def _staged(config: Config, branch: str, pair: Pair) -> Path | None:
 def finish_site(config: Config, request: BuildRequest, names: Sequence[str]) -> list[str]:
     """Retention, then the site-wide files; the notes to print."""
     from giza.branches.select import local_branches
-    from giza.post import site_url
+    from giza.layout import site_url
     from giza.post.sitemap import write_sitemap_index
     from giza.site.branches import for_config
 
@@ -73,7 +74,7 @@ def finish_site(config: Config, request: BuildRequest, names: Sequence[str]) -> 
             assert site is not None
             sites.append((*pair, site_url(at_branch(config, branch), *pair), site))
     if sites:
-        from giza.post import public_dir
+        from giza.layout import public_dir
 
         write_sitemap_index(config, public_dir(config), sites)
     _write_root_files(config, pairs)
@@ -84,7 +85,7 @@ def _write_versions(config: Config, pb: PublishedBranches, pair: Pair,
                     staged: list[str]) -> None:
     """versions.json of each staged branch: the published branches that are staged."""
     from giza.fileio import write_if_changed
-    from giza.post import versions_base_url
+    from giza.layout import versions_base_url
     from giza.site.branches import versions
 
     if not pb.published:
