@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from giza import stages
 from giza.config.model import Config
 from giza.errors import ConfigError, UsageError, shown
+from giza.readonce import read_plan, shares
 from giza.variants import Variant, resolve
 
 
@@ -64,42 +65,10 @@ def trees(config: Config, variants: Sequence[Variant]) -> tuple[dict[str, Tree],
     return found, tree_of
 
 
-# Builders that read sources identically (all StandaloneHTMLBuilder subclasses), so one's
-# doctrees serve the others: Sphinx keeps an environment across builders and tags.
-READING_FAMILY = ("html", "dirhtml", "singlehtml", "json", "pickle", "epub")
-
-
-def seed_plan(config: Config, variants: Sequence[Variant],
-              tree_of: dict[Variant, str]) -> dict[Variant, Variant]:
-    """variant -> the sibling whose doctrees it starts from.
-
-    Within one proxy tree, a reading-family builder without an environment yet (a first
-    build) waits for the first reading-family builder of the tree and copies its doctrees,
-    so it only writes: reading is most of a full build. With an environment of its own it
-    runs independently, in parallel."""
-    seeds: dict[Variant, Variant] = {}
-    first: dict[str, Variant] = {}
-    for variant in variants:
-        if variant.builder not in READING_FAMILY:
-            continue
-        tree = tree_of[variant]
-        if tree not in first:
-            first[tree] = variant
-        elif not (variant.doctree_dir(config) / "environment.pickle").exists():
-            seeds[variant] = first[tree]
-    return seeds
-
-
-def core_share(variant_count: int, cores: int) -> int:
-    """sphinx-build -j for each variant: split the cores, never oversubscribe."""
-    if variant_count <= 0 or variant_count >= cores:
-        return 1
-    return max(1, cores // variant_count)
-
-
 def plan(config: Config, variants: Sequence[Variant], cores: int,
          kinds: Sequence[str] | None = None, stage: bool = True,
-         removed: dict[Variant, list[str]] | None = None) -> Any:
+         removed: dict[Variant, list[str]] | None = None,
+         fresh: Sequence[Variant] = ()) -> Any:
     """The whole build as a graph: prepare each proxy tree once, then one sphinx task per
     variant that depends on its tree (and on the compiled translations, if any)."""
     from giza.graph import Graph  # lazy: a no-op build never plans
@@ -107,12 +76,13 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
     graph = Graph()
     needed, tree_of = trees(config, variants)
     _add_prepare_tasks(graph, config, needed.values(), variants, kinds)
-    seeds = seed_plan(config, variants, tree_of)
-    # Variants that reuse another's doctrees run after it, so fewer run side by side.
-    share = core_share(len(variants) - len(seeds), cores)
+    # Read once per tree: siblings write from the first reader's environment (giza.readonce).
+    reading = read_plan(config, variants, tree_of, fresh)
+    share = shares(reading, variants, cores)
     for variant in variants:
-        graph.add(_sphinx_task(graph, config, variant, tree_of[variant], seeds.get(variant),
-                               share, list((removed or {}).get(variant, ()))))
+        graph.add(_sphinx_task(graph, config, variant, tree_of[variant],
+                               reading.seeds.get(variant), share[variant],
+                               list((removed or {}).get(variant, ()))))
     if stage and variants:
         add_staging(graph, config, variants)
     return graph
@@ -348,7 +318,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     _check(config, request, variants, options)
     decisions = decide_all(config, variants, options.force)
     if request.explain:
-        return _explain(variants, decisions, out)
+        return _explain(config, variants, decisions, out)
     to_run = [v for v in variants if decisions[v].run]
     graph = _plan_graph(config, request, options, decisions, to_run, then)
     if request.dry_run:
@@ -400,11 +370,18 @@ def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
                   strict=options.strict, save=not request.dry_run)
 
 
-def _explain(variants: Sequence[Variant], decisions: dict[Variant, Any], out: TextIO) -> int:
+def _explain(config: Config, variants: Sequence[Variant], decisions: dict[Variant, Any],
+             out: TextIO) -> int:
+    from giza.readonce import explain  # lazy: only --explain needs it
+
     for variant in variants:
         decision = decisions[variant]
         verb = "would rebuild" if decision.run else "skip"
         out.write(f"{variant.name}: {verb}: {decision.reason}\n")
+    to_run = [v for v in variants if decisions[v].run]
+    for line in explain(config, to_run, trees(config, to_run)[1],
+                        [v for v in to_run if decisions[v].fresh]):
+        out.write(line + "\n")
     return 0
 
 
@@ -415,7 +392,8 @@ def _plan_graph(config: Config, request: BuildRequest, options: Any,
     if not to_run and not request.dry_run and then is None:
         return ()  # nothing to run: skip planning (and its imports) entirely
     graph = plan(config, to_run, options.cores, request.kinds,
-                 removed={v: decisions[v].removed_pages for v in to_run})
+                 removed={v: decisions[v].removed_pages for v in to_run},
+                 fresh=[v for v in to_run if decisions[v].fresh])
     for task in then(graph) if then else ():
         graph.add(task)
     return graph

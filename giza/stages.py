@@ -302,12 +302,15 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                 seed_doctrees: str | None = None) -> dict[str, Any]:
     """One sphinx-build. Raises TaskFailed (carrying the output) when it fails."""
     from giza.proc import run_process
+    from giza.readonce import seed_value, seeded_argv
     from giza.sphinx.output import count_levels, parse_output  # lazy: start-up time
 
     output = variant.output_dir(config)
     argv = variant_argv(config, variant, proxy, jobs, tags)
     seeded = bool(seed_doctrees) and copy_seed_doctrees(Path(seed_doctrees),
                                                         variant.doctree_dir(config))
+    if seeded:
+        argv = seeded_argv(argv)
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant, proxy))
     run = run_process(argv, cwd=config.root, env=env)
@@ -324,6 +327,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     }
     if run.returncode != 0:
         raise TaskFailed(f"sphinx-build exited with status {run.returncode}", value)
+    seed_value(config, value, variant)
     value["stale_removed"] = remove_stale_outputs(output, variant.builder, removed_pages)
     return value
 

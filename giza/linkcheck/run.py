@@ -52,8 +52,9 @@ def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
          cores: int) -> Any:
     """prepare:<tree> per proxy tree, locale, collect:<variant>, then check."""
     from giza import stages
-    from giza.build import core_share, trees
+    from giza.build import trees
     from giza.graph import Graph, Task
+    from giza.readonce import core_share
 
     graph = Graph()
     needed, tree_of = trees(config, variants)
