@@ -82,7 +82,7 @@ def read_plan(config: Config, variants: Sequence[Variant], tree_of: dict[Variant
         tags = config.matrix.lookup(variant.builder, variant.edition).tags
         key = (tree_of[variant], tuple(sorted(tags)))
         reader = first.setdefault(key, variant)
-        if reader is variant:
+        if reader == variant:
             _tags_differ(own, first, variant, key)
         elif variant in fresh or not has_environment(config, variant):
             seeds[variant] = reader
@@ -92,7 +92,7 @@ def read_plan(config: Config, variants: Sequence[Variant], tree_of: dict[Variant
 def _tags_differ(own: dict[Variant, str], first: dict[tuple[str, tuple[str, ...]], Variant],
                  variant: Variant, key: tuple[str, tuple[str, ...]]) -> None:
     """A second reader of one tree reads on its own because its sphinx.yaml tags differ."""
-    other = next((v for k, v in first.items() if k[0] == key[0] and v is not variant), None)
+    other = next((v for k, v in first.items() if k[0] == key[0] and v != variant), None)
     if other is not None:
         tags = ", ".join(key[1]) or "none"
         own[variant] = f"sphinx.yaml tags differ from {other.builder}'s (its tags: {tags})"
