@@ -295,6 +295,9 @@ def decide_all(config: Config, variants: Sequence[Variant], force: bool) -> dict
                                    config.root)
         if moved and decision.run and not decision.fresh:
             decision.reason += f"; {moved}"
+            # Sphinx drops an environment read under another path and reads every page:
+            # start it fresh, so a sibling of its tree can write from one reading.
+            decision.fresh = True
     return decisions
 
 

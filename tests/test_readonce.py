@@ -148,3 +148,21 @@ def test_seeded_runs_write_every_page_and_their_reads_are_counted():
     assert reread("updating environment: [config changed ('rst_prolog')] 12 added, "
                   "0 changed, 0 removed\n") == (12, "config changed ('rst_prolog')")
     assert reread("no progress lines") == (0, "")
+
+
+def test_a_moved_build_reads_once_for_the_siblings(copy_project, giza, tmp_path, monkeypatch):
+    # Sphinx drops an environment read under another path: the variants start fresh, and
+    # the sibling writes from the first one's reading instead of reading everything too.
+    root = copy_project("basic")
+    assert giza("sphinx", "-b", "html", "dirhtml").code == 0
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(root, moved, symlinks=True)
+    monkeypatch.chdir(moved)
+    (moved / "source/install.txt").write_text("Install\n=======\n\nMoved and edited.\n")
+    explain = giza("sphinx", "-b", "html", "dirhtml", "--explain")
+    assert explain.out.splitlines()[2:] == [
+        "dirhtml: writes from html's environment (reads nothing)"]
+    built = giza("--level", "debug", "sphinx", "-b", "html", "dirhtml")
+    assert built.code == 0, built.out + built.err
+    assert read_counts(built.out) == {"html": "read 2 documents", "dirhtml": "read"}
+    assert "Moved and edited." in (moved / "build/2.1/dirhtml/install/index.html").read_text()
