@@ -146,30 +146,20 @@ def run_giza(project: Path, builders: list[str], jobs: int) -> float:
 FORMATS = ["html", "dirhtml", "json", "singlehtml", "epub"]
 
 
-def children_cpu() -> float:
-    """CPU seconds (user + system) of the waited-for child processes and theirs."""
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def giza_reads(project: Path, builders: list[str], jobs: int) -> tuple[float, float, str]:
-    """`giza sphinx` from clean (as run_giza): wall and CPU seconds, and what each
-    sphinx-build read. CPU time is the steadier figure when neighbours load the machine."""
+def giza_reads(project: Path, builders: list[str], jobs: int) -> tuple[float, str]:
+    """`giza sphinx` from clean (as run_giza), and what each sphinx-build read."""
     shutil.rmtree(project / "build", ignore_errors=True)
-    cpu = children_cpu()
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "giza", "--jobs", str(jobs), "--level", "debug",
                            "sphinx", "-b", *builders], cwd=project, capture_output=True,
                           text=True, check=False)
-    seconds, used = time.perf_counter() - start, children_cpu() - cpu
+    seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"giza failed:\n{done.stdout}\n{done.stderr}")
     reads = [line.strip().split(":")[1] + " " + line.split(", read", 1)[1].split(" in ")[0]
              .strip() for line in done.stdout.splitlines()
              if line.startswith("    sphinx:") and ", read" in line]
-    return seconds, used, ", ".join(r.replace(" documents", "") or r for r in reads)
+    return seconds, ", ".join(r.replace(" documents", "") or r for r in reads)
 
 
 def formats_mode(args: argparse.Namespace) -> int:
@@ -180,23 +170,17 @@ def formats_mode(args: argparse.Namespace) -> int:
         project = make_giza_project(root, trees["ed0"], ["ed0"])
         print(f"corpus: {args.pages} pages, one edition; jobs={args.jobs}; "
               f"cpu_count={os.cpu_count()}; load {os.getloadavg()[0]:.2f}")
-        alone: list[tuple[float, float]] = []
-        every: list[tuple[float, float]] = []
-        read = ""
+        alone, every, read = [], [], ""
         for _ in range(args.repeat):
-            alone.append(giza_reads(project, ["html"], args.jobs)[:2])
-            *times, read = giza_reads(project, FORMATS, args.jobs)
-            every.append((times[0], times[1]))
-        print("runs (wall/CPU s): html " + " ".join(f"{w:.2f}/{c:.2f}" for w, c in alone)
-              + " | " + " + ".join(FORMATS) + " "
-              + " ".join(f"{w:.2f}/{c:.2f}" for w, c in every))
+            alone.append(giza_reads(project, ["html"], args.jobs)[0])
+            seconds, read = giza_reads(project, FORMATS, args.jobs)
+            every.append(seconds)
+        print("runs (s): html " + " ".join(f"{t:.2f}" for t in alone) + " | "
+              + " + ".join(FORMATS) + " " + " ".join(f"{t:.2f}" for t in every))
         print(f"read per sphinx-build: {read}; load {os.getloadavg()[0]:.2f}")
-        wall, cpu = min(w for w, _ in alone), min(c for _, c in alone)
-        print(f"html alone:    {wall:7.2f} s wall {cpu:7.2f} s CPU")
-        print(f"five formats:  {min(w for w, _ in every):7.2f} s wall "
-              f"{min(c for _, c in every):7.2f} s CPU   ratio "
-              f"{min(w for w, _ in every) / wall:.2f} wall, "
-              f"{min(c for _, c in every) / cpu:.2f} CPU (target <= 1.6 wall)")
+        print(f"html alone:    {min(alone):7.2f} s")
+        print(f"five formats:  {min(every):7.2f} s   ratio {min(every) / min(alone):.2f} "
+              "(target <= 1.6)")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0
