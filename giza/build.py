@@ -318,8 +318,8 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None,
     require_source(config)
     quiet = options.level in ("warning", "error", "critical")
     _sync_assets(config, request, options, quiet, out)
-    _check(config, request, variants, options)
     decisions = decide_all(config, variants, options.force)
+    _check_while_preparing(config, request, variants, options, decisions)
     if request.explain:
         return _explain(config, variants, decisions, out)
     to_run = [v for v in variants if decisions[v].run]
@@ -360,6 +360,25 @@ def _sync_assets(config: Config, request: BuildRequest, options: Any, quiet: boo
             out.write(f"giza: {note}\n")
         elif not quiet:
             out.write(f"giza: note: {note}\n")
+
+
+def _check_while_preparing(config: Config, request: BuildRequest, variants: Sequence[Variant],
+                           options: Any, decisions: dict[Variant, Any]) -> None:
+    """The check, with the proxy trees of the variants to build prepared meanwhile in a
+    child process (giza.prepare_ahead): both come before Sphinx, and need not take turns."""
+    from giza import prepare_ahead  # lazy: the no-op path of `giza sphinx` stays fast
+
+    to_run = [v for v in variants if decisions[v].run]
+    ahead = None
+    if to_run and not (request.dry_run or request.explain):
+        ahead = prepare_ahead.start(config, trees(config, to_run)[0], request.kinds,
+                                    options.executor, options.cores)
+    try:
+        _check(config, request, variants, options)
+    except BaseException:
+        prepare_ahead.stop(ahead)
+        raise
+    prepare_ahead.finish(ahead)
 
 
 def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
