@@ -519,7 +519,7 @@ def _report_deploy(then: Callable[[Any], list[Any]] | None, outcomes: dict[str, 
     """How many deploy targets failed (0 when nothing was to be deployed)."""
     if then is None:
         return 0
-    from giza.deploy import report  # lazy: only `giza push`/`deploy` builds need it
+    from giza.publish.deploy import report  # lazy: only `giza push`/`deploy` builds need it
 
     if any(o.status == "skipped" for n, o in outcomes.items() if n.startswith("deploy:")):
         out.write("giza: not deploying: the build failed; nothing was deployed\n")

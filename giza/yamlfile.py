@@ -307,8 +307,8 @@ def iter_units(path: Path, expected: str, error: type[Exception] = ConfigError
         if doc.data is None:
             continue  # a trailing '---' is harmless
         if not isinstance(doc.data, Node):
-            raise error(f"{shown(path)}:{doc.line}: expected {expected}, "
-                        f"got {type_name(doc.data)}")
+            raise error(f"{shown(path)}:{doc.line}: must be {expected}, "
+                        f"not {type_name(doc.data)}")
         yield doc, doc.data
 
 

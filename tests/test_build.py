@@ -316,8 +316,8 @@ def test_every_problem_is_reported_in_one_run_and_nothing_is_built(project, giza
         "'/', as the original giza did\n"
         "giza: warning: source/includes/extracts-a.yaml:2: unit 'a' field 'content': "
         "placeholder '{{missing}}' has no value; rendered as an empty string\n"
-        "giza: warning: source/includes/extracts-a.yaml:3: document 1: unknown field 'bogus' "
-        "in extracts unit 'a' is ignored; valid fields: append, code, content, copyable, "
+        "giza: warning: source/includes/extracts-a.yaml:3: document 1: bogus: unknown key "
+        "in extracts unit 'a' is ignored; valid keys: append, code, content, copyable, "
         "edition, heading, inherit, language, only, post, pre, prepend, ref, replacement, "
         "source, style, title\n"
         "giza: error: source/includes/extracts-b.yaml:2: unit 'b' inherits from "
@@ -496,7 +496,7 @@ def test_messages_name_paths_relative_to_the_project_from_a_subdirectory(project
     result = giza("--executor", "serial", "sphinx", "-b", "html")
     assert result.code == 0
     assert result.err.startswith("giza: warning: source/includes/steps-x.yaml:3: document 1: "
-                                 "unknown field 'bogus' in steps unit 'one' is ignored; ")
+                                 "bogus: unknown key in steps unit 'one' is ignored; ")
 
 
 def test_web_pages_are_staged_without_waiting_for_pdfs(copy_project, giza):

@@ -26,7 +26,7 @@ CASES = {
         ("build/main/source/includes/extracts/a.rst", "Second.")),
     "action as text": (
         {"source/includes/steps-s.yaml": "title: Go\nref: go\naction: |\n  run it\n"},
-        "source/includes/steps-s.yaml:3: document 1: field 'action' must be a mapping or a "
+        "source/includes/steps-s.yaml:3: document 1: action: must be a mapping or a "
         "list of mappings, not a string; it is ignored, as the original giza did",
         ("build/main/source/includes/steps/s.rst", "Go")),
     "append to a missing page": (

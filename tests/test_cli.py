@@ -52,7 +52,7 @@ def test_config_error_exit_code_and_message(project, giza):
     project({"config/build_conf.yaml": "project:\n  name: d\n  branched: maybe\n"})
     result = giza("config")
     assert result.code == 2
-    assert result.err == ("giza: error: config/build_conf.yaml:3: 'project.branched' must be "
+    assert result.err == ("giza: error: config/build_conf.yaml:3: project.branched: must be "
                           "true or false, not a string\n"
                           "giza: 1 problem (1 error, 0 warnings) in 1 file\n")
 
@@ -64,14 +64,14 @@ def test_every_config_problem_in_one_run(project, giza):
     result = giza("config")
     assert result.code == 2
     assert result.err == (
-        "giza: error: config/build_conf.yaml:3: 'project.branched' must be true or false, not "
+        "giza: error: config/build_conf.yaml:3: project.branched: must be true or false, not "
         "a string\n"
-        "giza: error: config/build_conf.yaml:5: 'project.editions[0].name' 'a-b' must not "
+        "giza: error: config/build_conf.yaml:5: project.editions[0].name: 'a-b' must not "
         "contain '-' (make targets split on it)\n"
-        "giza: error: config/build_conf.yaml:6: 'version' must be a mapping, not an integer\n"
-        "giza: warning: config/build_conf.yaml:7: unknown key 'bogus'; valid keys: assets, git, "
+        "giza: error: config/build_conf.yaml:6: version: must be a mapping, not an integer\n"
+        "giza: warning: config/build_conf.yaml:7: bogus: unknown key; valid keys: assets, git, "
         "paths, project, system, timeouts, version\n"
-        "giza: error: config/sphinx.yaml:1: 'html' must be a mapping, not a list\n"
+        "giza: error: config/sphinx.yaml:1: html: must be a mapping, not a list\n"
         "giza: 5 problems (4 errors, 1 warning) in 2 files\n")
 
 
@@ -79,12 +79,13 @@ def test_unknown_key_warning_then_strict_error(project, giza):
     project({"config/build_conf.yaml": "project:\n  name: d\n  colour: red\n"})
     result = giza("config", "project.name")
     assert (result.code, result.out) == (0, "d\n")
-    assert result.err == ("giza: warning: config/build_conf.yaml:3: unknown key "
-                          "'project.colour'; valid keys: basepath, branched, editions, "
+    assert result.err == ("giza: warning: config/build_conf.yaml:3: project.colour: "
+                          "unknown key; valid keys: basepath, branched, editions, "
                           "error_prefix, name, siteroot, tag, title, url\n")
     strict = giza("--strict", "config")
     assert strict.code == 2
-    assert strict.err.startswith("giza: error: config/build_conf.yaml:3: unknown key")
+    assert strict.err.startswith(
+        "giza: error: config/build_conf.yaml:3: project.colour: unknown key")
 
 
 def test_a_config_key_given_twice_warns(project, giza):
@@ -185,7 +186,8 @@ def test_strict_and_conf_after_the_command(project, giza, tmp_path):
     root = project({"config/build_conf.yaml": "project:\n  name: d\n  colour: red\n"})
     strict = giza("config", "--strict")
     assert strict.code == 2
-    assert strict.err.startswith("giza: error: config/build_conf.yaml:3: unknown key")
+    assert strict.err.startswith(
+        "giza: error: config/build_conf.yaml:3: project.colour: unknown key")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     import os
@@ -217,9 +219,9 @@ def test_config_messages_name_paths_relative_to_the_project(project, giza, tmp_p
     import os
     os.chdir(root / "source")
     result = giza("config", "project.name")
-    assert result.err.startswith("giza: warning: config/build_conf.yaml:3: unknown key "
-                                 "'project.colour'")
+    assert result.err.startswith("giza: warning: config/build_conf.yaml:3: "
+                                 "project.colour: unknown key")
     os.chdir(tmp_path)
     result = giza("--conf", str(root), "--strict", "config")
-    assert result.err.startswith("giza: error: config/build_conf.yaml:3: unknown key "
-                                 "'project.colour'")
+    assert result.err.startswith("giza: error: config/build_conf.yaml:3: "
+                                 "project.colour: unknown key")

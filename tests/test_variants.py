@@ -126,7 +126,7 @@ def test_publish_keeps_extension_builders(project):
     assert expand_builders(config, ["publish"]) == ["dirhtml", "slides"]
     assert expand_builders(config, ["slides"]) == ["slides"]
     assert config.warnings == (
-        "config/integration.yaml:2: 'base.targets[3]' 'setup' is not a builder; "
+        "config/integration.yaml:2: base.targets[3]: 'setup' is not a builder; "
         "publish skips it",)
 
 
@@ -151,9 +151,9 @@ def test_integration_yaml_problems_warn(project):
     assert expand_builders(config, ["publish"]) == ["dirhtml", "singlehtml", "json", "epub",
                                                     "man"]
     assert config.warnings == (
-        "config/integration.yaml:2: 'base.targets' must be a list of builders, not a string; "
+        "config/integration.yaml:2: base.targets: must be a list of builders, not a string; "
         "ignored",
-        "config/integration.yaml:3: unknown key 'base.link'; valid keys: targets, links, "
-        "doc-root, branch-root",
-        "config/integration.yaml:4: 'fr' is not a language (a language maps to settings, "
-        "e.g. 'fr: {inherit: base}'), not a boolean; ignored")
+        "config/integration.yaml:3: base.link: unknown key; valid keys: branch-root, "
+        "doc-root, links, targets",
+        "config/integration.yaml:4: fr: must be a language's settings, e.g. "
+        "'fr: {inherit: base}', not a boolean; ignored")

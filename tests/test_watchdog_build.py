@@ -85,9 +85,9 @@ def test_build_conf_timeouts_set_the_limits(copy_project, giza):
 
 @pytest.mark.parametrize(("text", "error"), [
     ("timeouts:\n  sphinx: -1\n",
-     "config/build_conf.yaml:{line}: 'timeouts.sphinx' must be 0 or more (seconds)"),
+     "config/build_conf.yaml:{line}: timeouts.sphinx: must be 0 or more (seconds)"),
     ("timeouts:\n  stall: soon\n",
-     "config/build_conf.yaml:{line}: 'timeouts.stall' must be an integer, not a string"),
+     "config/build_conf.yaml:{line}: timeouts.stall: must be an integer, not a string"),
 ])
 def test_bad_build_conf_timeouts(copy_project, giza, text: str, error: str):
     root = copy_project("basic")
@@ -107,5 +107,5 @@ def test_unknown_timeouts_key_is_a_warning(copy_project, giza):
     conf.write_text(conf.read_text() + "timeouts:\n  pdf: 10\n")
     result = giza("sphinx", "-b", "html", "--dry-run")
     assert result.code == 0
-    assert "unknown key 'timeouts.pdf'; valid keys: deploy, latex, post, prepare, sphinx, " \
+    assert "timeouts.pdf: unknown key; valid keys: deploy, latex, post, prepare, sphinx, " \
            "stage, stall" in result.err

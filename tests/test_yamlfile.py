@@ -69,7 +69,7 @@ def test_iter_units_skips_empty_documents_and_requires_mappings(tmp_path: Path, 
     Path("bad.yaml").write_text("file: /a\n---\n- x\n")
     with pytest.raises(ConfigError) as err:
         list(iter_units(Path("bad.yaml"), "a mapping with 'file'"))
-    assert str(err.value) == "bad.yaml:3: expected a mapping with 'file', got a list"
+    assert str(err.value) == "bad.yaml:3: must be a mapping with 'file', not a list"
 
 
 def test_keys_given_twice_are_reported(tmp_path: Path) -> None:

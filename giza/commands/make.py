@@ -12,7 +12,7 @@ def make(*targets: str, dry_run: bool = False) -> int:
     push-deploy, clean. Prints the equivalent giza command first."""
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
-    from giza.release import make as run_make
+    from giza.publish.push import make as run_make
 
     config = load_config(checked=True)
     with build_lock(config, read_only=dry_run):

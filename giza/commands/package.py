@@ -11,11 +11,11 @@ import argh
 def package(*, target: str, output: str | None = None) -> int:
     """Pack exactly what `giza deploy -t TARGET` would upload into a reproducible .tar.gz
     with a sha256 manifest, for `giza deploy -t TARGET --from ARCHIVE`."""
-    from pathlib import Path
+    from pathlib import Path  # lazy, these: keep start-up fast for every other command
 
     from giza.commands.project import load_config
     from giza.lock import build_lock
-    from giza.package import package as run_package
+    from giza.publish.package import package as run_package
 
     config = load_config()
     # Packing reads the staged site: a build must not swap it out underneath.

@@ -18,7 +18,7 @@ def push(*, target: list[str], builder: list[str] | None = None,
     from giza.build import BuildRequest
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
-    from giza.release import push as run_push
+    from giza.publish.push import push as run_push
 
     request = BuildRequest(builders=tuple(builder or ("publish",)),
                            editions=tuple(edition or ()), languages=tuple(language or ()),
@@ -36,14 +36,14 @@ def push(*, target: list[str], builder: list[str] | None = None,
 def deploy(*, target: list[str], dry_run: bool = False, archive: str | None = None) -> int:
     """Deploy what is already built (rsync); --dry-run prints the commands only."""
     from giza.commands.project import load_config  # lazy: keeps start-up fast
-    from giza.deploy import deploy as run_deploy
     from giza.lock import build_lock
+    from giza.publish.deploy import deploy as run_deploy
 
     config = load_config()
     if archive is not None:
-        from pathlib import Path
+        from pathlib import Path  # lazy: only --from needs these
 
-        from giza.package import deploy_from
+        from giza.publish.package import deploy_from
 
         return deploy_from(config, target, Path(archive), dry_run=dry_run)
     # Deploy reads the staged site: a build must not swap it out underneath.

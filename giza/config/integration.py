@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from giza.builders import SPHINX_BUILDERS
-from giza.config.schema import type_name
 from giza.errors import shown
-from giza.yamlfile import Node
+from giza.problems import Problem
+from giza.schema import Anything, ListOf, Section, Validation, line_of, type_name, validate
 
 BASE_KEYS = ("targets", "links", "doc-root", "branch-root")
 # Top-level keys of the pre-giza layout; never languages.
@@ -61,41 +61,50 @@ def targets(documents: Sequence[Any]) -> list[Any] | None:
     return None
 
 
+BASE = Section({
+    "targets": ListOf(single=False, describe="a list of builders"),
+    "links": Anything(doc="Branch aliases (redirects)."),
+    "doc-root": Anything(doc="Legacy; ignored."),
+    "branch-root": Anything(doc="Legacy; ignored."),
+}, describe="a mapping {targets: [...]}")
+
+
 def check(documents: Sequence[Any], origins: Sequence[tuple[Path, int]],
           warnings: list[str]) -> None:
-    """Warn (an error under --strict) about what giza would silently ignore."""
+    """Warn (an error under --strict) about what giza would silently ignore: every problem
+    here is a warning, since the original giza read past all of them."""
     for index, doc in enumerate(documents):
         path, start = origins[index] if index < len(origins) else (Path("integration.yaml"), 1)
         if not isinstance(doc, dict):
-            warnings.append(f"{shown(path)}:{start}: integration.yaml should map 'base' and "
+            warnings.append(f"{shown(path)}:{start}: must be a mapping of 'base' and "
                             f"languages to settings, not {type_name(doc)}; ignored")
             continue
+        # Hand-written: the top level has no fixed keys (every other key names a language).
         for key, value in doc.items():
-            line = doc.line_of(key) if isinstance(doc, Node) else start
+            line = line_of(doc, key, start)
             name = str(key)
             if name == "base":
-                if not isinstance(value, dict):
-                    warnings.append(f"{shown(path)}:{line}: 'base' must be a mapping "
-                                    f"{{targets: [...]}}, not {type_name(value)}; ignored")
-                    continue
-                for sub, item in value.items():
-                    sub_line = value.line_of(sub) if isinstance(value, Node) else line
-                    if sub not in BASE_KEYS:
-                        warnings.append(f"{shown(path)}:{sub_line}: unknown key 'base.{sub}'; "
-                                        f"valid keys: {', '.join(BASE_KEYS)}")
-                    elif sub == "targets" and item is not None and not isinstance(item, list):
-                        warnings.append(f"{shown(path)}:{sub_line}: 'base.targets' must be a "
-                                        f"list of builders, not {type_name(item)}; ignored")
-                    elif sub == "targets" and item:
-                        _check_targets(item, "base.targets", path, sub_line, warnings)
+                _check_base(value, path, line, warnings)
             elif name == "targets" and isinstance(value, list):
                 _check_targets(value, "targets", path, line, warnings)
             elif name in LEGACY_TOP_KEYS or value is None or isinstance(value, dict):
                 continue
             else:
-                warnings.append(f"{shown(path)}:{line}: '{name}' is not a language (a "
-                                f"language maps to settings, e.g. '{name}: {{inherit: base}}'), "
-                                f"not {type_name(value)}; ignored")
+                warnings.append(f"{shown(path)}:{line}: {name}: must be a language's "
+                                f"settings, e.g. '{name}: {{inherit: base}}', not "
+                                f"{type_name(value)}; ignored")
+
+
+def _check_base(value: Any, path: Path, line: int, warnings: list[str]) -> None:
+    state = Validation(path)
+    if value is None:  # `base:` with nothing under it sets nothing, as the original read it
+        state.errors.append(state.say(line, "base", BASE.wrong(value).text))
+    values = validate(value, BASE, state, "base.", line)
+    found = [*state.warnings, *(f"{error}; ignored" for error in state.errors)]
+    warnings.extend(sorted(found, key=lambda text: Problem.parse(text).line))  # file order
+    if values["targets"]:
+        _check_targets(values["targets"], "base.targets", path,
+                       line_of(value, "targets", line), warnings)
 
 
 def is_skipped(target: str) -> bool:
@@ -105,10 +114,11 @@ def is_skipped(target: str) -> bool:
 
 def _check_targets(items: list[Any], dotted: str, path: Path, line: int,
                    warnings: list[str]) -> None:
+    # Hand-written: each entry that names no builder is its own warning; none stops the rest.
     lines = getattr(items, "item_lines", [])
     for i, item in enumerate(items):
         target = str(item)
         if is_skipped(target) or target.split("-", 1)[0] in SPHINX_BUILDERS:
             continue
         warnings.append(f"{shown(path)}:{lines[i] if i < len(lines) else line}: "
-                        f"'{dotted}[{i}]' {target!r} is not a builder; publish skips it")
+                        f"{dotted}[{i}]: {target!r} is not a builder; publish skips it")

@@ -54,7 +54,10 @@ def project_root(conf_file: Path) -> Path:
 
 
 def _side_entries(files: list[Any], conf_file: Path, line: int) -> list[tuple[str, list[str], int]]:
-    """Normalise system.files into (name, [paths], line)."""
+    """Normalise system.files into (name, [paths], line).
+
+    Hand-written: an item is a file name or a one-key mapping whose key is free (the side
+    file's name), which no declared mapping can describe."""
     entries: list[tuple[str, list[str], int]] = []
     item_lines = files.item_lines if isinstance(files, NodeList) else [line] * len(files)
     for i, item in enumerate(files):
@@ -68,12 +71,12 @@ def _side_entries(files: list[Any], conf_file: Path, line: int) -> list[tuple[st
             # a list from YAML, or a tuple once the config is frozen (the legacy view)
             if not isinstance(paths, (list, tuple)) or not all(isinstance(p, str)
                                                                 for p in paths):
-                raise ConfigError(f"{shown(conf_file)}:{item_line}: 'system.files[{i}].{name}' "
+                raise ConfigError(f"{shown(conf_file)}:{item_line}: system.files[{i}].{name}: "
                                   f"must be a file name or a list of file names, "
                                   f"not {type_name(value)}")
             entries.append((str(name), list(paths), item_line))
         else:
-            raise ConfigError(f"{shown(conf_file)}:{item_line}: 'system.files[{i}]' must be a file "
+            raise ConfigError(f"{shown(conf_file)}:{item_line}: system.files[{i}]: must be a file "
                               f"name or a one-key mapping {{name: file or [files]}}, "
                               f"not {type_name(item)}")
     return entries
@@ -230,6 +233,8 @@ def _raise_collected(state: Validation) -> None:
 
 
 def _assets(entries: Any, conf_file: Path, data: Any, root: Path) -> tuple[Asset, ...]:
+    # The schema checked each entry's keys; left here are the rules that need the project
+    # root or the other entries (inside the project, one checkout per path).
     raw = data.get("assets") if isinstance(data, dict) else None
     lines = raw.item_lines if isinstance(raw, NodeList) else []
     assets: list[Asset] = []
@@ -238,10 +243,10 @@ def _assets(entries: Any, conf_file: Path, data: Any, root: Path) -> tuple[Asset
         where = f"{shown(conf_file)}:{lines[i] if i < len(lines) else 1}"
         path = (root / entry["path"]).resolve()
         if os.path.isabs(entry["path"]) or path == root or root not in path.parents:
-            raise ConfigError(f"{where}: 'assets[{i}].path' {entry['path']!r} must be a "
-                              f"directory inside the project, e.g. build/docs-tools")
+            raise ConfigError(f"{where}: assets[{i}].path: must be a directory inside the "
+                              f"project, e.g. build/docs-tools, not {entry['path']!r}")
         if path in seen:
-            raise ConfigError(f"{where}: 'assets[{i}].path' {entry['path']!r} is already "
+            raise ConfigError(f"{where}: assets[{i}].path: {entry['path']!r} is already "
                               f"used by assets[{seen[path]}]")
         seen[path] = i
         repository = entry["repository"]
@@ -256,6 +261,7 @@ def _assets(entries: Any, conf_file: Path, data: Any, root: Path) -> tuple[Asset
 
 
 def _editions(p: dict[str, Any], conf_file: Path, data: Any) -> tuple[Edition, ...]:
+    # Hand-written: names unique across the entries, and free of the '-' make targets use.
     editions = []
     seen: dict[str, int] = {}
     project = data.get("project") if isinstance(data, dict) else None
@@ -264,12 +270,12 @@ def _editions(p: dict[str, Any], conf_file: Path, data: Any) -> tuple[Edition, .
     for i, e in enumerate(p["editions"]):
         line = lines[i] if i < len(lines) else 1
         if not e["name"]:
-            continue  # reported: missing required key
+            continue  # reported: required key is missing
         if e["name"] in seen:
-            raise ConfigError(f"{shown(conf_file)}:{line}: 'project.editions[{i}].name' "
+            raise ConfigError(f"{shown(conf_file)}:{line}: project.editions[{i}].name: "
                               f"'{e['name']}' is already used by editions[{seen[e['name']]}]")
         if "-" in e["name"]:
-            raise ConfigError(f"{shown(conf_file)}:{line}: 'project.editions[{i}].name' "
+            raise ConfigError(f"{shown(conf_file)}:{line}: project.editions[{i}].name: "
                               f"'{e['name']}' must not contain '-' (make targets split on it)")
         seen[e["name"]] = i
         editions.append(Edition(

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
+from giza.schema import Anything, ListOf, Section, Str, Validation, type_name, validate
 from giza.yamlfile import Node, load_documents
 
-FIELDS = ("builder", "edition", "excluded", "excluded_files", "inherit", "language",
-          "languages", "tags", "v")
 # Entry keys of the makefile-era tools that read sphinx.yaml before giza (the original
 # giza ignored them too): accepted without a warning.
 LEGACY_FIELDS = ("sitemap_config",)
@@ -53,34 +51,27 @@ class Matrix:
         return tuple(found)
 
 
+_NAME = Str(numbers=False)
+_NAMES = ListOf(Str())
+# An unknown key is an error, not a warning (issue 6): a misspelt `excluded` would
+# silently publish pages meant to be left out.
+ENTRY = Section({
+    "builder": _NAME, "edition": _NAME, "excluded": _NAMES, "excluded_files": _NAMES,
+    "inherit": _NAME, "language": _NAME, "languages": _NAMES, "tags": _NAMES, "v": Anything(),
+}, unknown="error", legacy=LEGACY_FIELDS)
+
+
 def _strings(value: Any, path: Path, line: int, key: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise ConfigError(f"{shown(path)}:{line}: '{key}' must be a list of strings, "
-                          f"not {type_name(value)}")
-    return tuple(str(v) for v in value)
+    state = Validation(path)
+    checked = validate({key: value}, {key: _NAMES}, state, line=line)
+    state.raise_errors()
+    return tuple(checked[key])
 
 
 def _check(key: str, entry: Any, path: Path, line: int) -> Node:
-    if not isinstance(entry, dict):
-        raise ConfigError(f"{shown(path)}:{line}: '{key}' must be a mapping, "
-                          f"not {type_name(entry)}")
-    lines = entry.key_lines if isinstance(entry, Node) else {}
-    for field in entry:
-        if field in LEGACY_FIELDS:
-            continue
-        if field not in FIELDS:
-            # An error, not a warning (issue 6): a misspelt `excluded` would silently
-            # publish pages meant to be left out.
-            raise ConfigError(f"{shown(path)}:{lines.get(field, line)}: unknown key "
-                              f"'{key}.{field}'; valid keys: {', '.join(FIELDS)}")
-        if field in ("tags", "excluded", "excluded_files", "languages"):
-            _strings(entry[field] or [], path, lines.get(field, line), f"{key}.{field}")
-        elif field in ("inherit", "builder", "edition", "language") and not isinstance(
-                entry[field], str):
-            raise ConfigError(f"{shown(path)}:{lines.get(field, line)}: '{key}.{field}' must "
-                              f"be a string, not {type_name(entry[field])}")
+    state = Validation(path)
+    validate(entry, ENTRY, state, f"{key}.", line)
+    state.raise_errors()
     return entry
 
 
@@ -98,8 +89,9 @@ def load_matrix(path: Path, warnings: list[str] | None = None) -> Matrix:
                             for dup in doc.duplicates)
         if doc.data is None:
             continue
+        # Hand-written: the top level's keys are free (builder names, `inherit` targets).
         if not isinstance(doc.data, dict):
-            raise ConfigError(f"{shown(path)}:{doc.line}: sphinx.yaml must map builder names "
+            raise ConfigError(f"{shown(path)}:{doc.line}: must be a mapping of builder names "
                               f"to settings, not {type_name(doc.data)}")
         for key, entry in doc.data.items():
             if key in LEGACY_KEYS:
@@ -130,7 +122,7 @@ def _resolve(key: str, raw: dict[str, Any], lines: dict[str, int], path: Path) -
         line = entry.line_of("inherit") if isinstance(entry, Node) else lines[chain[-1]]
         if base not in raw:
             valid = ", ".join(sorted(raw))
-            raise ConfigError(f"{shown(path)}:{line}: '{chain[-1]}.inherit' names '{base}', "
+            raise ConfigError(f"{shown(path)}:{line}: {chain[-1]}.inherit: names '{base}', "
                               f"which is not defined; defined entries: {valid}")
         if base in chain:
             cycle = " -> ".join([*chain, base])

@@ -108,11 +108,11 @@ def _check_content(items: list[Any], shown: bool) -> None:
         line = item.unit.lines.get("content", item.unit.line)
         where = f"{item.unit.path}:{line}: document {item.unit.index + 1}"
         if number == 0 and not shown:
-            warn(f"{where}: field 'content' of the collection is not shown because "
+            warn(f"{where}: content: the collection's content is not shown because "
                  f"options.show_collection is false; it is ignored, as the original giza did")
             item.data.pop("content")
         elif not isinstance(content, str | int | float) or isinstance(content, bool):
-            raise ContentError(f"{where}: field 'content' must be a string, not "
+            raise ContentError(f"{where}: content: must be a string, not "
                                f"{type_name(content)}")
         else:
             item.data["content"] = str(content)  # `content: 3.6` is text

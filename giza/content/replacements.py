@@ -24,8 +24,8 @@ def _tokens(value: Any, shown: Path, line: int) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, item in value.items():
         if isinstance(item, Mapping | list) or item is None:
-            raise ContentError(f"{shown}:{line}: replacement token '{key}' must be a string, "
-                               f"not {type_name(item)}")
+            raise ContentError(f"{shown}:{line}: {key}: must be a string (a replacement "
+                               f"token), not {type_name(item)}")
         out[str(key)] = ("true" if item else "false") if isinstance(item, bool) else str(item)
     return out
 

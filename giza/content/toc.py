@@ -20,20 +20,21 @@ from typing import Any
 from giza.content import rst
 from giza.content.context import ContentContext
 from giza.content.registry import Generator, Output, SourceFile
-from giza.content.units import BOOL, COMMON_FIELDS, INT, TEXT, Check, Schema, _Invalid
+from giza.content.units import BOOL, COMMON_FIELDS, INT, TEXT, Convert, Schema
+from giza.schema import Wrong
 
 
 def _page(value: Any) -> str:
     # Toctree entries name documents: source-absolute, without a suffix.
     # Dots are fine (/reference/method/db.collection.find); a source suffix is not.
-    text = TEXT.convert(value)
+    text = TEXT.function(value)  # raises Wrong, so the message names a page path
     if not text.startswith("/") or text.endswith(("/", ".txt", ".rst")):
-        raise _Invalid(value, form=True)
+        raise Wrong(form=True)
     return text
 
 
-PAGE = Check("a page path that starts with '/' and has no .txt/.rst suffix "
-             "(e.g. /tutorial/install)", _page)
+PAGE = Convert("a page path that starts with '/' and has no .txt/.rst suffix "
+               "(e.g. /tutorial/install)", _page)
 FIELDS = {**COMMON_FIELDS, "file": PAGE, "name": TEXT, "description": TEXT, "level": INT,
           "text_only": BOOL}
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from giza.config.schema import type_name
 from giza.errors import ContentError, shown
 from giza.problems import warn
+from giza.schema import Convert, Wrong, type_name
 from giza.yamlfile import Node, NodeList, iter_documents
 
 Key = Any  # a str for most kinds, a (program, name) tuple for options
@@ -66,15 +66,6 @@ def _conflict_hint(path: Path) -> str:
 
 # -- field checks --------------------------------------------------------------
 
-class _Invalid(Exception):
-    """Raised by a check; ``value`` is the offending (possibly nested) value."""
-
-    def __init__(self, value: Any, form: bool = False) -> None:
-        super().__init__()
-        self.value = value
-        self.form = form  # the type is right but the form is not: quote the value
-
-
 def _scalar_text(value: Any) -> str:
     # Authors write `default: 27017` or `version: 3.6`; those are text to us.
     if isinstance(value, str):
@@ -83,20 +74,12 @@ def _scalar_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    raise _Invalid(value)
-
-
-@dataclass(frozen=True)
-class Check:
-    """A field type: ``describe`` is used in 'must be <describe>' messages."""
-
-    describe: str
-    convert: Callable[[Any], Any]
+    raise Wrong()
 
 
 def _strings(value: Any) -> list[str]:
     if not isinstance(value, list):
-        raise _Invalid(value)
+        raise Wrong()
     return [_scalar_text(item) for item in value]
 
 
@@ -106,45 +89,45 @@ def _text_or_strings(value: Any) -> str | list[str]:
 
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _Invalid(value)
+        raise Wrong()
     return value
 
 
 def _integer(value: Any) -> int:
     if isinstance(value, bool):
-        raise _Invalid(value)
+        raise Wrong()
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
-    raise _Invalid(value)
+    raise Wrong()
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise _Invalid(value)
+        raise Wrong()
     return value
 
 
 def _title(value: Any) -> str | Mapping[str, Any]:
     if isinstance(value, Mapping):
         if "text" not in value:
-            raise _Invalid(value)
+            raise Wrong()
         for key in value:
             if key not in ("text", "character", "level"):
-                raise _Invalid(value)
+                raise Wrong()
         if "level" in value:
             _integer(value["level"])
         if "character" in value and not (isinstance(value["character"], str)
                                          and value["character"]):
-            raise _Invalid(value)
+            raise Wrong()
         return value
     return _scalar_text(value)
 
 
 def _token_map(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise _Invalid(value)
+        raise Wrong()
     return {str(key): _scalar_text(item) for key, item in value.items()}
 
 
@@ -152,29 +135,29 @@ def _any(value: Any) -> Any:
     return value
 
 
-TEXT = Check("a string", _scalar_text)
-TEXTS = Check("a string or a list of strings", _text_or_strings)
-STRINGS = Check("a list of strings", _strings)
-BOOL = Check("a boolean", _boolean)
-INT = Check("an integer", _integer)
-MAPPING = Check("a mapping", _mapping)
-TITLE = Check("a string or a mapping {text, character|level}", _title)
-TOKENS = Check("a mapping of names to strings", _token_map)
-ANY = Check("anything", _any)
+TEXT = Convert("a string", _scalar_text)
+TEXTS = Convert("a string or a list of strings", _text_or_strings)
+STRINGS = Convert("a list of strings", _strings)
+BOOL = Convert("a boolean", _boolean)
+INT = Convert("an integer", _integer)
+MAPPING = Convert("a mapping", _mapping)
+TITLE = Convert("a string or a mapping {text, character|level}", _title)
+TOKENS = Convert("a mapping of names to strings", _token_map)
+ANY = Convert("anything", _any)
 
 
 def _mapping_or_list(value: Any) -> list[Mapping[str, Any]]:
     items = value if isinstance(value, list) else [value]
     for item in items:
         if not isinstance(item, Mapping):
-            raise _Invalid(value)
+            raise Wrong()
     return items
 
 
-BLOCKS = Check("a mapping or a list of mappings", _mapping_or_list)
+BLOCKS = Convert("a mapping or a list of mappings", _mapping_or_list)
 
 # Fields every inheritable unit may carry.
-COMMON_FIELDS: dict[str, Check] = {
+COMMON_FIELDS: dict[str, Convert] = {
     "ref": TEXT,
     "edition": TEXTS,
     "replacement": TOKENS,
@@ -183,7 +166,7 @@ COMMON_FIELDS: dict[str, Check] = {
 }
 
 # An "action": a heading, prose and a code block (steps actions, extracts, release).
-ACTION_FIELDS: dict[str, Check] = {
+ACTION_FIELDS: dict[str, Convert] = {
     "heading": TITLE,
     "title": TITLE,
     "pre": TEXT,
@@ -200,7 +183,7 @@ class Schema:
     """How one kind's units are checked and identified."""
 
     kind: str
-    fields: Mapping[str, Check]
+    fields: Mapping[str, Convert]
     # identity of a unit inside its file; None means "no identity" (an error
     # for kinds whose outputs are named after it, see ``key_required``)
     key: Callable[[Mapping[str, Any], int], Key | None] = (
@@ -212,7 +195,7 @@ class Schema:
     abstract: Callable[[Key], bool] = (
         lambda key: isinstance(key, str) and key.startswith("_"))
     # nested mappings checked field by field (e.g. steps' action)
-    nested: Mapping[str, Mapping[str, Check]] = field(default_factory=dict)
+    nested: Mapping[str, Mapping[str, Convert]] = field(default_factory=dict)
     key_required: str | None = None  # field name to mention when key is missing
     # a unit with editions is also named ``<key>-<edition>`` (each of its editions)
     # when inherited, so a base can pick one edition's unit among same-ref units
@@ -246,7 +229,7 @@ class Unit:
         return f"{self.path}:{self.line}"
 
 
-def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: Schema,
+def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Convert], schema: Schema,
                   shown: Path, index: int, ref: str, context: str = ""
                   ) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -258,8 +241,8 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: 
         if check is None:
             # The original read the fields it knew and ignored the rest.
             valid = ", ".join(sorted(fields))
-            warn(f"{shown}:{line}: document {index + 1}: unknown field '{key}' in "
-                 f"{schema.kind} unit '{ref}'{context} is ignored; valid fields: {valid}")
+            warn(f"{shown}:{line}: document {index + 1}: {key}: unknown key in "
+                 f"{schema.kind} unit '{ref}'{context} is ignored; valid keys: {valid}")
             continue
         if value is None:
             # `args: null`: the field is unset, as in the reference tool (a null
@@ -267,17 +250,16 @@ def _check_fields(data: Mapping[str, Any], fields: Mapping[str, Check], schema: 
             out[key] = None
             continue
         try:
-            converted = check.convert(value)
-        except _Invalid as invalid:
-            got = repr(value) if invalid.form else type_name(value)
+            converted = check.function(value)  # the hot path of generation: one call
+        except Wrong as wrong:
+            problem = check.problem(value, wrong)
             if key in schema.nested and not context:
                 # `action: |` (text where a mapping belongs): the original dropped it.
-                warn(f"{shown}:{line}: document {index + 1}: field '{key}' must be "
-                     f"{check.describe}, not {got}; it is ignored, as the original giza did")
+                warn(f"{shown}:{line}: document {index + 1}: {key}: {problem}; it is "
+                     f"ignored, as the original giza did")
                 continue
             raise ContentError(
-                f"{shown}:{line}: document {index + 1}: field '{key}' must be "
-                f"{check.describe}, not {got}") from None
+                f"{shown}:{line}: document {index + 1}: {key}: {problem}") from None
         nested = schema.nested.get(key) if not context else None
         if nested is not None:
             blocks = converted if isinstance(converted, list) else [converted]
@@ -308,7 +290,8 @@ def parse_unit(schema: Schema, shown: Path, index: int, line: int, data: Any) ->
     lines = data.key_lines if isinstance(data, Node) else {}
     base_line = lines.get("inherit", lines.get("source", line))
     if base is not None:
-        _check_base(schema, base, shown, base_line, index)
+        _check_base(schema, base, shown, base_line, index,
+                    "inherit" if "inherit" in lines or "inherit" in data else "source")
     key = schema.key(fields, index)
     if key is None and base is not None:
         # a child without its own ref takes the base's (reference behaviour)
@@ -333,15 +316,15 @@ def _safe_key(schema: Schema, data: Mapping[str, Any], index: int) -> Key | None
 
 
 def _check_base(schema: Schema, base: Mapping[str, Any], shown: Path, line: int,
-                index: int) -> None:
+                index: int, name: str) -> None:
+    # Hand-written: what names the base unit differs per kind (schema.base_key).
     wanted = base.get("file")
     if not isinstance(wanted, str) or not wanted:
-        raise ContentError(f"{shown}:{line}: document {index + 1}: field 'file' of "
-                           f"inherit/source must be a string, not {type_name(wanted)}")
+        raise ContentError(f"{shown}:{line}: document {index + 1}: {name}.file: must be a "
+                           f"string, not {type_name(wanted)}")
     if schema.base_key(base) is None:
-        raise ContentError(f"{shown}:{line}: document {index + 1}: inherit/source of a "
-                           f"{schema.kind} unit names no unit (keys: "
-                           f"{', '.join(map(str, base))})")
+        raise ContentError(f"{shown}:{line}: document {index + 1}: {name}: names no "
+                           f"{schema.kind} unit (keys: {', '.join(map(str, base))})")
 
 
 def wanted_editions_overlap(first: frozenset[str] | None, second: frozenset[str] | None
@@ -411,7 +394,7 @@ def as_list(value: Any) -> list[Any]:
 
 
 __all__ = [
-    "ACTION_FIELDS", "ANY", "BLOCKS", "BOOL", "COMMON_FIELDS", "Check", "INT", "MAPPING",
+    "ACTION_FIELDS", "ANY", "BLOCKS", "BOOL", "COMMON_FIELDS", "Convert", "INT", "MAPPING",
     "NodeList", "STRINGS", "Schema", "TEXT", "TEXTS", "TITLE", "TOKENS", "Unit", "applies",
     "as_list", "display_path", "iter_yaml", "load_units", "parse_unit", "parse_units",
     "select_units", "type_name",

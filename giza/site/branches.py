@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
-from giza.yamlfile import Node, NodeList, single_document
+from giza.schema import Convert, ListOf, Section, Str, Wrong, checked, line_of
+from giza.yamlfile import single_document
 
 
 @dataclass(frozen=True)
@@ -39,49 +39,25 @@ class PublishedBranches:
     upcoming: str | None = None
 
 
-def _line(node: Any, key: str) -> int:
-    return node.line_of(key) if isinstance(node, Node) else 0
-
-
-def _mapping(node: Any, key: str, path: Path, dotted: str) -> Node | None:
-    value = node.get(key) if isinstance(node, dict) else None
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a mapping, "
-                          f"got {type_name(value)}")
-    return value  # type: ignore[return-value]
-
-
-def _string(node: Node | None, key: str, path: Path, dotted: str) -> str | None:
-    if node is None or node.get(key) is None:
-        return None
-    value = node[key]
+def _label(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)  # `stable: 6.0` parses as a float; keep what the author meant
-    if not isinstance(value, str):
-        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a string, "
-                          f"got {type_name(value)}")
+    if not isinstance(value, str) or not value:
+        raise Wrong(form=True)
     return value
 
 
-def _strings(node: Node | None, key: str, path: Path, dotted: str) -> tuple[str, ...]:
-    if node is None or node.get(key) is None:
-        return ()
-    value = node[key]
-    if not isinstance(value, list):
-        raise ConfigError(f"{shown(path)}:{_line(node, key)}: {dotted}: expected a list of "
-                          f"strings, got {type_name(value)}")
-    result = []
-    for index, item in enumerate(value):
-        if isinstance(item, (int, float)) and not isinstance(item, bool):
-            item = str(item)
-        if not isinstance(item, str) or not item:
-            line = value.item_lines[index] if isinstance(value, NodeList) else _line(node, key)
-            raise ConfigError(f"{shown(path)}:{line}: {dotted}[{index}]: expected a non-empty "
-                              f"string, got {item!r}")
-        result.append(item)
-    return tuple(result)
+_LABELS = ListOf(Convert("a non-empty string", _label), single=False,
+                 describe="a list of strings")
+# Unknown keys are read past, as the original did (the file is shared with other tools).
+PUBLISHED_BRANCHES = Section({
+    "git": Section({
+        "branches": Section({"published": _LABELS, "manual": Str()}, unknown="ignore"),
+    }, unknown="ignore"),
+    "version": Section({
+        "published": _LABELS, "active": _LABELS, "stable": Str(), "upcoming": Str(),
+    }, unknown="ignore"),
+}, unknown="ignore", describe="a mapping with 'git' and 'version'")
 
 
 def published_branches_path(config: Any) -> Path:
@@ -111,26 +87,22 @@ def load_published_branches(path: Path) -> PublishedBranches:
     document = single_document(path)
     if document is None:
         return PublishedBranches()
-    data = document.data
-    if not isinstance(data, dict):
-        raise ConfigError(f"{shown(path)}:{document.line}: expected a mapping with 'git' and "
-                          f"'version', got {type_name(data)}")
-    git = _mapping(data, "git", path, "git")
-    branches = _mapping(git, "branches", path, "git.branches") if git else None
-    version = _mapping(data, "version", path, "version")
-    published = _strings(branches, "published", path, "git.branches.published")
+    values = checked(document.data, PUBLISHED_BRANCHES, path, line=document.line)
+    branches, version = values["git"]["branches"], values["version"]
+    published = branches["published"]
+    # Hand-written: a rule across the items of one list.
     if len(set(published)) != len(published):
         dup = next(b for b in published if published.count(b) > 1)
-        line = _line(branches, "published")
+        line = line_of(document.data["git"]["branches"], "published")
         raise ConfigError(f"{shown(path)}:{line}: git.branches.published: branch {dup!r} is listed "
                           "twice")
     return PublishedBranches(
         published=published,
-        manual=_string(branches, "manual", path, "git.branches.manual"),
-        version_published=_strings(version, "published", path, "version.published"),
-        version_active=_strings(version, "active", path, "version.active"),
-        stable=_string(version, "stable", path, "version.stable"),
-        upcoming=_string(version, "upcoming", path, "version.upcoming"),
+        manual=branches["manual"],
+        version_published=version["published"],
+        version_active=version["active"],
+        stable=version["stable"],
+        upcoming=version["upcoming"],
     )
 
 

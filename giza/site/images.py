@@ -28,10 +28,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from giza.config.schema import type_name
 from giza.content import rst
 from giza.errors import ConfigError, shown
 from giza.fileio import write_if_changed
+from giza.schema import (
+    Anything,
+    Choice,
+    Convert,
+    ListOf,
+    Required,
+    Section,
+    Text,
+    Wrong,
+    checked,
+)
 from giza.site._files import edition_matches
 from giza.yamlfile import Node, NodeList, iter_units
 
@@ -82,42 +92,59 @@ def _renderer_available() -> bool:
     return True
 
 
-def _positive_int(output: Node, key: str, where: str, default: int | None) -> int | None:
-    value = output.get(key, default)
-    if value is None:
-        return None
+def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(f"{where}:{output.line_of(key)}: {key}: expected a positive "
-                          f"integer, got {value!r}")
+        raise Wrong(form=True)
     return value
 
 
-def _parse_output(item: Any, where: str, index: int, line: int) -> ImageOutput:
-    if not isinstance(item, Node):
-        raise ConfigError(f"{where}:{line}: outputs[{index}]: expected a mapping, got {item!r}")
-    kind = item.get("type", "web")
-    if kind not in OUTPUT_TYPES:
-        raise ConfigError(f"{where}:{item.line_of('type')}: outputs[{index}].type: unknown "
-                          f"output type {kind!r}; valid types: {', '.join(OUTPUT_TYPES)}")
-    tag = item.get("tag")
-    if tag is not None and (not isinstance(tag, (str, int)) or "/" in str(tag)):
-        raise ConfigError(f"{where}:{item.line_of('tag')}: outputs[{index}].tag: expected a "
-                          f"file name suffix, got {tag!r}")
-    scale = item.get("scale")
-    if scale is not None and (isinstance(scale, bool) or not isinstance(scale, (int, float))
-                              or not 0 < scale <= 100):
-        raise ConfigError(f"{where}:{item.line_of('scale')}: outputs[{index}].scale: expected "
-                          f"a percentage between 0 and 100, got {scale!r}")
-    link = item.get("target")
-    if link is not None and (not isinstance(link, str) or not link.strip()
-                             or any(c.isspace() for c in link.strip())):
-        raise ConfigError(f"{where}:{item.line_of('target')}: outputs[{index}].target: "
-                          f"expected a link (a URL or a path, e.g. the full-size image), "
-                          f"got {link!r}")
-    return ImageOutput(type=kind, tag=str(tag) if tag is not None else None,
-                       dpi=_positive_int(item, "dpi", where, 96) or 96,
-                       width=_positive_int(item, "width", where, None), scale=scale,
-                       link=link.strip() if link is not None else None)
+def _suffix(value: Any) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or "/" in str(value):
+        raise Wrong(form=True)
+    return str(value)
+
+
+def _percentage(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
+        raise Wrong(form=True)
+    return value
+
+
+def _link(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        raise Wrong(form=True)
+    return value.strip()
+
+
+def _image_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or ".." in value.split("/"):
+        raise Wrong(form=True)
+    return value
+
+
+# Keys the original did not read are read past, as it did.
+OUTPUT = Section({
+    "type": Choice(OUTPUT_TYPES, default="web"),
+    "tag": Convert("a file name suffix", _suffix),
+    "dpi": Convert("a positive integer", _positive_int, default=96),
+    "width": Convert("a positive integer", _positive_int),
+    "scale": Convert("a percentage between 0 and 100", _percentage),
+    "target": Convert("a link (a URL or a path, e.g. the full-size image)", _link),
+}, unknown="ignore")
+NAME = Section({"name": Required(Convert("an image name", _image_name))}, unknown="ignore")
+UNIT = Section({
+    **NAME.fields,
+    "alt": Text(),
+    "outputs": ListOf(single=False),
+    "output": ListOf(single=False),  # the original's other spelling of `outputs:`
+    "edition": Anything(),
+}, unknown="ignore")
+
+
+def _parse_output(item: Any, metadata: Path, index: int, line: int) -> ImageOutput:
+    values = checked(item, OUTPUT, metadata, f"outputs[{index}].", line, where=str(metadata))
+    return ImageOutput(type=values["type"], tag=values["tag"], dpi=values["dpi"],
+                       width=values["width"], scale=values["scale"], link=values["target"])
 
 
 def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
@@ -125,27 +152,18 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
     units: list[ImageUnit] = []
     seen: dict[str, int] = {}
     for _doc, data in iter_units(metadata, "a mapping with 'name'"):
-        name = data.get("name")
-        if not isinstance(name, str) or not name.strip() or ".." in name.split("/"):
-            problem = "required key is missing" if name is None else \
-                f"expected an image name, got {name!r}"
-            raise ConfigError(f"{shown(metadata)}:{data.line_of('name')}: name: {problem}")
+        name = checked(data, NAME, metadata)["name"]
         if not edition_matches(data.get("edition"), edition):
-            continue
+            continue  # a unit of another edition is not checked further, as before
+        # Hand-written: names are unique across the units of one file.
         if name in seen:
             raise ConfigError(f"{shown(metadata)}:{data.line}: name: image {name!r} is already "
                               f"defined at line {seen[name]}")
         seen[name] = data.line
-        alt = data.get("alt", name)
-        if not isinstance(alt, str):
-            raise ConfigError(f"{shown(metadata)}:{data.line_of('alt')}: alt: expected a "
-                              f"string, got {alt!r}")
-        # `output:` is the original's other spelling of `outputs:` (both may appear)
+        values = checked(data, UNIT, metadata)
+        alt = values["alt"] if values["alt"] is not None else name
+        # Hand-written: `outputs:` and `output:` (both may appear) make one numbered list.
         given = [key for key in ("outputs", "output") if data.get(key) is not None]
-        for key in given:
-            if not isinstance(data[key], list):
-                raise ConfigError(f"{shown(metadata)}:{data.line_of(key)}: {key}: "
-                                  f"expected a list, got {type_name(data[key])}")
         raw: list[Any] = [Node()]
         if given:
             raw = NodeList([item for key in given for item in data[key]])
@@ -156,7 +174,7 @@ def load_image_units(metadata: Path, edition: str | None) -> list[ImageUnit]:
         files: dict[str, ImageOutput] = {}
         for index, item in enumerate(raw):
             line = raw.item_lines[index] if isinstance(raw, NodeList) else data.line
-            output = _parse_output(item, str(metadata), index, line)
+            output = _parse_output(item, metadata, index, line)
             # two outputs rendering the same file with different settings would race
             filename = output.filename(name, rendered=True)
             if filename in files and files[filename] != output:
@@ -209,7 +227,7 @@ def _render(svg: Path, output: ImageOutput, target: Path, stamp: float) -> bool:
             return False
     except OSError:
         pass
-    import cairosvg
+    import cairosvg  # lazy: an optional extra (giza[images]), loaded only to render
 
     options: dict[str, Any] = {"url": str(svg), "dpi": output.dpi}
     if output.width is not None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from giza.errors import ConfigError, shown
 from giza.fileio import write_if_changed
+from giza.schema import Anything, Convert, Section, Text, Wrong, checked
 from giza.site._files import edition_matches
 from giza.yamlfile import Node, NodeList, iter_units
 
@@ -98,7 +99,7 @@ def _target(value: Any, source_name: str, several: bool, project_root: Path,
         if several or text.endswith("/"):
             rel = f"{rel.rstrip('/')}/{Path(rel_source).name}"
     else:
-        raise ConfigError(f"{ctx.at('target')}: target: expected a path or 'auto', got "
+        raise ConfigError(f"{ctx.at('target')}: target: must be a path or 'auto', not "
                           f"{value!r}")
     target = (proxy_source / rel).resolve()
     root = proxy_source.resolve()
@@ -111,8 +112,8 @@ def _marker_index(lines: list[str], marker: Any, start: int, ctx: _Context, key:
                   source: Path) -> int:
     """Index of the line a truncate key points at (line numbers are 1-based)."""
     if isinstance(marker, bool):
-        raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string "
-                          f"or a line number, got {marker!r}")
+        raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: must be a marker string "
+                          f"or a line number, not {marker!r}")
     if isinstance(marker, int):
         if not 1 <= marker <= len(lines):
             raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: line {marker} is outside "
@@ -124,14 +125,14 @@ def _marker_index(lines: list[str], marker: Any, start: int, ctx: _Context, key:
                 return index
         raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: marker {marker!r} not found "
                           f"in {shown(source)}")
-    raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: expected a marker string or a "
-                      f"line number, got {marker!r}")
+    raise ConfigError(f"{ctx.at('truncate')}: truncate.{key}: must be a marker string or a "
+                      f"line number, not {marker!r}")
 
 
 def _truncate(text: str, spec: Any, ctx: _Context, source: Path) -> str:
     if not isinstance(spec, dict) or not spec or set(spec) - {"start-after", "end-before"}:
-        raise ConfigError(f"{ctx.at('truncate')}: truncate: expected a mapping with "
-                          f"'start-after' and/or 'end-before', got {spec!r}")
+        raise ConfigError(f"{ctx.at('truncate')}: truncate: must be a mapping with "
+                          f"'start-after' and/or 'end-before', not {spec!r}")
     lines = text.splitlines(keepends=True)
     first, end = 0, len(lines)
     if spec.get("start-after") is not None:
@@ -148,15 +149,15 @@ def _transforms(spec: Any, ctx: _Context) -> list[tuple[re.Pattern[str], str]]:
     if isinstance(spec, dict):
         spec = [spec]  # one {regex, replace} without a list, as the original allowed
     if not isinstance(spec, list):
-        raise ConfigError(f"{ctx.at('transform')}: transform: expected a list of "
-                          f"{{regex, replace}}, got {spec!r}")
+        raise ConfigError(f"{ctx.at('transform')}: transform: must be a list of "
+                          f"{{regex, replace}}, not {spec!r}")
     result = []
     for index, item in enumerate(spec):
         line = spec.item_lines[index] if isinstance(spec, NodeList) else ctx.unit.line
         where = f"{ctx.file}:{line}: transform[{index}]"
         if not isinstance(item, dict) or not isinstance(item.get("regex"), str) \
                 or not isinstance(item.get("replace", ""), str):
-            raise ConfigError(f"{where}: expected {{regex: <pattern>, replace: <text>}}, got "
+            raise ConfigError(f"{where}: must be {{regex: <pattern>, replace: <text>}}, not "
                               f"{item!r}")
         try:
             pattern = re.compile(item["regex"], re.MULTILINE)
@@ -186,13 +187,8 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
         return
     key, names = _source_names(ctx)
     source_dir = unit.get("source_dir")
-    if source_dir is not None and not isinstance(source_dir, str):
-        raise ConfigError(f"{ctx.at('source_dir')}: source_dir: expected a directory, got "
-                          f"{source_dir!r}")
     transforms = _transforms(unit["transform"], ctx) if unit.get("transform") else []
     append = unit.get("append")
-    if append is not None and not isinstance(append, str):
-        raise ConfigError(f"{ctx.at('append')}: append: expected text, got {append!r}")
     dirs = _search_dirs(project_root, source_dir)
     for name in names:
         source = _find_source(name, dirs, ctx, key)
@@ -211,22 +207,42 @@ def _migrate(ctx: _Context, project_root: Path, proxy_source: Path, done: Migrat
             done.written.append(target)
 
 
+def _file_name(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise Wrong(form=True)
+    return value
+
+
+def _file_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value or \
+            not all(isinstance(n, str) and n for n in value):
+        raise Wrong(form=True)
+    return value
+
+
+# `target`, `truncate` and `transform` are read where they are used: their meaning depends
+# on the source file (markers, paths under source/), so their checks are there.
+# Keys the original did not read are read past, as it did.
+UNIT = Section({
+    "source": Convert("a file name", _file_name),
+    "sources": Convert("a list of file names", _file_names),
+    "source_dir": Text("a directory"),
+    "target": Anything(),
+    "truncate": Anything(),
+    "transform": Anything(),
+    "append": Text("text"),
+    "edition": Anything(),
+}, unknown="ignore")
+
+
 def _source_names(ctx: _Context) -> tuple[str, list[str]]:
     """The unit's key for its sources ('sources' or 'source') and the file names."""
-    unit = ctx.unit
-    if "sources" in unit:
-        key, names = "sources", unit["sources"]
-        if not isinstance(names, list) or not names or \
-                not all(isinstance(n, str) and n for n in names):
-            raise ConfigError(f"{ctx.at(key)}: sources: expected a list of file names, got "
-                              f"{names!r}")
-        return key, names
-    if "source" in unit:
-        key = "source"
-        if not isinstance(unit["source"], str) or not unit["source"]:
-            raise ConfigError(f"{ctx.at(key)}: source: expected a file name, got "
-                              f"{unit['source']!r}")
-        return key, [unit["source"]]
+    values = checked(ctx.unit, UNIT, ctx.file)
+    if values["sources"] is not None:
+        return "sources", values["sources"]
+    if values["source"] is not None:
+        return "source", [values["source"]]
+    # Hand-written: one of two keys is required.
     raise ConfigError(f"{ctx.at()}: source: required key is missing (or give 'sources')")
 
 

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from giza.config.schema import type_name
 from giza.errors import ConfigError, shown
 from giza.problems import warn
+from giza.schema import Anything, Convert, Required, Section, Wrong, checked, type_name
 from giza.site._files import edition_matches
 from giza.site.serverconf import htaccess_rule, nginx_rule
 from giza.yamlfile import Node, iter_units
@@ -101,8 +101,8 @@ def _mapped_branches(expr: str, mapping: dict[Any, Any], published: Sequence[str
         raise ConfigError(f"{where}: {{{expr}: {{from-prefix: to-prefix}}}} needs all, "
                           f"before-<branch> or after-<branch> as its key, got {expr!r}")
     if len(mapping) != 1 or not all(isinstance(x, str) for x in next(iter(mapping.items()))):
-        raise ConfigError(f"{where}: {{{expr}: ...}}: expected one {{from-prefix: to-prefix}} "
-                          f"pair of strings, got {dict(mapping)!r}")
+        raise ConfigError(f"{where}: {{{expr}: ...}}: must be one {{from-prefix: to-prefix}} "
+                          f"pair of strings, not {dict(mapping)!r}")
     src, dst = next(iter(mapping.items()))
     return [(f"{src}/{b}" if src else b, f"{dst}/{b}" if dst else b) for b in branches]
 
@@ -114,7 +114,7 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
     if isinstance(outputs, str):
         outputs = [outputs]
     if not isinstance(outputs, list):
-        raise ConfigError(f"{where}: outputs: expected a list, got {type_name(outputs)}")
+        raise ConfigError(f"{where}: outputs: must be a list, not {type_name(outputs)}")
     pairs: list[tuple[str, str]] = []
     expanded: list[tuple[str, str]] = []  # the pairs link aliases apply to
     for index, item in enumerate(outputs):
@@ -135,8 +135,8 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
                 pairs.extend(_mapped_branches(left, right, published, f"{where}: outputs[{index}]"))
                 continue
             if not isinstance(left, str) or not isinstance(right, str):
-                raise ConfigError(f"{where}: outputs[{index}]: expected {{left: right}} with "
-                                  f"string prefixes, got {dict(item)!r}")
+                raise ConfigError(f"{where}: outputs[{index}]: must be {{left: right}} with "
+                                  f"string prefixes, not {dict(item)!r}")
             branches = _branch_set(left, published, f"{where}: outputs[{index}]")
             if branches is None:
                 pairs.append((left, right))
@@ -144,8 +144,8 @@ def _expand_outputs(outputs: Any, published: Sequence[str], links: Mapping[str, 
                 pairs.extend((b, right) for b in branches)
                 expanded.extend((b, right) for b in branches)
         else:
-            raise ConfigError(f"{where}: outputs[{index}]: expected a string or a one-key "
-                              f"mapping, got {item!r}")
+            raise ConfigError(f"{where}: outputs[{index}]: must be a string or a one-key "
+                              f"mapping, not {item!r}")
     # links ("manual" -> "v3.0") shadow a branch: its alias gets the same redirect, but
     # only where a branch set (or a plain 'master') put the branch there, as in the
     # original; an explicit {master: URL} pair is left as it is.
@@ -166,8 +166,7 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
         fixed = Node({**unit, "to": "/"})
         fixed.line, fixed.key_lines = unit.line, unit.key_lines
         unit = fixed
-    _check_ends(file, unit)
-    code = _code(file, unit)
+    code = _check_unit(file, unit)
     source = unit["from"].strip()
     target = unit["to"].strip()
     for key, value in (("from", source), ("to", target)):
@@ -176,8 +175,8 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
             raise ConfigError(f"{shown(file)}:{unit.line_of(key)}: {key}: {value!r} contains "
                               "whitespace; encode it as %20")
     if _is_url(source):
-        raise ConfigError(f"{shown(file)}:{unit.line_of('from')}: from: expected a site path, "
-                          f"got the URL {source!r}")
+        raise ConfigError(f"{shown(file)}:{unit.line_of('from')}: from: must be a site path, "
+                          f"not the URL {source!r}")
     outputs_where = f"{shown(file)}:{unit.line_of('outputs')}"
     result = []
     for left, right in _expand_outputs(unit.get("outputs"), published, links, outputs_where):
@@ -198,31 +197,42 @@ def _unit_redirects(doc_path: Path, unit: Node, published: Sequence[str],
     return result
 
 
-def _check_ends(file: str, unit: Node) -> None:
-    """'from' and 'to' must be non-empty strings."""
-    for key in ("from", "to"):
-        value = unit.get(key)
-        if not isinstance(value, str) or not value.strip():
-            at = f"{shown(file)}:{unit.line_of(key)}"
-            problem = "required key is missing" if value is None else \
-                f"expected a non-empty string, got {value!r}"
-            if value is None and "redirect-path" in unit:
-                problem += ("; this unit uses the keys of the makefile-era tools "
-                            "('redirect-path', 'url-base'): rename them 'from' and 'to'")
-            raise ConfigError(f"{at}: {key}: {problem}")
+def _end(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Wrong(form=True)
+    return value
 
 
-def _code(file: str, unit: Node) -> int:
-    code_value = unit.get("code", DEFAULT_CODE)
+def _redirect_code(value: Any) -> int:
     # 301 or "301"; not 301.5 or true
-    valid_type = (isinstance(code_value, int) and not isinstance(code_value, bool)) or \
-        (isinstance(code_value, str) and code_value.strip().isdigit())
-    code = int(code_value) if valid_type else -1
-    if code not in VALID_CODES:
-        valid = ", ".join(str(c) for c in VALID_CODES)
-        raise ConfigError(f"{shown(file)}:{unit.line_of('code')}: code: invalid redirect code "
-                          f"{code_value!r}; valid codes: {valid}")
-    return code
+    valid_type = (isinstance(value, int) and not isinstance(value, bool)) or \
+        (isinstance(value, str) and value.strip().isdigit())
+    if not valid_type or int(value) not in VALID_CODES:
+        raise Wrong(form=True)
+    return int(value)
+
+
+# `outputs` has a grammar of its own (see the module docstring): _expand_outputs reads it.
+# Keys the original did not read are read past, as it did.
+UNIT = Section({
+    "from": Required(Convert("a non-empty string", _end)),
+    "to": Required(Convert("a non-empty string", _end)),
+    "code": Convert(f"one of {', '.join(map(str, VALID_CODES))}", _redirect_code,
+                    default=DEFAULT_CODE),
+    "outputs": Anything(),
+    "edition": Anything(),
+}, unknown="ignore")
+
+
+def _check_unit(file: str, unit: Node) -> int:
+    """The unit checked; its redirect code."""
+    if "redirect-path" in unit and (unit.get("from") is None or unit.get("to") is None):
+        # Hand-written: a hint that depends on another key than the one missing.
+        key = "from" if unit.get("from") is None else "to"
+        raise ConfigError(f"{shown(file)}:{unit.line_of(key)}: {key}: required key is "
+                          f"missing; this unit uses the keys of the makefile-era tools "
+                          f"('redirect-path', 'url-base'): rename them 'from' and 'to'")
+    return checked(unit, UNIT, Path(file))["code"]
 
 
 def load_redirects(paths: Iterable[Path], published: Sequence[str],
@@ -244,7 +254,8 @@ def load_redirects(paths: Iterable[Path], published: Sequence[str],
                 found = _unit_redirects(path, unit, published, links or {})
             except ConfigError as exc:
                 # Redirects never stop a build: the original did not even read them there.
-                warn(f"{exc}; this redirect is skipped")
+                for problem in str(exc).splitlines():
+                    warn(f"{problem}; this redirect is skipped")
                 continue
             for redirect in found:
                 _add(by_source, redirect)

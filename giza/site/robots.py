@@ -17,27 +17,38 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from giza.errors import ConfigError, shown
+from giza.schema import Anything, Convert, Required, Section, Wrong, checked
 from giza.site._files import edition_matches
 from giza.yamlfile import Node, iter_units
 
 _PUBLISHED = re.compile(r"^\{\{\s*published\s*\}\}$")
 
 
+def _site_path(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Wrong(form=True)
+    return value
+
+
+def _branch_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(b, str) for b in value):
+        raise Wrong(form=True)
+    return value
+
+
+# Other keys are read past, as the original did.
+UNIT = Section({
+    "file": Required(Convert("a site path string", _site_path)),
+    "branches": Convert("a list of branch names", _branch_names),
+    "edition": Anything(),
+}, unknown="ignore")
+
+
 def load_robots(path: Path) -> list[Node]:
     """The units of ``robots.yaml``, validated; errors name ``<file>:<line>: <key>``."""
     units: list[Node] = []
     for _doc, unit in iter_units(path, "a mapping with 'file'"):
-        file = unit.get("file")
-        if not isinstance(file, str) or not file.strip():
-            problem = "required key is missing" if file is None else \
-                f"expected a site path string, got {file!r}"
-            raise ConfigError(f"{shown(path)}:{unit.line_of('file')}: file: {problem}")
-        branches = unit.get("branches")
-        if branches is not None and not (
-                isinstance(branches, list) and all(isinstance(b, str) for b in branches)):
-            raise ConfigError(f"{shown(path)}:{unit.line_of('branches')}: branches: expected "
-                              f"a list of branch names, got {branches!r}")
+        checked(unit, UNIT, path)
         units.append(unit)
     return units
 

@@ -307,7 +307,7 @@ def test_conf_path_and_config_errors(project, tmp_path, monkeypatch, no_context)
     (root / "config/build_conf.yaml").write_text("project: {name: x, branched: maybe}\n")
     with pytest.raises(ConfigError) as err:
         fetch_config(RuntimeStateConfig(conf_path=str(root)))
-    assert "'project.branched' must be true or false" in str(err.value)
+    assert "project.branched: must be true or false" in str(err.value)
 
 
 def test_found_from_the_conf_py_directory(project, tmp_path, no_context):

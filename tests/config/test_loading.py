@@ -89,7 +89,7 @@ def test_unknown_key_warns(project):
     project({"config/build_conf.yaml": "project:\n  name: d\n  colour: red\n"})
     config = load()
     assert config.warnings == (
-        "config/build_conf.yaml:3: unknown key 'project.colour'; valid keys: basepath, "
+        "config/build_conf.yaml:3: project.colour: unknown key; valid keys: basepath, "
         "branched, editions, error_prefix, name, siteroot, tag, title, url",)
 
 
@@ -114,29 +114,29 @@ def test_unknown_key_is_an_error_when_strict(project):
     with pytest.raises(ConfigError) as err:
         load(strict=True)
     assert str(err.value) == (
-        "config/build_conf.yaml:3: unknown key 'bogus'; valid keys: assets, git, paths, "
+        "config/build_conf.yaml:3: bogus: unknown key; valid keys: assets, git, paths, "
         "project, system, timeouts, version\n(--strict makes warnings errors)")
 
 
 @pytest.mark.parametrize(("text", "message"), [
     ("project:\n  name: d\n  branched: sometimes\n",
-     "config/build_conf.yaml:3: 'project.branched' must be true or false, not a string"),
+     "config/build_conf.yaml:3: project.branched: must be true or false, not a string"),
     ("project:\n  name: d\npaths:\n  ignore: {a: 1}\n",
-     "config/build_conf.yaml:4: 'paths.ignore' must be a list of strings, not a mapping"),
+     "config/build_conf.yaml:4: paths.ignore: must be a list of strings, not a mapping"),
     ("project:\n  name: d\n  editions:\n    - name: a\n    - tag: b\n",
-     "config/build_conf.yaml:5: missing required key 'project.editions[1].name'"),
+     "config/build_conf.yaml:5: project.editions[1].name: required key is missing"),
     ("project: [d]\n",
-     "config/build_conf.yaml:1: 'project' must be a mapping, not a list"),
+     "config/build_conf.yaml:1: project: must be a mapping, not a list"),
     ("version: {release: 1}\n",
-     "config/build_conf.yaml:1: missing required key 'project.name'"),
+     "config/build_conf.yaml:1: project.name: required key is missing"),
     ("project:\n  name: d\n  editions:\n    - name: a\n    - name: a\n",
-     "config/build_conf.yaml:5: 'project.editions[1].name' 'a' is already used by editions[0]"),
+     "config/build_conf.yaml:5: project.editions[1].name: 'a' is already used by editions[0]"),
     ("project:\n  name: d\n  editions:\n    - name: a-b\n",
-     "config/build_conf.yaml:4: 'project.editions[0].name' 'a-b' must not contain '-' "
+     "config/build_conf.yaml:4: project.editions[0].name: 'a-b' must not contain '-' "
      "(make targets split on it)"),
     ("", "config/build_conf.yaml:1: the file is empty; it needs at least 'project: {name: ...}'"),
     ("project:\n  name: d\nsystem:\n  files:\n    - 3\n",
-     "config/build_conf.yaml:5: 'system.files[0]' must be a file name or a one-key mapping "
+     "config/build_conf.yaml:5: system.files[0]: must be a file name or a one-key mapping "
      "{name: file or [files]}, not an integer"),
 ])
 def test_type_errors_name_file_line_and_key(project, text, message):

@@ -69,7 +69,7 @@ def test_missing_inherit_target(tmp_path: Path, monkeypatch):
     write(tmp_path, "html:\n  inherit: web-base\nlatex: {}\n")
     with pytest.raises(ConfigError) as err:
         load_matrix(Path("sphinx.yaml"))
-    assert str(err.value) == ("sphinx.yaml:2: 'html.inherit' names 'web-base', which is not "
+    assert str(err.value) == ("sphinx.yaml:2: html.inherit: names 'web-base', which is not "
                               "defined; defined entries: html, latex")
 
 
@@ -79,7 +79,7 @@ def test_unknown_key(tmp_path: Path, monkeypatch):
     with pytest.raises(ConfigError) as err:
         load_matrix(Path("sphinx.yaml"))
     assert str(err.value) == (
-        "sphinx.yaml:3: unknown key 'html.exclude'; valid keys: builder, edition, excluded, "
+        "sphinx.yaml:3: html.exclude: unknown key; valid keys: builder, edition, excluded, "
         "excluded_files, inherit, language, languages, tags, v")
 
 
@@ -124,8 +124,8 @@ def test_wrong_types(tmp_path: Path, monkeypatch):
     write(tmp_path, "html:\n  tags: {a: 1}\n")
     with pytest.raises(ConfigError) as err:
         load_matrix(Path("sphinx.yaml"))
-    assert str(err.value) == "sphinx.yaml:2: 'html.tags' must be a list of strings, not a mapping"
+    assert str(err.value) == "sphinx.yaml:2: html.tags: must be a list of strings, not a mapping"
     write(tmp_path, "html: [a]\n")
     with pytest.raises(ConfigError) as err:
         load_matrix(Path("sphinx.yaml"))
-    assert str(err.value) == "sphinx.yaml:1: 'html' must be a mapping, not a list"
+    assert str(err.value) == "sphinx.yaml:1: html: must be a mapping, not a list"

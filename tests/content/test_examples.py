@@ -266,7 +266,7 @@ def test_hidden_collection_content_of_any_shape_is_ignored_with_a_warning(projec
         operation: {language: javascript, code: db.restaurants.find()}
         """)
     assert project.warnings(["examples"]) == [
-        "source/includes/examples-idx.yaml:3: document 1: field 'content' of the collection "
+        "source/includes/examples-idx.yaml:3: document 1: content: the collection's content "
         "is not shown because options.show_collection is false; it is ignored, as the "
         "original giza did"]
     assert "restaurant-data" not in project.output("examples/idx.rst")
@@ -279,5 +279,5 @@ def test_hidden_collection_content_of_any_shape_is_ignored_with_a_warning(projec
         """)
     with pytest.raises(ContentError) as caught:
         project.generate(["examples"])
-    assert str(caught.value) == ("source/includes/examples-idx.yaml:2: document 1: field "
-                                 "'content' must be a string, not a mapping")
+    assert str(caught.value) == ("source/includes/examples-idx.yaml:2: document 1: "
+                                 "content: must be a string, not a mapping")

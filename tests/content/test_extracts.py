@@ -109,5 +109,5 @@ def test_copyable_must_be_a_boolean(project) -> None:
     project.write("extracts-c.yaml", "ref: c\ncode: ls\ncopyable: 'false'\n")
     with pytest.raises(ContentError) as caught:
         project.generate(["extracts"])
-    assert str(caught.value) == ("source/includes/extracts-c.yaml:3: document 1: field "
-                                 "'copyable' must be a boolean, not a string")
+    assert str(caught.value) == ("source/includes/extracts-c.yaml:3: document 1: "
+                                 "copyable: must be a boolean, not a string")

@@ -126,5 +126,5 @@ def test_unknown_field_with_a_null_value_is_still_reported(project) -> None:
     project.write("options-tool.yaml", "program: tool\nname: x\nargz: null\n")
     (text,) = project.warnings(["options"])
     assert text.startswith(
-        "source/includes/options-tool.yaml:3: document 1: unknown field 'argz' in options "
-        "unit 'tool x' is ignored; valid fields: ")
+        "source/includes/options-tool.yaml:3: document 1: argz: unknown key in options "
+        "unit 'tool x' is ignored; valid keys: ")

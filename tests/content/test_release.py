@@ -68,5 +68,5 @@ def test_copyable_must_be_a_boolean(project) -> None:
     project.write("release-x.yaml", "ref: x\ncode: ls\ncopyable: [no]\n")
     with pytest.raises(ContentError) as caught:
         project.generate(["release"])
-    assert str(caught.value) == ("source/includes/release-x.yaml:3: document 1: field "
-                                 "'copyable' must be a boolean, not a list")
+    assert str(caught.value) == ("source/includes/release-x.yaml:3: document 1: "
+                                 "copyable: must be a boolean, not a list")

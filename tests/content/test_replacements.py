@@ -41,5 +41,5 @@ def test_token_values_must_be_scalars(tmp_path: Path, monkeypatch: pytest.Monkey
     path.write_text("a: 1\nb: [x]\n")
     with pytest.raises(ContentError) as caught:
         load_replacements(path, None)
-    assert str(caught.value) == ("replacement.yaml:1: replacement token 'b' must be a string, "
-                                 "not a list")
+    assert str(caught.value) == ("replacement.yaml:1: b: must be a string (a replacement "
+                                 "token), not a list")

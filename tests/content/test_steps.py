@@ -205,8 +205,8 @@ def test_action_copyable_must_be_a_boolean(project) -> None:
         """)
     with pytest.raises(ContentError) as caught:
         project.generate(["steps"])
-    assert str(caught.value) == ("source/includes/steps-c.yaml:5: document 1: field "
-                                 "'copyable' must be a boolean, not an integer")
+    assert str(caught.value) == ("source/includes/steps-c.yaml:5: document 1: "
+                                 "copyable: must be a boolean, not an integer")
 
 
 def test_null_fields_of_a_step_and_of_an_action_are_unset(project) -> None:

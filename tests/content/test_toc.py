@@ -119,7 +119,7 @@ def test_file_must_be_a_source_absolute_page(tmp_path, monkeypatch, bad):
     with pytest.raises(ContentError) as err:
         generate(ContentContext(includes_dir=includes), tmp_path / "proxy")
     assert str(err.value) == (
-        f"source/includes/toc-x.yaml:1: document 1: field 'file' must be a page path that "
+        f"source/includes/toc-x.yaml:1: document 1: file: must be a page path that "
         f"starts with '/' and has no .txt/.rst suffix (e.g. /tutorial/install), not '{bad}'")
 
 

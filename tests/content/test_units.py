@@ -66,8 +66,8 @@ def test_a_field_given_twice_is_a_warning(project) -> None:
 def test_unknown_field_lists_valid_fields(project) -> None:
     (message,) = _warnings(project, "extracts-u.yaml", "ref: a\ntitel: oops\n")
     assert message == (
-        "source/includes/extracts-u.yaml:2: document 1: unknown field 'titel' in extracts "
-        "unit 'a' is ignored; valid fields: append, code, content, copyable, edition, heading, "
+        "source/includes/extracts-u.yaml:2: document 1: titel: unknown key in extracts "
+        "unit 'a' is ignored; valid keys: append, code, content, copyable, edition, heading, "
         "inherit, language, only, post, pre, prepend, ref, replacement, source, style, title")
 
 
@@ -79,8 +79,8 @@ def test_unknown_field_in_a_step_action(project) -> None:
           - cod: y
         """, STEPS)
     assert message == (
-        "source/includes/steps-u.yaml:4: document 1: unknown field 'cod' in steps unit 'a' "
-        "(action 2) is ignored; valid fields: code, content, copyable, heading, language, "
+        "source/includes/steps-u.yaml:4: document 1: cod: unknown key in steps unit 'a' "
+        "(action 2) is ignored; valid keys: code, content, copyable, heading, language, "
         "level, post, pre, replacement, title")
 
 
@@ -91,7 +91,7 @@ def test_action_given_as_text_is_ignored_with_a_warning(project) -> None:
         units = _load(project, "steps-t.yaml", "ref: a\ntitle: T\naction: |\n  run it\n",
                       STEPS)
     assert [p.text for p in found] == [
-        "source/includes/steps-t.yaml:3: document 1: field 'action' must be a mapping or a "
+        "source/includes/steps-t.yaml:3: document 1: action: must be a mapping or a "
         "list of mappings, not a string; it is ignored, as the original giza did"]
     assert "action" not in units[0].data
 
@@ -107,12 +107,12 @@ def test_action_given_as_text_is_ignored_with_a_warning(project) -> None:
 ])
 def test_wrong_type(project, field: str, value: str, expected: str) -> None:
     message = _error(project, "extracts-t.yaml", f"ref: a\n{field}: {value}\n")
-    assert message == f"source/includes/extracts-t.yaml:2: document 1: field '{field}' {expected}"
+    assert message == f"source/includes/extracts-t.yaml:2: document 1: {field}: {expected}"
 
 
 def test_step_number_must_be_an_integer(project) -> None:
     message = _error(project, "steps-n.yaml", "ref: a\nstepnum: two\n", STEPS)
-    assert message == ("source/includes/steps-n.yaml:2: document 1: field 'stepnum' must be "
+    assert message == ("source/includes/steps-n.yaml:2: document 1: stepnum: must be "
                        "an integer, not a string")
 
 
@@ -124,6 +124,18 @@ def test_document_must_be_a_mapping(project) -> None:
 def test_missing_identity(project) -> None:
     message = _error(project, "extracts-m.yaml", "content: no ref\n")
     assert message == "source/includes/extracts-m.yaml:1: document 1: extracts unit has no 'ref'"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ref: a\ninherit: {ref: b}\n", "2: document 1: inherit.file: must be a string, not null"),
+    ("ref: a\nsource: {file: [x.yaml], ref: b}\n",
+     "2: document 1: source.file: must be a string, not a list"),
+    ("ref: a\ninherit: {file: x.yaml, name: b}\n",
+     "2: document 1: inherit: names no extracts unit (keys: file, name)"),
+])
+def test_a_bad_base(project, text: str, expected: str) -> None:
+    assert _error(project, "extracts-b.yaml", text) == (
+        f"source/includes/extracts-b.yaml:{expected}")
 
 
 def test_duplicate_ref_for_all_editions(project) -> None:

@@ -117,8 +117,8 @@ def test_assets_config_is_validated(project) -> None:
         """})
     with pytest.raises(ConfigError) as exc:
         load()
-    assert str(exc.value) == ("config/build_conf.yaml:4: 'assets[1].path' '/etc' must be a "
-                              "directory inside the project, e.g. build/docs-tools")
+    assert str(exc.value) == ("config/build_conf.yaml:4: assets[1].path: must be a directory "
+                              "inside the project, e.g. build/docs-tools, not '/etc'")
 
 
 def test_assets_config_loads(project) -> None:

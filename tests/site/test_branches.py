@@ -53,16 +53,16 @@ def test_published_must_be_a_list(tmp_path):
     path = write(tmp_path, "git:\n  branches:\n    published: master\n")
     with pytest.raises(ConfigError) as exc:
         load_published_branches(path)
-    assert str(exc.value) == (f"{path}:3: git.branches.published: expected a list of strings, "
-                              "got a string")
+    assert str(exc.value) == (f"{path}:3: git.branches.published: must be a list of strings, "
+                              "not a string")
 
 
 def test_bad_item_names_index_and_line(tmp_path):
     path = write(tmp_path, "git:\n  branches:\n    published:\n      - master\n      - {a: 1}\n")
     with pytest.raises(ConfigError) as exc:
         load_published_branches(path)
-    assert str(exc.value) == (f"{path}:5: git.branches.published[1]: expected a non-empty "
-                              "string, got {'a': 1}")
+    assert str(exc.value) == (f"{path}:5: git.branches.published[1]: must be a non-empty "
+                              "string, not {'a': 1}")
 
 
 def test_duplicate_branch(tmp_path):
@@ -76,15 +76,15 @@ def test_wrong_section_type(tmp_path):
     path = write(tmp_path, "version: [1, 2]\n")
     with pytest.raises(ConfigError) as exc:
         load_published_branches(path)
-    assert str(exc.value) == f"{path}:1: version: expected a mapping, got a list"
+    assert str(exc.value) == f"{path}:1: version: must be a mapping, not a list"
 
 
 def test_top_level_must_be_mapping(tmp_path):
     path = write(tmp_path, "- a\n")
     with pytest.raises(ConfigError) as exc:
         load_published_branches(path)
-    assert str(exc.value) == (f"{path}:1: expected a mapping with 'git' and 'version', "
-                              "got a list")
+    assert str(exc.value) == (f"{path}:1: must be a mapping with 'git' and 'version', "
+                              "not a list")
 
 
 def test_versions_json_pairs_labels_by_position(tmp_path):

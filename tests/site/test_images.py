@@ -158,21 +158,21 @@ def test_output_is_the_historic_spelling_and_target_links_the_figure(tmp_path):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("alt: x\n", "1: name: required key is missing"),
-    ("name: a\noutput: {type: web}\n", "2: output: expected a list, got a mapping"),
+    ("name: a\noutput: {type: web}\n", "2: output: must be a list, not a mapping"),
     ("name: a\noutputs:\n  - {target: 'a b'}\n",
-     "3: outputs[0].target: expected a link (a URL or a path, e.g. the full-size image), "
-     "got 'a b'"),
+     "3: outputs[0].target: must be a link (a URL or a path, e.g. the full-size image), "
+     "not 'a b'"),
     ("name: a\noutputs:\n  - {type: poster}\n",
-     "3: outputs[0].type: unknown output type 'poster'; valid types: web, print, offset, target"),
-    ("name: a\noutputs:\n  - {dpi: -3}\n", "3: dpi: expected a positive integer, got -3"),
+     "3: outputs[0].type: must be one of web, print, offset, target, not 'poster'"),
+    ("name: a\noutputs:\n  - {dpi: -3}\n", "3: outputs[0].dpi: must be a positive integer, not -3"),
     ("name: a\noutputs:\n  - {scale: 150}\n",
-     "3: outputs[0].scale: expected a percentage between 0 and 100, got 150"),
-    ("name: a\noutputs: [web]\n", "2: outputs[0]: expected a mapping, got 'web'"),
-    ("name: a\noutputs: {type: web}\n", "2: outputs: expected a list, got a mapping"),
+     "3: outputs[0].scale: must be a percentage between 0 and 100, not 150"),
+    ("name: a\noutputs: [web]\n", "2: outputs[0]: must be a mapping, not a string"),
+    ("name: a\noutputs: {type: web}\n", "2: outputs: must be a list, not a mapping"),
     ("name: a\n---\nname: a\n", "3: name: image 'a' is already defined at line 1"),
     ("name: a\noutputs:\n  - {width: 10}\n  - {width: 20}\n",
      "4: outputs[1]: writes a.png like an earlier output with other settings; give it a tag"),
-    ("[1]\n", "1: expected a mapping with 'name', got a list"),
+    ("[1]\n", "1: must be a mapping with 'name', not a list"),
 ])
 def test_errors_name_file_and_line(tmp_path, text, message):
     meta = tmp_path / "metadata.yaml"

@@ -124,7 +124,7 @@ sources:
 @pytest.mark.parametrize(("text", "message"), [
     ("target: x.txt\n", "1: source: required key is missing (or give 'sources')"),
     ("source: nope.txt\n", "1: source: cannot find 'nope.txt'; looked in "),
-    ("sources: a.txt\n", "1: sources: expected a list of file names, got 'a.txt'"),
+    ("sources: a.txt\n", "1: sources: must be a list of file names, not 'a.txt'"),
     ("source: source/tutorial/local.txt\ntarget: ../../escape.txt\n",
      "2: target: '../../escape.txt' leaves the source tree"),
     ("source: source/tutorial/local.txt\ntarget: '{root}/config/x.txt'\n",
@@ -134,14 +134,14 @@ sources:
     ("source: source/tutorial/local.txt\ntruncate: {end-before: 9}\n",
      "2: truncate.end-before: line 9 is outside "),
     ("source: source/tutorial/local.txt\ntruncate: {middle: 1}\n",
-     "2: truncate: expected a mapping with 'start-after' and/or 'end-before', got "),
+     "2: truncate: must be a mapping with 'start-after' and/or 'end-before', not "),
     ("source: source/tutorial/local.txt\ntransform:\n  - {regex: '(', replace: x}\n",
      "3: transform[0].regex: invalid regular expression '(': missing ), unterminated "
      "subpattern at position 0"),
     ("source: source/tutorial/local.txt\ntransform: a\n",
-     "2: transform: expected a list of {regex, replace}, got 'a'"),
-    ("source: source/tutorial/local.txt\nappend: [x]\n", "2: append: expected text, got ['x']"),
-    ("- a\n", "1: expected a mapping with 'source', got a list"),
+     "2: transform: must be a list of {regex, replace}, not 'a'"),
+    ("source: source/tutorial/local.txt\nappend: [x]\n", "2: append: must be text, not ['x']"),
+    ("- a\n", "1: must be a mapping with 'source', not a list"),
 ])
 def test_errors_name_file_and_line(project, text, message):
     root, proxy = project

@@ -102,7 +102,7 @@ def test_stub_escapes_url():
 def test_invalid_code_types(tmp_path, code):
     path = write(tmp_path, f"from: /a\nto: /b\ncode: {code}\n")
     (text,) = warned([path], PUBLISHED)
-    assert ":3: code: invalid redirect code " in text
+    assert ":3: code: must be one of 301, 302, 303, 307, 308, not " in text
     assert text.endswith("; this redirect is skipped")
 
 
@@ -113,9 +113,8 @@ def test_code_as_string(tmp_path):
 
 def test_invalid_code(tmp_path):
     path = write(tmp_path, "from: /a\nto: /b\ncode: 304\n")
-    assert warned([path], PUBLISHED) == [f"{path}:3: code: invalid redirect code 304; "
-                                         "valid codes: 301, 302, 303, 307, 308; this "
-                                         "redirect is skipped"]
+    assert warned([path], PUBLISHED) == [f"{path}:3: code: must be one of 301, 302, 303, "
+                                         "307, 308, not 304; this redirect is skipped"]
     assert load_redirects([path], PUBLISHED) == []
 
 
@@ -129,7 +128,7 @@ def test_not_a_mapping(tmp_path):
     path = write(tmp_path, "- a\n")
     with pytest.raises(ConfigError) as exc:
         load_redirects([path], PUBLISHED)
-    assert str(exc.value) == f"{path}:1: expected a mapping with 'from' and 'to', got a list"
+    assert str(exc.value) == f"{path}:1: must be a mapping with 'from' and 'to', not a list"
 
 
 def test_redirect_onto_itself(tmp_path):
@@ -148,8 +147,8 @@ def test_unknown_branch_lists_published(tmp_path):
 
 def test_bad_output_item(tmp_path):
     path = write(tmp_path, "from: /a\nto: /b\noutputs: [[x]]\n")
-    assert warned([path], PUBLISHED) == [f"{path}:3: outputs[0]: expected a string or a "
-                                         "one-key mapping, got ['x']; this redirect is skipped"]
+    assert warned([path], PUBLISHED) == [f"{path}:3: outputs[0]: must be a string or a "
+                                         "one-key mapping, not ['x']; this redirect is skipped"]
 
 
 def test_loop_names_every_hop_across_files(tmp_path):
@@ -174,7 +173,7 @@ def test_conflicting_targets(tmp_path):
 def test_from_must_be_a_path(tmp_path):
     path = write(tmp_path, "from: https://x.org/a\nto: /b\n")
     (text,) = warned([path], [])
-    assert ":1: from: expected a site path, got the URL " in text
+    assert ":1: from: must be a site path, not the URL " in text
 
 
 def test_whitespace_in_paths(tmp_path):
@@ -199,8 +198,8 @@ def test_mapped_prefixes_need_a_branch_set(tmp_path):
         "before-<branch> or after-<branch> as its key, got 'v3.0'; this redirect is skipped"]
     path = write(tmp_path, "from: /a\nto: /b\noutputs: [{all: {onprem: cloud, x: y}}]\n")
     assert warned([path], PUBLISHED) == [
-        f"{path}:3: outputs[0]: {{all: ...}}: expected one {{from-prefix: to-prefix}} pair of "
-        "strings, got {'onprem': 'cloud', 'x': 'y'}; this redirect is skipped"]
+        f"{path}:3: outputs[0]: {{all: ...}}: must be one {{from-prefix: to-prefix}} pair of "
+        "strings, not {'onprem': 'cloud', 'x': 'y'}; this redirect is skipped"]
 
 
 def test_url_prefix_on_the_right_makes_an_absolute_target(tmp_path):

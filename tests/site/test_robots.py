@@ -55,11 +55,11 @@ def test_bad_branches(tmp_path):
     path = write(tmp_path, "file: /a\nbranches: v1\n")
     with pytest.raises(ConfigError) as exc:
         load_robots(path)
-    assert str(exc.value) == f"{path}:2: branches: expected a list of branch names, got 'v1'"
+    assert str(exc.value) == f"{path}:2: branches: must be a list of branch names, not 'v1'"
 
 
 def test_not_a_mapping(tmp_path):
     path = write(tmp_path, "just text\n")
     with pytest.raises(ConfigError) as exc:
         load_robots(path)
-    assert str(exc.value) == f"{path}:1: expected a mapping with 'file', got a string"
+    assert str(exc.value) == f"{path}:1: must be a mapping with 'file', not a string"

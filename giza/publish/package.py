@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -30,8 +31,17 @@ from pathlib import Path
 from typing import TextIO
 
 from giza.config.model import Config
-from giza.deploy import RSYNC_BASE, PushTarget, commands, load_targets, select, source_check
 from giza.errors import BuildError, UsageError, shown
+from giza.post.html import EXCLUDED, write_tarball
+from giza.publish.deploy import (
+    RSYNC_BASE,
+    PushTarget,
+    commands,
+    deploy,
+    load_targets,
+    select,
+    source_check,
+)
 
 MANIFEST = "manifest.json"
 SITE = "site"
@@ -63,22 +73,22 @@ class Manifest:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"not JSON ({exc})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ValueError(f"'format' must be '{FORMAT}'")
+            raise ValueError(f"format: must be '{FORMAT}'")
         for key in ("project", "target", "branch", "commit"):
             if not isinstance(data.get(key), str):
-                raise ValueError(f"'{key}' must be a string")
+                raise ValueError(f"{key}: must be a string")
         if not _clean_path(data["branch"]):
             raise ValueError(f"'branch' {data['branch']!r} is not a relative path")
         entries = data.get("files")
         if not isinstance(entries, list):
-            raise ValueError("'files' must be a list of {path, sha256}")
+            raise ValueError("files: must be a list of {path, sha256}")
         files: list[tuple[str, str]] = []
         for i, entry in enumerate(entries):
             path = entry.get("path") if isinstance(entry, dict) else None
             digest = entry.get("sha256") if isinstance(entry, dict) else None
             if not isinstance(path, str) or not isinstance(digest, str) \
                     or not _SHA256.fullmatch(digest) or not _clean_path(path):
-                raise ValueError(f"'files[{i}]' must be {{path: a relative path, "
+                raise ValueError(f"files[{i}]: must be {{path: a relative path, "
                                  f"sha256: 64 lowercase hex digits}}")
             files.append((path, digest))
         return cls(data["project"], data["target"], data["branch"], data["commit"],
@@ -130,8 +140,6 @@ def upload_sources(config: Config, target: PushTarget,
 
 
 def _skipped(name: str) -> bool:
-    from giza.post.html import EXCLUDED
-
     return name in EXCLUDED or name in _RSYNC_EXCLUDES
 
 
@@ -158,8 +166,6 @@ def _walk(src: Path, dest: str) -> Iterator[tuple[Path, str, bool]]:
 def _place(path: Path, site: Path, rel: str, is_dir: bool) -> None:
     """Hard-link (or copy) one uploaded file into the staging tree; links are packed as the
     file they point to, since a package holds only files and directories."""
-    import shutil
-
     if is_dir:
         (site / rel).mkdir(parents=True, exist_ok=True)
         return
@@ -190,8 +196,6 @@ def _stage(sources: Sequence[tuple[Path, str]], top: Path) -> tuple[tuple[str, s
 def package(config: Config, name: str, output: Path | None = None,
             out: TextIO | None = None) -> Path:
     """Write the package of push target ``name``; its path."""
-    from giza.post.html import write_tarball
-
     out = out if out is not None else sys.stdout
     (target,) = select(load_targets(config), [name])
     problem = source_check(config, target).problem()
@@ -356,8 +360,6 @@ def _as_build_output(config: Config, target: PushTarget, site: Path,
 def deploy_from(config: Config, names: Sequence[str], archive: Path, dry_run: bool = False,
                 out: TextIO | None = None) -> int:
     """Verify ``archive`` and deploy its content to each named target."""
-    from giza.deploy import deploy
-
     out = out if out is not None else sys.stdout
     targets = select(load_targets(config), names)
     if not archive.is_file():

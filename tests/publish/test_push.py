@@ -96,7 +96,7 @@ def test_make_build_target_ignores_deploy_only_problems(copy_project, giza):
     result = giza("make", "push", "--dry-run")
     assert result.code == 2
     assert result.err == (
-        "giza: error: config/push.yaml:3: document 1: 'env' names 'publication', but "
+        "giza: error: config/push.yaml:3: document 1: env: names 'publication', but "
         "config/deploy.yaml does not exist; create it with 'production: {hosts: [...]}' "
         "('publication' is the historic name of 'production') or list 'hosts' here\n")
 

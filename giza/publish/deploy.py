@@ -21,20 +21,27 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from giza.config.model import Config
-from giza.config.schema import type_name
 from giza.errors import BuildError, ConfigError, UsageError, shown, unknown_choice
-from giza.yamlfile import Node, NodeList, single_document
+from giza.schema import (
+    Anything,
+    Choice,
+    Convert,
+    ListOf,
+    Required,
+    Section,
+    Str,
+    Validation,
+    Wrong,
+    line_of,
+    message,
+    type_name,
+    validate,
+)
+from giza.yamlfile import single_document
 
 SIDE_FILE = "push"
 DEPLOY_FILE = "deploy.yaml"
 OPTIONS = ("branched", "delete", "recursive")
-TARGET_KEYS = ("target", "paths", "options", "hosts", "env", "dependency")
-# Accepted and ignored, as the original did: `branched` beside `options` (options decide),
-# `name` (the historic spelling of `target`, used when `target` is missing).
-LEGACY_TARGET_KEYS = ("branched", "name")
-PATHS_KEYS = ("local", "remote", "static")
-ENV_KEYS = ("hosts", "args")
-LEGACY_ENV_KEYS = ("input",)  # the original's deploy.yaml had it; never used
 # Older push.yaml files say `env: publication`; deploy.yaml calls that environment production.
 ENV_ALIASES = {"publication": "production"}
 LOCAL_HOSTS = ("", "local")
@@ -79,15 +86,12 @@ class _Doc:
         self.line = line
         self.index = index  # 1-based document number, None for a single-document file
 
+    @property
+    def label(self) -> str:
+        return f"document {self.index}" if self.index is not None else ""
+
     def error(self, line: int | None, text: str) -> ConfigError:
-        doc = f" document {self.index}:" if self.index is not None else ""
-        return ConfigError(f"{shown(self.path)}:{line or self.line}:{doc} {text}")
-
-
-def _line(mapping: Any, key: str, fallback: int) -> int:
-    if isinstance(mapping, Node):
-        return mapping.key_lines.get(key, mapping.line or fallback)
-    return fallback
+        return ConfigError(message(shown(self.path), line or self.line, "", text, self.label))
 
 
 _WARNED: set[str] = set()
@@ -104,49 +108,53 @@ def _warn(config: Config, text: str) -> None:
         print(f"giza: warning: {text}", file=sys.stderr)
 
 
-def _check_keys(config: Config, doc: _Doc, mapping: Any, dotted: str, valid: Sequence[str],
-                line: int, legacy: Sequence[str] = ()) -> None:
-    """Unknown keys warn (errors under --strict), like every other config file."""
-    for key in mapping:
-        if key not in valid and key not in legacy:
-            name = f"{dotted}.{key}" if dotted else str(key)
-            error = doc.error(_line(mapping, key, line),
-                              f"unknown key '{name}'; valid keys: {', '.join(valid)}")
-            _warn(config, str(error))
+def _checked(config: Config, doc: _Doc, data: Any, schema: Section, prefix: str = "",
+             line: int = 0) -> dict[str, Any]:
+    """``data`` validated against ``schema``: unknown keys warn (errors under --strict),
+    like every other config file; every error of the document is raised together."""
+    state = Validation(doc.path, document=doc.label)
+    values = validate(data, schema, state, prefix, line or doc.line)
+    for warning in state.warnings:
+        _warn(config, warning)
+    state.raise_errors()
+    return values
 
 
-def _str_list(doc: _Doc, value: Any, dotted: str, line: int,
-              allow_null: bool = False) -> tuple[Any, ...]:
-    """A list of strings (a lone string counts as a one-item list)."""
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, (list, tuple)):  # tuple: documents deep-frozen by the loader
-        raise doc.error(line, f"'{dotted}' must be a list of strings, not {type_name(value)}")
-    items: list[Any] = []
-    for i, item in enumerate(value):
-        if item is None and allow_null:
-            items.append(None)
-            continue
-        if isinstance(item, (int, float)) and not isinstance(item, bool):
-            item = str(item)
-        if not isinstance(item, str):
-            item_line = value.item_lines[i] if isinstance(value, NodeList) else line
-            raise doc.error(item_line, f"'{dotted}[{i}]' must be a string, "
-                                       f"not {type_name(item)}")
-        items.append(item)
-    return tuple(items)
-
-
-def _required_str(doc: _Doc, mapping: Any, key: str, dotted: str, line: int) -> str:
-    if key not in mapping:
-        raise doc.error(line, f"missing required key '{dotted}'")
-    value = mapping[key]
-    key_line = _line(mapping, key, line)
+def _host(value: Any) -> str | None:
+    if value is None:
+        return None  # `- ` (an empty item) is this machine, as `local` is
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
+        return str(value)
     if not isinstance(value, str):
-        raise doc.error(key_line, f"'{dotted}' must be a string, not {type_name(value)}")
+        raise Wrong()
     return value
+
+
+def _not_empty(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+HOSTS = ListOf(Convert("a string", _host))
+PATHS = Section({
+    "local": Required(Str(doc="A directory under build/ (paths.output).")),
+    "remote": Required(Str(doc="The destination path; host:path when hosts are local.")),
+    "static": ListOf(Str(), doc="Extra items of build/<local>/ copied to the remote root."),
+}, describe="a mapping {local, remote, static}")
+# Accepted and ignored, as the original did: `branched` beside `options` (options decide),
+# `name` (the historic spelling of `target`, read when `target` is missing).
+TARGET = Section({
+    "target": Str(check=_not_empty, doc="The push target's name: giza push -t NAME."),
+    "paths": Required(PATHS),
+    "options": ListOf(Choice(OPTIONS)),
+    "hosts": HOSTS,
+    "env": Anything(doc="An environment of deploy.yaml (read there)."),
+    "dependency": Anything(doc="Legacy; accepted and ignored."),
+}, legacy=("branched", "name"), describe="a mapping (a push target)")
+# `input` was in the original's deploy.yaml and never used.
+ENVIRONMENT = Section({
+    "hosts": Required(HOSTS),
+    "args": ListOf(Str(), doc="Extra rsync arguments, split like a shell would."),
+}, legacy=("input",), describe="a mapping {hosts: [...], args: [...]}")
 
 
 _HOST_PREFIX = re.compile(r"^([^/:]*):(.*)$", re.DOTALL)
@@ -227,13 +235,13 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
                  ) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     """(hosts, args) of a deploy.yaml environment."""
     if not isinstance(env, str) or not env:
-        raise doc.error(line, f"'env' must be an environment name, not {type_name(env)}")
+        raise doc.error(line, f"env: must be an environment name, not {type_name(env)}")
     path, envs = deploy_file
     if envs is None:
         suggested = ENV_ALIASES.get(env, env)
         historic = (f" ('{env}' is the historic name of '{suggested}')"
                     if suggested != env else "")
-        raise doc.error(line, f"'env' names '{env}', but {shown(path)} does not exist; "
+        raise doc.error(line, f"env: names '{env}', but {shown(path)} does not exist; "
                               f"create it with '{suggested}: {{hosts: [...]}}'{historic} "
                               f"or list 'hosts' here")
     name = env
@@ -241,28 +249,19 @@ def _environment(config: Config, doc: _Doc, env: Any, line: int,
         name = ENV_ALIASES[name]
     if name not in envs:
         defined = ", ".join(str(k) for k in envs) or "(none)"
-        raise doc.error(line, f"'env' names '{env}', which {shown(path)} does not define; "
+        raise doc.error(line, f"env: names '{env}', which {shown(path)} does not define; "
                               f"defined environments: {defined}")
     entry = envs[name]
-    env_doc = _Doc(path, _line(envs, name, 1), None)
-    entry_line = _line(envs, name, 1)
-    if not isinstance(entry, dict):
-        raise env_doc.error(entry_line, f"'{name}' must be a mapping {{hosts: [...], "
-                                        f"args: [...]}}, not {type_name(entry)}")
-    _check_keys(config, env_doc, entry, name, ENV_KEYS, entry_line, LEGACY_ENV_KEYS)
-    if "hosts" not in entry:
-        raise env_doc.error(entry_line, f"missing required key '{name}.hosts'")
-    hosts = _str_list(env_doc, entry["hosts"], f"{name}.hosts", _line(entry, "hosts", entry_line),
-                      allow_null=True)
+    env_doc = _Doc(path, line_of(envs, name, 1), None)
+    values = _checked(config, env_doc, entry, ENVIRONMENT, f"{name}.", env_doc.line)
+    hosts_line = line_of(entry, "hosts", env_doc.line)
+    hosts = values["hosts"]
     if not hosts:
-        raise env_doc.error(_line(entry, "hosts", entry_line), f"'{name}.hosts' is empty")
-    args: tuple[str, ...] = ()
-    if entry.get("args") is not None:
-        args_line = _line(entry, "args", entry_line)
-        args = _split_args(env_doc, _str_list(env_doc, entry["args"], f"{name}.args",
-                                              args_line), f"{name}.args", args_line)
+        raise env_doc.error(hosts_line, f"{name}.hosts: is empty")
+    args = _split_args(env_doc, values["args"], f"{name}.args",
+                       line_of(entry, "args", env_doc.line))
     for host in hosts:
-        _check_host(env_doc, host, f"{name}.hosts", _line(entry, "hosts", entry_line))
+        _check_host(env_doc, host, f"{name}.hosts", hosts_line)
     return hosts, args
 
 
@@ -275,7 +274,7 @@ def _split_args(doc: _Doc, items: Sequence[str], dotted: str, line: int) -> tupl
         try:
             words.extend(shlex.split(item))
         except ValueError as exc:
-            raise doc.error(line, f"'{dotted}[{i}]' {item!r}: {exc} (quote marks must "
+            raise doc.error(line, f"{dotted}[{i}]: {item!r}: {exc} (quote marks must "
                                   f"pair up)") from None
     return tuple(words)
 
@@ -284,23 +283,17 @@ def _check_host(doc: _Doc, host: Any, dotted: str, line: int) -> None:
     if host is None:
         return
     if host.startswith("-") or any(c.isspace() for c in host) or "/" in host:
-        raise doc.error(line, f"'{dotted}' has '{host}', which is not a host name "
+        raise doc.error(line, f"{dotted}: has '{host}', which is not a host name "
                               f"(user@host, host, or 'local')")
 
 
 def _target(config: Config, data: Any, doc: _Doc,
             deploy_file: tuple[Path, dict[str, Any] | None]) -> PushTarget:
-    line = doc.line
-    if not isinstance(data, dict):
-        raise doc.error(line, f"a push target must be a mapping, not {type_name(data)}")
-    _check_keys(config, doc, data, "", TARGET_KEYS, line, LEGACY_TARGET_KEYS)
-    name_key = "target" if "target" in data or "name" not in data else "name"
-    name = _required_str(doc, data, name_key, "target", line)
-    if not name.strip():
-        raise doc.error(_line(data, name_key, line), "'target' must not be empty")
-    local, remote, static, local_line, remote_line = _target_paths(config, doc, data)
-    options = _target_options(doc, data)
-    hosts, args = _target_hosts(config, doc, data, name, deploy_file)
+    values = _checked(config, doc, data, TARGET)
+    name = _target_name(config, doc, data, values)
+    local, remote, static, local_line, remote_line = _target_paths(doc, data, values["paths"])
+    options = values["options"]
+    hosts, args = _target_hosts(config, doc, data, values["hosts"], name, deploy_file)
     normal_hosts = tuple("local" if _is_local_host(h) else h.strip() for h in hosts)
     _check_remote(config, doc, remote, remote_line, normal_hosts)
     delete = "delete" in options
@@ -322,65 +315,57 @@ def _target(config: Config, data: Any, doc: _Doc,
     )
 
 
-def _target_paths(config: Config, doc: _Doc, data: dict[str, Any]
+def _target_name(config: Config, doc: _Doc, data: Any, values: dict[str, Any]) -> str:
+    # Hand-written: `name` is the historic spelling of `target`, read when `target` is
+    # missing (and then checked as `target` is).
+    if values["target"] is None and data.get("name") is not None:
+        named = _checked(config, doc, {"target": data["name"]}, Section({
+            "target": TARGET.fields["target"]}), line=line_of(data, "name", doc.line))
+        return str(named["target"])
+    if values["target"] is None:
+        raise doc.error(doc.line, "target: required key is missing")
+    return str(values["target"])
+
+
+def _target_paths(doc: _Doc, data: Any, paths: dict[str, Any]
                   ) -> tuple[str, str, tuple[str, ...], int, int]:
     """paths.local, paths.remote, paths.static and the lines of local and remote."""
-    line = doc.line
-    if "paths" not in data:
-        raise doc.error(line, "missing required key 'paths'")
-    paths = data["paths"]
-    paths_line = _line(data, "paths", line)
-    if not isinstance(paths, dict):
-        raise doc.error(paths_line, f"'paths' must be a mapping {{local, remote, static}}, "
-                                    f"not {type_name(paths)}")
-    _check_keys(config, doc, paths, "paths", PATHS_KEYS, paths_line)
-    local = _required_str(doc, paths, "local", "paths.local", paths_line)
-    remote = _required_str(doc, paths, "remote", "paths.remote", paths_line)
-    local_line = _line(paths, "local", paths_line)
-    remote_line = _line(paths, "remote", paths_line)
-    static_line = _line(paths, "static", paths_line)
-    static: tuple[str, ...] = ()
-    if paths.get("static") is not None:
-        static = _str_list(doc, paths["static"], "paths.static", static_line)
+    node = data["paths"]
+    paths_line = line_of(data, "paths", doc.line)
+    local, remote, static = paths["local"], paths["remote"], paths["static"]
+    static_line = line_of(node, "static", paths_line)
     for item in static:
-        # Each item must stay inside build/<local>: it is an extra source, not a path anywhere.
+        # Hand-written (needs paths.local): each item must stay inside build/<local>: it
+        # is an extra source, not a path anywhere.
         if not item or Path(item).is_absolute() or ".." in Path(item).parts:
-            raise doc.error(static_line, f"'paths.static' has '{item}'; static items are "
+            raise doc.error(static_line, f"paths.static: has '{item}'; static items are "
                                          f"names relative to build/{local}/")
-    return local, remote, static, local_line, remote_line
+    return (local, remote, static, line_of(node, "local", paths_line),
+            line_of(node, "remote", paths_line))
 
 
-def _target_options(doc: _Doc, data: dict[str, Any]) -> tuple[str, ...]:
-    options_line = _line(data, "options", doc.line)
-    options: tuple[str, ...] = ()
-    if data.get("options") is not None:
-        options = _str_list(doc, data["options"], "options", options_line)
-    for option in options:
-        if option not in OPTIONS:
-            raise doc.error(options_line, f"unknown option '{option}' in 'options'; "
-                                          f"valid options: {', '.join(OPTIONS)}")
-    return options
-
-
-def _target_hosts(config: Config, doc: _Doc, data: dict[str, Any], name: str,
+def _target_hosts(config: Config, doc: _Doc, data: dict[str, Any],
+                  listed: tuple[Any, ...], name: str,
                   deploy_file: tuple[Path, dict[str, Any] | None]
                   ) -> tuple[Sequence[str], tuple[str, ...]]:
     """The hosts (from 'hosts', or from 'env' with its extra rsync args)."""
+    # Hand-written: exactly one of two keys, and `env` is looked up in deploy.yaml.
     line = doc.line
     has_hosts = data.get("hosts") is not None
     has_env = data.get("env") is not None
     if has_hosts and has_env:
-        raise doc.error(_line(data, "env", line), "give either 'hosts' or 'env', not both")
+        raise doc.error(line_of(data, "env", line), "env: give either 'hosts' or 'env', "
+                                                    "not both")
     args: tuple[str, ...] = ()
     if has_hosts:
-        hosts_line = _line(data, "hosts", line)
-        hosts = _str_list(doc, data["hosts"], "hosts", hosts_line, allow_null=True)
+        hosts_line = line_of(data, "hosts", line)
+        hosts = listed
         if not hosts:
-            raise doc.error(hosts_line, "'hosts' is empty; list at least one host or 'local'")
+            raise doc.error(hosts_line, "hosts: is empty; list at least one host or 'local'")
         for host in hosts:
             _check_host(doc, host, "hosts", hosts_line)
     elif has_env:
-        hosts, args = _environment(config, doc, data["env"], _line(data, "env", line),
+        hosts, args = _environment(config, doc, data["env"], line_of(data, "env", line),
                                    deploy_file)
     else:
         raise doc.error(line, f"push target '{name}' has neither 'hosts' nor 'env'; "
@@ -393,14 +378,14 @@ def _check_remote(config: Config, doc: _Doc, remote: str, remote_line: int,
     remote_host, remote_path = split_remote(remote)
     problem = remote_problem(remote_path)
     if problem:
-        raise doc.error(remote_line, f"'paths.remote' {problem}")
+        raise doc.error(remote_line, f"paths.remote: {problem}")
     if remote_host is not None and any(h != "local" for h in normal_hosts):
-        raise doc.error(remote_line, f"'paths.remote' '{remote}' already names a host; "
+        raise doc.error(remote_line, f"paths.remote: '{remote}' already names a host; "
                                      f"give a plain path and list the host in 'hosts'")
     if remote_host is None and "local" in normal_hosts:
         problem = _local_dest_problem(config, remote_path)
         if problem:
-            raise doc.error(remote_line, f"'paths.remote' {problem}")
+            raise doc.error(remote_line, f"paths.remote: {problem}")
 
 
 def _check_delete(config: Config, doc: _Doc, local: str, local_line: int) -> None:
@@ -408,7 +393,7 @@ def _check_delete(config: Config, doc: _Doc, local: str, local_line: int) -> Non
     source = Path(os.path.abspath(output / local))
     # --delete mirrors the source exactly; only ever do that from giza's own output.
     if output not in source.parents:
-        raise doc.error(local_line, f"'paths.local' '{local}' resolves to {shown(source)}, "
+        raise doc.error(local_line, f"paths.local: '{local}' resolves to {shown(source)}, "
                                     f"outside {shown(output)}/; refusing option 'delete'")
 
 
@@ -442,7 +427,7 @@ def load_targets(config: Config) -> dict[str, PushTarget]:
         target = _target(config, data, doc, deploy_file)
         if target.name in targets:
             first = targets[target.name].origin
-            raise doc.error(_line(data, "target", doc.line),
+            raise doc.error(line_of(data, "target", doc.line),
                             f"push target '{target.name}' is already defined at "
                             f"{shown(first[0])}:{first[1]}")
         targets[target.name] = target
@@ -643,7 +628,7 @@ def deploy_group(check: SourceCheck, argvs: list[list[str]]) -> dict[str, Any]:
         except BuildError as exc:
             failures.append(str(exc))
     if failures:
-        from giza.stages import TaskFailed
+        from giza.stages import TaskFailed  # lazy: keeps start-up and the no-op build fast
 
         raise TaskFailed("\n".join(failures), {"deployed": done, "failed": failures})
     return {"deployed": done}
@@ -697,8 +682,8 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
     """Deploy the named push targets through the task graph; 0 when every rsync
     succeeded, else 1."""
     from giza.graph import Graph, make_executor, run_graph  # lazy: start-up time
-    from giza.limits import limits_for
-    from giza.options import current
+    from giza.limits import limits_for  # lazy, as above
+    from giza.options import current  # lazy, as above
 
     out = out if out is not None else sys.stdout
     notes: list[str] = []

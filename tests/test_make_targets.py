@@ -4,7 +4,7 @@ import pytest
 
 from giza.config import load
 from giza.errors import UsageError
-from giza.make import describe, parse
+from giza.make_targets import describe, parse
 
 CONF = {
     "config/build_conf.yaml": """

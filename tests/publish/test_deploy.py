@@ -1,4 +1,4 @@
-"""giza.deploy: push.yaml/deploy.yaml validation and real rsync into local directories.
+"""giza.publish.deploy: push.yaml/deploy.yaml validation and real rsync into local directories.
 
 Validation runs everywhere; only the tests that run rsync skip where it is missing."""
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from giza.config import load
-from giza.deploy import (
+from giza.errors import BuildError, ConfigError, UsageError
+from giza.publish.deploy import (
     Command,
     PushTarget,
     commands,
@@ -22,7 +23,6 @@ from giza.deploy import (
     run_command,
     select,
 )
-from giza.errors import BuildError, ConfigError, UsageError
 
 from helpers import write_tree
 
@@ -210,12 +210,12 @@ def refusal(project: Callable[..., Path], push: str, deploy_yaml: str | None = N
 ])
 def test_dangerous_remotes_are_refused(project, remote, reason):
     push = f"target: web\npaths:\n  local: public\n  remote: {remote}\nhosts: [deploy@web1]\n"
-    assert refusal(project, push) == f"config/push.yaml:4: document 1: 'paths.remote' {reason}"
+    assert refusal(project, push) == f"config/push.yaml:4: document 1: paths.remote: {reason}"
 
 
 def test_dangerous_remote_with_host_prefix(project):
     push = "target: web\npaths:\n  local: public\n  remote: 'web1:/'\nhosts: [local]\n"
-    assert refusal(project, push) == ("config/push.yaml:4: document 1: 'paths.remote' is '/': "
+    assert refusal(project, push) == ("config/push.yaml:4: document 1: paths.remote: is '/': "
                                       "refusing to deploy to the filesystem root")
 
 
@@ -224,7 +224,7 @@ def test_local_remote_over_the_project_is_refused(project):
     assert "contains '..'" in refusal(project, push)
     push = "target: web\npaths:\n  local: public\n  remote: build/x\nhosts: [local]\n"
     assert refusal(project, push) == (
-        "config/push.yaml:4: document 1: 'paths.remote' is 'build/x' (build/x): "
+        "config/push.yaml:4: document 1: paths.remote: is 'build/x' (build/x): "
         "refusing to deploy into the build directory")
 
 
@@ -232,14 +232,14 @@ def test_delete_from_outside_build_is_refused(project):
     push = ("target: web\npaths:\n  local: ../source\n  remote: {site}\n"
             "options: [delete]\nhosts: [local]\n")
     assert refusal(project, push) == (
-        "config/push.yaml:3: document 1: 'paths.local' '../source' resolves to source, "
+        "config/push.yaml:3: document 1: paths.local: '../source' resolves to source, "
         "outside build/; refusing option 'delete'")
 
 
 def test_delete_of_build_itself_is_refused(project):
     push = "target: web\npaths:\n  local: .\n  remote: {site}\noptions: [delete]\nhosts: [local]\n"
     assert refusal(project, push) == (
-        "config/push.yaml:3: document 1: 'paths.local' '.' resolves to build, "
+        "config/push.yaml:3: document 1: paths.local: '.' resolves to build, "
         "outside build/; refusing option 'delete'")
 
 
@@ -250,41 +250,41 @@ def test_outside_build_without_delete_is_allowed(project):
 
 @pytest.mark.parametrize(("push", "message"), [
     ("paths: {local: public, remote: /srv}\nhosts: [h]\n",
-     "config/push.yaml:1: document 1: missing required key 'target'"),
+     "config/push.yaml:1: document 1: target: required key is missing"),
     ("target: web\nhosts: [h]\n",
-     "config/push.yaml:1: document 1: missing required key 'paths'"),
+     "config/push.yaml:1: document 1: paths: required key is missing"),
     ("target: web\npaths:\n  local: public\nhosts: [h]\n",
-     "config/push.yaml:2: document 1: missing required key 'paths.remote'"),
+     "config/push.yaml:2: document 1: paths.remote: required key is missing"),
     ("target: web\npaths: [public]\nhosts: [h]\n",
-     "config/push.yaml:2: document 1: 'paths' must be a mapping {local, remote, static}, "
+     "config/push.yaml:2: document 1: paths: must be a mapping {local, remote, static}, "
      "not a list"),
     ("target: [web]\npaths: {local: public, remote: /srv}\nhosts: [h]\n",
-     "config/push.yaml:1: document 1: 'target' must be a string, not a list"),
+     "config/push.yaml:1: document 1: target: must be a string, not a list"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: {a: b}\n",
-     "config/push.yaml:3: document 1: 'hosts' must be a list of strings, not a mapping"),
+     "config/push.yaml:3: document 1: hosts: must be a list of strings, not a mapping"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts:\n  - h\n  - [x]\n",
-     "config/push.yaml:5: document 1: 'hosts[1]' must be a string, not a list"),
+     "config/push.yaml:5: document 1: hosts[1]: must be a string, not a list"),
     ("target: web\npaths: {local: public, remote: /srv}\noptions: [branched, fast]\nhosts: [h]\n",
-     "config/push.yaml:3: document 1: unknown option 'fast' in 'options'; "
-     "valid options: branched, delete, recursive"),
+     "config/push.yaml:3: document 1: options[1]: must be one of branched, delete, "
+     "recursive, not 'fast'"),
     ("target: web\npaths: {local: public, remote: /srv}\n",
      "config/push.yaml:1: document 1: push target 'web' has neither 'hosts' nor 'env'; "
      "say where to deploy (hosts: [user@host] or hosts: [local])"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: []\n",
-     "config/push.yaml:3: document 1: 'hosts' is empty; list at least one host or 'local'"),
+     "config/push.yaml:3: document 1: hosts: is empty; list at least one host or 'local'"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: [h]\nenv: production\n",
-     "config/push.yaml:4: document 1: give either 'hosts' or 'env', not both"),
+     "config/push.yaml:4: document 1: env: give either 'hosts' or 'env', not both"),
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: ['-oProxyCommand=x']\n",
-     "config/push.yaml:3: document 1: 'hosts' has '-oProxyCommand=x', which is not a host "
+     "config/push.yaml:3: document 1: hosts: has '-oProxyCommand=x', which is not a host "
      "name (user@host, host, or 'local')"),
     ("target: web\npaths: {local: public, remote: /srv, static: [../etc]}\nhosts: [h]\n",
-     "config/push.yaml:2: document 1: 'paths.static' has '../etc'; static items are names "
+     "config/push.yaml:2: document 1: paths.static: has '../etc'; static items are names "
      "relative to build/public/"),
     ("target: web\npaths: {local: public, remote: 'h:/srv'}\nhosts: [web1]\n",
-     "config/push.yaml:2: document 1: 'paths.remote' 'h:/srv' already names a host; "
+     "config/push.yaml:2: document 1: paths.remote: 'h:/srv' already names a host; "
      "give a plain path and list the host in 'hosts'"),
     ("- target: web\n",
-     "config/push.yaml:1: document 1: a push target must be a mapping, not a list"),
+     "config/push.yaml:1: document 1: must be a mapping (a push target), not a list"),
 ])
 def test_schema_errors(project, push, message):
     assert refusal(project, push) == message
@@ -293,7 +293,7 @@ def test_schema_errors(project, push, message):
 def test_errors_name_the_document(project):
     second = "target: stage\npaths:\n  local: public\n  remote: /\nhosts: [h]\n"
     assert refusal(project, PLAIN + "---\n" + second) == (
-        "config/push.yaml:11: document 2: 'paths.remote' is '/': "
+        "config/push.yaml:11: document 2: paths.remote: is '/': "
         "refusing to deploy to the filesystem root")
 
 
@@ -306,32 +306,32 @@ def test_duplicate_target(project):
 def test_env_errors(project):
     push = PLAIN.replace("hosts: [local]", "env: production")
     assert refusal(project, push) == (
-        "config/push.yaml:6: document 1: 'env' names 'production', but config/deploy.yaml "
+        "config/push.yaml:6: document 1: env: names 'production', but config/deploy.yaml "
         "does not exist; create it with 'production: {hosts: [...]}' or list 'hosts' here")
 
 
 def test_env_not_defined_lists_environments(project):
     push = PLAIN.replace("hosts: [local]", "env: production")
     assert refusal(project, push, "testing:\n  hosts: [t1]\ndocsprod:\n  hosts: [d1]\n") == (
-        "config/push.yaml:6: document 1: 'env' names 'production', which config/deploy.yaml "
+        "config/push.yaml:6: document 1: env: names 'production', which config/deploy.yaml "
         "does not define; defined environments: testing, docsprod")
 
 
 @pytest.mark.parametrize(("push", "deploy_yaml", "message"), [
     ("target: web\npaths: {local: public, remote: /srv}\nhosts: [h]\nflavour: x\n", None,
-     "config/push.yaml:4: document 1: unknown key 'flavour'; "
-     "valid keys: target, paths, options, hosts, env, dependency"),
+     "config/push.yaml:4: document 1: flavour: unknown key; "
+     "valid keys: dependency, env, hosts, options, paths, target"),
     ("target: web\npaths: {local: public, remote: /srv, extra: 1}\nhosts: [h]\n", None,
-     "config/push.yaml:2: document 1: unknown key 'paths.extra'; "
+     "config/push.yaml:2: document 1: paths.extra: unknown key; "
      "valid keys: local, remote, static"),
     ("target: web\npaths: {local: public, remote: /srv}\nenv: production\n",
      "production:\n  hosts: [a]\n  user: x\n",
-     "config/deploy.yaml:3: unknown key 'production.user'; valid keys: hosts, args"),
+     "config/deploy.yaml:3: production.user: unknown key; valid keys: args, hosts"),
 ])
 def test_unknown_keys_warn_and_fail_when_strict(project, capsys, push, deploy_yaml, message):
-    import giza.deploy
+    import giza.publish.deploy
 
-    giza.deploy._WARNED.clear()
+    giza.publish.deploy._WARNED.clear()
     make(project, push, deploy_yaml=deploy_yaml)
     assert load_targets(load())["web"].hosts in (("h",), ("a",))
     assert capsys.readouterr().err == f"giza: warning: {message}\n"
@@ -367,14 +367,14 @@ def test_env_args_are_split_like_shell_words(project):
          deploy_yaml="production:\n  hosts: [www-c1]\n  args: ['--rsh=\"ssh']\n")
     with pytest.raises(ConfigError) as err:
         load_targets(load())
-    assert str(err.value) == ("config/deploy.yaml:3: 'production.args[0]' '--rsh=\"ssh': "
+    assert str(err.value) == ("config/deploy.yaml:3: production.args[0]: '--rsh=\"ssh': "
                               "No closing quotation (quote marks must pair up)")
 
 
 def test_publication_without_deploy_yaml_names_production(project):
     push = PLAIN.replace("hosts: [local]", "env: publication")
     assert refusal(project, push) == (
-        "config/push.yaml:6: document 1: 'env' names 'publication', but config/deploy.yaml "
+        "config/push.yaml:6: document 1: env: names 'publication', but config/deploy.yaml "
         "does not exist; create it with 'production: {hosts: [...]}' ('publication' is the "
         "historic name of 'production') or list 'hosts' here")
 
@@ -382,11 +382,11 @@ def test_publication_without_deploy_yaml_names_production(project):
 def test_env_entry_is_validated(project):
     push = PLAIN.replace("hosts: [local]", "env: production")
     assert refusal(project, push, "production:\n  args: [-v]\n") == (
-        "config/deploy.yaml:1: missing required key 'production.hosts'")
+        "config/deploy.yaml:1: production.hosts: required key is missing")
     assert refusal(project, push, "production:\n  hosts: [a]\n  args: 7\n") == (
-        "config/deploy.yaml:3: 'production.args' must be a list of strings, not an integer")
+        "config/deploy.yaml:3: production.args: must be a list of strings, not an integer")
     assert refusal(project, push, "production: [a]\n") == (
-        "config/deploy.yaml:1: 'production' must be a mapping {hosts: [...], args: [...]}, "
+        "config/deploy.yaml:1: production: must be a mapping {hosts: [...], args: [...]}, "
         "not a list")
 
 

@@ -264,7 +264,7 @@ def outside_site(entries):
     (twice, f"{TOP}/site/main/index.html: appears twice"),
     (no_manifest, f"{TOP}/manifest.json: is missing: not a package written by "
                   f"`giza package`"),
-    (bad_manifest, f"{TOP}/manifest.json: is not a valid manifest: 'files[1]' must be "
+    (bad_manifest, f"{TOP}/manifest.json: is not a valid manifest: files[1]: must be "
                    f"{{path: a relative path, sha256: 64 lowercase hex digits}}"),
     (outside_site, f"{TOP}/notes.txt: is outside {TOP}/site/ and not listed in "
                    f"manifest.json"),

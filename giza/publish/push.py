@@ -7,16 +7,18 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from giza import make_targets
 from giza.build import BuildRequest, build
+from giza.clean import clean
 from giza.config.model import Config
+from giza.errors import shown
+from giza.publish.deploy import deploy, deploy_tasks, load_targets, select, target_names
 
 
 def push(config: Config, targets: Sequence[str], request: BuildRequest,
          out: TextIO | None = None) -> int:
     """The publish build with deploy tasks last in the same graph: each depends on every
     build task, so it runs iff the whole build succeeded."""
-    from giza.deploy import deploy_tasks, load_targets, select
-
     out = out or sys.stdout
     select(load_targets(config), targets)  # bad target names fail before any build
     notes: list[str] = []
@@ -38,11 +40,6 @@ def push(config: Config, targets: Sequence[str], request: BuildRequest,
 
 def make(config: Config, targets: Sequence[str], dry_run: bool = False,
          out: TextIO | None = None) -> int:
-    from giza import make as make_targets
-    from giza.clean import clean
-    from giza.deploy import deploy, target_names
-    from giza.errors import shown
-
     out = out or sys.stdout
     push_targets = target_names(config)
     job = make_targets.parse(config, targets, push_targets)
