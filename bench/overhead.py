@@ -94,7 +94,7 @@ def run_giza(project: Path, *extra: str) -> float:
 def sphinx_argv(project: Path, scratch: Path) -> list[str]:
     """giza's own sphinx-build argv for the html variant, into scratch dirs."""
     from giza.config import load
-    from giza.stages import variant_argv
+    from giza.pipeline.tasks import variant_argv
     from giza.variants import Variant
 
     config = load(start=project)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import GizaError, shown
 from giza.problems import ERROR, WARNING, Problem, collecting, count_line, errors_of, ordered
@@ -46,11 +47,11 @@ def _edition_problems(config: Config, edition: str | None
                       ) -> tuple[list[Problem], list[str]]:
     """Render one edition's content and site files in memory; its problems. A problem in a
     YAML file a migration brought in names the file it came from."""
-    from giza.content.api import render_all
+    from giza.content.api import render_all  # lazy: start-up time
+    from giza.pipeline.tasks import content_context
     from giza.site.assemble import site_files
     from giza.site.migrations import Migrated, apply_migrations
     from giza.site.pages import check_page_edits
-    from giza.stages import content_context
 
     failures: list[str] = []
     done = Migrated()
@@ -133,14 +134,14 @@ def stamp(paths: Iterable[Path | str], salt: object = ()) -> str:
 
 
 def _cache_path(config: Config) -> Path:
-    return config.branch_dir / ".giza" / "check.json"
+    return layout.check_path(config)
 
 
 def check_project(config: Config, editions: Sequence[str | None] | None = None,
                   use_cache: bool = True, save: bool = True) -> CheckResult:
     """The problems of ``editions`` (default: every edition), from the cache when no
     input changed since the last check. ``save=False`` writes nothing (--dry-run)."""
-    from giza.fileio import atomic_write
+    from giza.fileio import atomic_write  # lazy: start-up time
 
     chosen = list(editions) if editions else [e.name for e in config.project.editions] or [None]
     key = cache_key(config, chosen)
@@ -201,7 +202,7 @@ def require_clean(config: Config, editions: Sequence[str | None] | None = None,
 
 def run_check_command(config: Config, editions: Sequence[str]) -> int:
     """`giza check`: assets first (migrations read them), then every check."""
-    from giza.options import current
+    from giza.options import current  # lazy: start-up time
     from giza.site.asset_use import sync_project_assets
     from giza.variants import resolve
 

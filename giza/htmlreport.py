@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from giza.errors import UsageError
+from giza.fileio import atomic_write
+from giza.layout import report_path
+
 LABEL_WIDTH = 150  # px of lane names left of the plot
 PLOT_WIDTH = 850
 LANE_HEIGHT = 34
@@ -276,11 +280,11 @@ def variant_rows(entries: Mapping[str, Mapping[str, Any]],
     by_name = {row["name"]: row for row in rows}
     out = []
     for name, entry in sorted(entries.items()):
-        if not name.startswith("sphinx:"):
+        if not entry.get("variant"):  # only a variant's (its sphinx task's) entry has one
             continue
         row = by_name.get(name)
         out.append(VariantRow(
-            variant=str(entry.get("variant") or name.removeprefix("sphinx:")),
+            variant=str(entry["variant"]),
             status=str(entry.get("status", "?")),
             reason=str(entry.get("reason", "")),
             seconds=float(entry.get("seconds") or 0.0),
@@ -305,7 +309,7 @@ def _messages(entries: Mapping[str, Mapping[str, Any]]) -> dict[tuple[Any, ...],
     """(path, line, level, text) -> the variants that reported it."""
     found: dict[tuple[Any, ...], list[str]] = {}
     for name, entry in entries.items():
-        variant = str(entry.get("variant") or name.removeprefix("sphinx:"))
+        variant = str(entry.get("variant") or name)
         for item in entry.get("messages") or ():
             if not isinstance(item, Mapping) or item.get("level") == "INFO":
                 continue
@@ -341,7 +345,7 @@ def compare(record: Mapping[str, Any], previous: Mapping[str, Any]) -> Compariso
         b = float(now[name].get("seconds") or 0.0)
         if now[name].get("reason") == "up to date" or abs(b - a) < max(0.5, 0.1 * a):
             continue
-        change = Change(name.removeprefix("sphinx:"), a, b)
+        change = Change(str(now[name].get("variant") or name), a, b)
         (slower if b > a else faster).append(change)
     new_keys, old_keys = set(_messages(now)), set(_messages(before))
     return Comparison(
@@ -353,7 +357,7 @@ def compare(record: Mapping[str, Any], previous: Mapping[str, Any]) -> Compariso
 
 
 def render(page: ReportPage) -> str:
-    import jinja2
+    import jinja2  # lazy: only a report renders; the build imports this module for less
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -366,8 +370,6 @@ def write_report(records: Sequence[Mapping[str, Any]], index: int, path: Path,
                  title: str) -> Path:
     """Render record ``index`` of ``records`` (newest first), compared with the one before
     it, into ``path`` atomically."""
-    from giza.fileio import atomic_write
-
     previous = records[index + 1] if index + 1 < len(records) else None
     atomic_write(path, render(build_page(records[index], previous, title)).encode("utf-8"))
     return path
@@ -376,8 +378,7 @@ def write_report(records: Sequence[Mapping[str, Any]], index: int, path: Path,
 def report_for(config: Any, index: int = 0, out: str | None = None) -> Path:
     """`giza report`: record ``index`` of the branch (0: the newest, N: record.N.json) as
     HTML in ``out`` (default: build/<branch>/.giza/report.html)."""
-    from giza.errors import UsageError
-    from giza.records import KEEP, giza_dir, load_records
+    from giza.pipeline.store import KEEP, load_records  # lazy: start-up of `giza report`
 
     if not 0 <= index <= KEEP:
         raise UsageError(f"--record must be between 0 (the newest) and {KEEP}, not {index}")
@@ -386,6 +387,6 @@ def report_for(config: Any, index: int = 0, out: str | None = None) -> Path:
         have = f"records 0 to {len(found) - 1}" if found else "no records yet"
         raise UsageError(f"no build record {index} for branch {config.branch} ({have}); "
                          "`giza records --last 10` lists them")
-    path = Path(out) if out else giza_dir(config) / "report.html"
+    path = Path(out) if out else report_path(config)
     title = f"{config.project.title or config.project.name} build report"
     return write_report(found, index, path, title)

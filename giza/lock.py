@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import BuildError
 from giza.fileio import write_failed
@@ -43,7 +44,7 @@ class Holder:
 
 
 def lock_path(config: Config) -> Path:
-    return config.branch_dir / ".giza" / "lock"
+    return layout.lock_path(config)
 
 
 def read_holder(path: Path) -> Holder | None:
@@ -150,7 +151,7 @@ def holding(path: Path, command: str, wait: bool = True, err: TextIO | None = No
 def build_lock(config: Config, read_only: bool = False) -> contextlib.AbstractContextManager:
     """The project's build lock for the running command (nothing for a read-only run:
     ``--dry-run``, ``--explain``)."""
-    from giza.options import current
+    from giza.options import current  # lazy: start-up time
 
     if read_only:
         return contextlib.nullcontext()

@@ -22,11 +22,11 @@ from giza.config.model import Config
 
 
 def _prepare(config: Config, trees: list[tuple[Any, str]], kinds: list[str] | None) -> None:
-    from giza import stages
+    from giza.pipeline import tasks
 
     for tree, proxy in trees:
         try:
-            stages.prepare_tree(config, tree.edition, tree.language, proxy, kinds,
+            tasks.prepare_tree(config, tree.edition, tree.language, proxy, kinds,
                                 list(tree.excluded))
         except Exception:  # noqa: BLE001 - the graph's prepare task reports it properly
             return
@@ -34,7 +34,7 @@ def _prepare(config: Config, trees: list[tuple[Any, str]], kinds: list[str] | No
 
 def start(config: Config, found: dict[str, Any], kinds: Sequence[str] | None,
           executor: str, cores: int) -> Any:
-    """Start preparing the proxy trees ``found`` (name -> giza.build.Tree) in a child
+    """Start preparing the proxy trees ``found`` (name -> giza.pipeline.plan.Tree) in a child
     process; None when that would not help: nothing to build, one core, or an executor that
     does not run tasks here (serial: one process by request; dask: the workers may be
     elsewhere)."""

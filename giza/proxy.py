@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from giza import layout
 from giza.fileio import atomic_copy, atomic_write
 
 DEFAULT_IGNORE = (".git*", ".hg*", ".svn", ".DS_Store", "Thumbs.db", "*~", "#*#", ".#*")
@@ -83,8 +84,7 @@ def mirrored(rel: str, ignore: Sequence[str] = (), exclude: Sequence[str] = ()) 
 
 
 def _owned_manifest(proxy: Path) -> Path:
-    proxy = Path(os.path.abspath(proxy))
-    return proxy.parent / ".giza" / f"owned-{proxy.name}.json"
+    return layout.owned_path(proxy)
 
 
 def load_owned(proxy: Path) -> set[str]:

@@ -24,7 +24,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from giza.config.model import Config
 from giza.variants import Variant
@@ -140,12 +139,15 @@ def _learned_dir(config: Config) -> Path:
 
 def _key(config: Config, variant: Variant) -> str:
     """What a learned reason depends on: conf.py and the variant's sphinx.yaml tags."""
-    from giza import records  # lazy: keeps start-up fast
+    import hashlib  # lazy: keeps start-up fast
+
     from giza.sphinx.argv import conf_dir
 
     conf = conf_dir(config.root) / "conf.py"
     tags = config.matrix.lookup(variant.builder, variant.edition).tags
-    return json.dumps([records.file_hash(conf) if conf.is_file() else "", sorted(tags)])
+    digest = hashlib.sha1(conf.read_bytes(), usedforsecurity=False).hexdigest() \
+        if conf.is_file() else ""
+    return json.dumps([digest, sorted(tags)])
 
 
 def learned_reasons(config: Config, variants: Sequence[Variant]) -> dict[str, str]:
@@ -201,12 +203,3 @@ def explain(config: Config, variants: Sequence[Variant], tree_of: dict[Variant, 
         elif variant in plan.own:
             lines.append(f"{variant.name}: reads its own sources: {plan.own[variant]}")
     return lines
-
-
-def seed_value(config: Config, value: dict[str, Any], variant: Variant) -> None:
-    """Record in a seeded run's result whether Sphinx read anyway (and note why)."""
-    seed = value.get("seeded_from")
-    if seed and value.get("returncode") == 0:
-        reason = note_seeded_run(config, variant, str(seed), str(value.get("output") or ""))
-        if reason:
-            value["read_anyway"] = reason

@@ -11,6 +11,7 @@ import json
 import os
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -28,16 +29,38 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from giza.fileio import atomic_write
 from giza.graph.graph import Graph
 from giza.graph.task import Outcome, Task
+from giza.pipeline.results import SphinxResult
 from giza.sphinx.output import Message
 from giza.sphinx.phases import Progress as SphinxProgress
 from giza.watchdog import Stopped
 
 REPORT_VERSION = 1
-# The keys summary_rows reads from a "sphinx" task's Outcome.value (a dict); missing -> None.
-WARNINGS_KEY = "warnings"
-ERRORS_KEY = "errors"
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One variant's line of the summary table (and of the JSON report's "variants")."""
+
+    variant: str
+    status: str = "ok"  # ok | failed | timed out | skipped | up to date
+    warnings: int | None = None  # None: not known (sphinx-build did not run)
+    errors: int | None = None
+    seconds: float = 0.0
+    # Shown "skipped" but not a failure: its finalizer could not run (latex without
+    # latexmk), so the record says "ok".
+    finalizer_skipped: bool = False
+
+    @property
+    def fails(self) -> bool:
+        return self.status in ("failed", "timed out") or (
+            self.status == "skipped" and not self.finalizer_skipped)
+
+    def data(self) -> dict[str, Any]:
+        return {"variant": self.variant, "status": self.status, "warnings": self.warnings,
+                "errors": self.errors, "seconds": round(self.seconds, 3)}
 
 
 class Reporter(Protocol):
@@ -49,7 +72,7 @@ class Reporter(Protocol):
 
     def message(self, text: str, level: str = "INFO") -> None: ...
 
-    def summary(self, rows: list[dict[str, Any]]) -> None: ...
+    def summary(self, rows: list[SummaryRow]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -88,43 +111,43 @@ def timed_scopes(outcome: Outcome) -> str:
     return f"    {outcome.name}: " + ", ".join(parts)
 
 
-def summary_rows(graph: Graph, outcomes: Mapping[str, Outcome]) -> list[dict[str, Any]]:
+def summary_rows(graph: Graph, outcomes: Mapping[str, Outcome]) -> list[SummaryRow]:
     """One row per variant, in graph order: variant, status, warnings, errors, seconds.
 
     status: "failed" if any of the variant's tasks failed, else "timed out" if the watchdog
     stopped one, else "skipped" if any was skipped or did not run, else "ok".
-    warnings/errors: the ints under "warnings"/"errors" in the value of the variant's "sphinx"
-    task (None when it did not run or returned no dict).
+    warnings/errors: those of the output of the variant's "sphinx" task (None when it did
+    not run).
     seconds: the sum over the variant's own tasks (shared proxy/generate tasks excluded).
     """
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, SummaryRow] = {}
     for task in graph:
-        if task.variant is None:
-            continue
-        row = rows.setdefault(
-            task.variant,
-            {"variant": task.variant, "status": "ok", "warnings": None, "errors": None,
-             "seconds": 0.0},
-        )
-        outcome = outcomes.get(task.name)
-        if outcome is None or outcome.status == "skipped":
-            if row["status"] == "ok":
-                row["status"] = "skipped"
-        elif outcome.status == "failed":
-            row["status"] = "failed"
-        elif outcome.status == "timed out" and row["status"] != "failed":
-            row["status"] = "timed out"
-        if outcome is None:
-            continue
-        row["seconds"] += outcome.seconds
-        if task.kind == "sphinx" and isinstance(outcome.value, Mapping):
-            for key in (WARNINGS_KEY, ERRORS_KEY):
-                if isinstance(outcome.value.get(key), int):
-                    row[key] = (row[key] or 0) + outcome.value[key]
+        if task.variant is not None:
+            row = rows.get(task.variant) or SummaryRow(task.variant)
+            rows[task.variant] = _with_task(row, task, outcomes.get(task.name))
     return list(rows.values())
 
 
-def summary_table(rows: list[dict[str, Any]]) -> Table:
+def _with_task(row: SummaryRow, task: Task, outcome: Outcome | None) -> SummaryRow:
+    """``row`` with one more of its variant's tasks counted."""
+    status = row.status
+    if outcome is None or outcome.status == "skipped":
+        status = "skipped" if status == "ok" else status
+    elif outcome.status == "failed":
+        status = "failed"
+    elif outcome.status == "timed out" and status != "failed":
+        status = "timed out"
+    if outcome is None:
+        return replace(row, status=status)
+    row = replace(row, status=status, seconds=row.seconds + outcome.seconds)
+    if task.kind == "sphinx" and isinstance(outcome.value, SphinxResult):
+        warnings, errors = outcome.value.counts
+        row = replace(row, warnings=(row.warnings or 0) + warnings,
+                      errors=(row.errors or 0) + errors)
+    return row
+
+
+def summary_table(rows: list[SummaryRow]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("variant")
     table.add_column("status")
@@ -133,11 +156,11 @@ def summary_table(rows: list[dict[str, Any]]) -> Table:
     table.add_column("seconds", justify="right")
     for row in rows:
         table.add_row(
-            row["variant"],
-            row["status"],
-            "-" if row["warnings"] is None else str(row["warnings"]),
-            "-" if row["errors"] is None else str(row["errors"]),
-            f"{row['seconds']:.1f}",
+            row.variant,
+            row.status,
+            "-" if row.warnings is None else str(row.warnings),
+            "-" if row.errors is None else str(row.errors),
+            f"{row.seconds:.1f}",
         )
     return table
 
@@ -247,7 +270,7 @@ class ConsoleReporter:
         else:
             self._write(text)
 
-    def summary(self, rows: list[dict[str, Any]]) -> None:
+    def summary(self, rows: list[SummaryRow]) -> None:
         self._stop_live()
         if rows:
             self.console.print(summary_table(rows))
@@ -308,7 +331,7 @@ class MultiReporter:
             if forward is not None:
                 forward(name, progress)
 
-    def summary(self, rows: list[dict[str, Any]]) -> None:
+    def summary(self, rows: list[SummaryRow]) -> None:
         for reporter in self.reporters:
             reporter.summary(rows)
 
@@ -359,8 +382,8 @@ class JsonReport:
         if text.startswith("interrupted"):
             self.interrupted = True
 
-    def summary(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = [dict(row, seconds=round(row["seconds"], 3)) for row in rows]
+    def summary(self, rows: list[SummaryRow]) -> None:
+        self.rows = [row.data() for row in rows]
 
     def set_messages(self, merged: Iterable[tuple[Message, list[str]]],
                      carried: Mapping[str, Collection[Message]] | None = None) -> None:
@@ -406,6 +429,4 @@ def task_data(outcome: Outcome, origin: float) -> dict[str, Any]:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Readers never see a half-written report: write aside, then os.replace."""
-    from giza.fileio import atomic_write
-
     atomic_write(path, (json.dumps(data, indent=2, default=str) + "\n").encode("utf-8"))

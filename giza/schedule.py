@@ -9,6 +9,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from giza.layout import record_path
+
 STARTUP = 1.5  # seconds: a sphinx-build's start-up, before it reads anything
 PER_PAGE = {"sphinx": 0.04, "post-pdf": 0.1}  # seconds per page, roughly
 OTHER = 0.5  # any other task without a record
@@ -20,8 +22,6 @@ LOOK_BACK = 3  # records read at most for tasks the newest one did not time
 def recent_durations(config: Any, names: Iterable[str]) -> dict[str, float]:
     """task name -> seconds, from the newest record that timed it (a no-op run times
     nothing, and a variant that was up to date is not in that run's timeline)."""
-    from giza.records import record_path
-
     wanted = set(names)
     found: dict[str, float] = {}
     for index in range(LOOK_BACK):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from giza import layout
 from giza.builders import SPHINX_BUILDERS
 from giza.config.model import Config
 from giza.errors import UsageError, unknown_choice
@@ -38,13 +39,13 @@ class Variant:
         return (self.edition, self.language)
 
     def proxy_dir(self, config: Config) -> Path:
-        return config.branch_dir / f"source{self.suffix}"
+        return layout.proxy_dir(config, layout.proxy_name(self.edition, self.language))
 
     def output_dir(self, config: Config) -> Path:
-        return config.branch_dir / self.name
+        return layout.output_dir(config, self.name)
 
     def doctree_dir(self, config: Config) -> Path:
-        return config.branch_dir / f"doctrees-{self.name}"
+        return layout.doctree_dir(config, self.name)
 
 
 def _choices(kind: str, wanted: Sequence[str], valid: Sequence[str]) -> list[str]:

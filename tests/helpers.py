@@ -21,3 +21,15 @@ def python_hang(seconds: float) -> float:
 
     time.sleep(seconds)
     return seconds
+
+
+SERIAL = ("--executor", "serial")
+
+
+def build(giza, *args):
+    """``giza sphinx -b html ARGS`` in one process (the tests of incremental builds)."""
+    return giza(*SERIAL, "sphinx", "-b", "html", *args)
+
+
+def first_lines(result, n=1):
+    return result.out.splitlines()[:n]

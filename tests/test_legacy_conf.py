@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 
 from giza.config import load
-from giza.stages import build_context
+from giza.pipeline.tasks import build_context
 from giza.variants import Variant
 
 INVENTORY = "build/intersphinx/demo.inv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import multiprocessing
 
 from giza import prepare_ahead
-from giza.build import trees
 from giza.config import load
+from giza.pipeline.plan import trees
 from giza.variants import Variant
 
 

@@ -7,8 +7,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from giza.build import trees
 from giza.config import load
+from giza.pipeline.plan import trees
 from giza.readonce import ReadPlan, read_plan, reread, seeded_argv, shares
 from giza.variants import Variant
 

@@ -5,8 +5,16 @@ import json
 from pathlib import Path
 
 from giza.graph import Graph, Outcome, Task
-from giza.report import ConsoleReporter, JsonReport, MultiReporter, finished_line, summary_rows
-from giza.sphinx.output import Message
+from giza.pipeline.results import SphinxResult
+from giza.report import (
+    ConsoleReporter,
+    JsonReport,
+    MultiReporter,
+    SummaryRow,
+    finished_line,
+    summary_rows,
+)
+from giza.sphinx.output import Message, Processed, SphinxLog
 
 
 def noop() -> None:
@@ -27,9 +35,10 @@ def _graph() -> Graph:
 
 OUTCOMES = {
     "proxy:main": Outcome("proxy:main", "ok", seconds=0.5),
-    "sphinx:html": Outcome("sphinx:html", "ok", seconds=4.2,
-                           value={"returncode": 0, "output": "", "warnings": 3, "errors": 0,
-                                  "messages": []}),
+    "sphinx:html": Outcome("sphinx:html", "ok", seconds=4.2, value=SphinxResult(
+        "html", ("sphinx-build",), 1, 0, "", 4.2,
+        SphinxLog([Message("a.txt", n, "WARNING", "w") for n in (1, 2, 3)],
+                  ["read"] * 3, Processed()))),
     "post:html": Outcome("post:html", "ok", seconds=0.3),
     "sphinx:html-saas": Outcome("sphinx:html-saas", "failed", "sphinx-build exited with 2",
                                 seconds=2.0, value=None),
@@ -50,15 +59,13 @@ def test_finished_lines() -> None:
 
 def test_summary_rows_reads_warnings_and_errors_of_the_sphinx_task() -> None:
     assert summary_rows(_graph(), OUTCOMES) == [
-        {"variant": "html", "status": "ok", "warnings": 3, "errors": 0, "seconds": 4.5},
-        {"variant": "html-saas", "status": "failed", "warnings": None, "errors": None,
-         "seconds": 2.0},
-        {"variant": "epub", "status": "skipped", "warnings": None, "errors": None,
-         "seconds": 0.0},
+        SummaryRow("html", "ok", 3, 0, 4.5),
+        SummaryRow("html-saas", "failed", None, None, 2.0),
+        SummaryRow("epub", "skipped", None, None, 0.0),
     ]
     # A task with no outcome (never ran) makes its variant "skipped".
     partial = {k: v for k, v in OUTCOMES.items() if k != "post:html"}
-    assert summary_rows(_graph(), partial)[0]["status"] == "skipped"
+    assert summary_rows(_graph(), partial)[0].status == "skipped"
 
 
 def test_plain_console_reporter_exact_output() -> None:

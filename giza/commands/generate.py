@@ -11,9 +11,9 @@ import argh
 def generate(*kinds: str, edition: list[str] | None = None,
              language: list[str] | None = None) -> int:
     """Generate rST from YAML content into the proxy tree(s), without running Sphinx."""
-    from giza.build import generate_content
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
+    from giza.pipeline.driver import generate_content
 
     config = load_config(checked=True)
     with build_lock(config):

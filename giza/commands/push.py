@@ -15,9 +15,9 @@ def push(*, target: list[str], builder: list[str] | None = None,
          edition: list[str] | None = None, language: list[str] | None = None,
          dry_run: bool = False) -> int:
     """Build the publication, then deploy it only if every variant succeeded."""
-    from giza.build import BuildRequest
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
+    from giza.pipeline.driver import BuildRequest
     from giza.publish.push import push as run_push
 
     request = BuildRequest(builders=tuple(builder or ("publish",)),

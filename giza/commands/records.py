@@ -15,7 +15,7 @@ def records(*, last: int = 1, fails: bool = False, variant: str | None = None,
     """Show the build records of the current branch: per variant its status, time,
     warnings and why it ran."""
     from giza.commands.project import load_config  # lazy: keeps start-up fast
-    from giza.records import format_records, load_records
+    from giza.pipeline.store import format_records, load_records
 
     config = load_config()
     found = load_records(config, max(1, last))

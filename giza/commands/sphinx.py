@@ -23,9 +23,9 @@ def sphinx(*, builder: list[str] | None = None, edition: list[str] | None = None
            explain: bool = False, serial_sphinx: bool = False,
            report_html: str | None = None) -> int:
     """Generate content and run sphinx-build for every requested variant."""
-    from giza.build import BuildRequest, build
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
+    from giza.pipeline.driver import BuildRequest, build
 
     if serial_sphinx:
         from dataclasses import replace

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import argh
 
+from giza import layout
+
 if TYPE_CHECKING:
     from giza.config.model import Config
 
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 def translate(action: str, *, language: list[str] | None = None) -> int:
     """update: run the gettext builder and merge new messages into
     locale/<lang>/LC_MESSAGES/*.po; status: translated / fuzzy / untranslated counts."""
-    from giza import translate as tr
+    from giza import translate as tr  # lazy: start-up time
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.lock import build_lock
 
@@ -33,15 +35,15 @@ def translate(action: str, *, language: list[str] | None = None) -> int:
 
 
 def _update(config: Config, languages: list[str]) -> int:
-    from giza import translate as tr
-    from giza.build import BuildRequest, build
+    from giza import translate as tr  # lazy: start-up time
+    from giza.pipeline.driver import BuildRequest, build
 
     code = build(config, BuildRequest(builders=("gettext",),
                                       editions=tuple(config.project.edition_names[:1])))
     if code:
         return code
     edition = config.project.edition_names[:1]
-    pot_dir = config.branch_dir / ("gettext" + (f"-{edition[0]}" if edition else ""))
+    pot_dir = layout.output_dir(config, "gettext" + (f"-{edition[0]}" if edition else ""))
     for line in tr.update_catalogs(config, pot_dir, languages):
         print(line)
     return 0

@@ -355,7 +355,7 @@ def legacy_view(config: Any, *, edition: str | None = None, language: str | None
 
 def _paths_section(config: Any, edition: str | None, language: str | None,
                    proxy: Path) -> Section:
-    from giza.post import public_dir, site_dir  # lazy: conf.py outside giza pays nothing
+    from giza.layout import public_dir, site_dir  # lazy: conf.py outside giza pays nothing
 
     root = config.root
     raw_paths = config.raw.get("paths", {})
@@ -413,7 +413,7 @@ def _git_section(config: Any, published: Any, branch: str, commit: str | None) -
 
 
 def _project_section(config: Any, edition: str | None) -> Section:
-    from giza.post import is_branched  # lazy: conf.py outside giza pays nothing
+    from giza.layout import is_branched  # lazy: conf.py outside giza pays nothing
 
     where = "conf"
     p = config.project

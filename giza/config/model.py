@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from giza import layout
 from giza.config.matrix import Matrix
 
 
@@ -123,7 +124,7 @@ class Config:
     @property
     def branch_dir(self) -> Path:
         """build/<branch>: everything per-branch lives here."""
-        return self.paths.output / self.git.branch
+        return layout.branch_dir(self)
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from giza import layout
 from giza.content.context import ContentContext
 from giza.content.registry import Generator
 from giza.fileio import atomic_write
@@ -27,8 +28,7 @@ VERSION = 3  # 2: page edits (extracts append/prepend) are recorded; 3: relative
 
 def record_path(proxy_dir: Path) -> Path:
     """``build/<branch>/.giza/content-<proxy name>.json`` for a proxy tree."""
-    proxy = Path(os.path.abspath(proxy_dir))
-    return proxy.parent / ".giza" / f"content-{proxy.name}.json"
+    return layout.content_record_path(proxy_dir)
 
 
 def run_key(ctx: ContentContext, selected: Iterable[Generator], base: Path | None = None) -> str:

@@ -116,6 +116,7 @@ class _Run:
         stack = [(task, outcome)]
         while stack:
             task, outcome = stack.pop(0)
+            outcome.kind = task.kind
             self.outcomes[task.name] = outcome
             _emit(reporter and reporter.task_finished, task, outcome)
             for child in dict.fromkeys(self.dependents[task.name]):
@@ -179,12 +180,12 @@ def _stop(
     try:
         executor.shutdown(cancel=True)
         for task in running.values():
-            outcomes[task.name] = Outcome(task.name, "skipped", INTERRUPTED)
+            outcomes[task.name] = Outcome(task.name, "skipped", INTERRUPTED, kind=task.kind)
             if reporter is not None:
                 reporter.task_finished(task, outcomes[task.name])
         not_run = [t for t in tasks if t.name not in outcomes]
         for task in not_run:
-            outcomes[task.name] = Outcome(task.name, "skipped", INTERRUPTED)
+            outcomes[task.name] = Outcome(task.name, "skipped", INTERRUPTED, kind=task.kind)
         if reporter is not None:
             reporter.message(
                 f"interrupted: stopped {len(running)} running task(s), "

@@ -56,6 +56,7 @@ class Outcome:
     exit_code: int = 0  # for a failure: the error's exit code (2 = bad config or content)
     timing: TaskTiming | None = None  # where and when it ran (None: it did not run)
     stopped: Stopped | None = None  # set when the watchdog stopped it ("timed out")
+    kind: str = "task"  # its task's kind ("sphinx", "deploy", ...), set by run_graph
 
     @property
     def ok(self) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from giza import layout
 from giza.fileio import atomic_write
 from giza.linkcheck.result import Result
 
@@ -34,7 +35,7 @@ class Ttl:
 
 
 def cache_path(output_dir: Path) -> Path:
-    return output_dir / ".giza" / "linkcheck.json"
+    return layout.linkcheck_cache(output_dir)
 
 
 def load(path: Path) -> tuple[dict[str, Result], str | None]:

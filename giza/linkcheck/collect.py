@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from giza import layout
 from giza.config.model import Config
 from giza.variants import Variant
 
@@ -45,18 +46,19 @@ def label(variant: Variant) -> str:
 
 
 def output_dir(config: Config, variant: Variant) -> Path:
-    return config.branch_dir / f"links{variant.suffix}"
+    return layout.links_output_dir(config, variant.suffix)
 
 
 def collected_file(config: Config, variant: Variant) -> Path:
-    return config.branch_dir / ".giza" / "linkcheck" / f"{variant.name}.json"
+    return layout.links_path(config, variant.name)
 
 
 def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
                     ) -> dict[str, Any]:
     """Run the gizalinks builder on the variant's proxy tree; write its mapped links."""
-    from giza import stages
-    from giza.fileio import atomic_write
+    from giza.fileio import atomic_write  # lazy: a no-op build never collects links
+    from giza.pipeline import tasks
+    from giza.pipeline.results import TaskFailed
     from giza.proc import run_process
     from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
 
@@ -64,17 +66,17 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
     out = output_dir(config, variant)
     argv = sphinx_argv(
         builder=BUILDER, proxy=Path(proxy), output=out,
-        doctrees=config.branch_dir / f"doctrees-links{variant.suffix}",
+        doctrees=layout.links_doctree_dir(config, variant.suffix),
         confdir=conf_dir(config.root),
         tags=variant_tags(variant.builder, variant.edition, settings.tags), jobs=jobs,
         language=variant.language,
-        overrides=[("locale_dirs", str(stages.locale_dir(config)))] if variant.language else [])
+        overrides=[("locale_dirs", str(layout.locale_dir(config)))] if variant.language else [])
     env = dict(os.environ)
-    env["GIZA_BUILD_CONTEXT"] = str(stages.write_context(config, variant, proxy))
+    env["GIZA_BUILD_CONTEXT"] = str(tasks.write_context(config, variant, proxy))
     (out / "links.json").unlink(missing_ok=True)  # never read a previous run's list
     run = run_process(argv, cwd=config.root, env=env)
     if run.returncode != 0 or not (out / "links.json").is_file():
-        raise stages.TaskFailed(f"sphinx-build -b {BUILDER} exited with status "
+        raise TaskFailed(f"sphinx-build -b {BUILDER} exited with status "
                                 f"{run.returncode}", {"output": run.output, "argv": argv})
     raw = json.loads((out / "links.json").read_text(encoding="utf-8"))
     links = map_places(config, Path(proxy), raw["links"])
@@ -87,7 +89,7 @@ def collect_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1
 
 def map_places(config: Config, proxy: Path, links: Iterable[Sequence[Any]]) -> list[list[Any]]:
     """[url, path, line] per link, pointing at source/ or at the YAML line with the URL."""
-    from giza.content.record import recorded_origins
+    from giza.content.record import recorded_origins  # lazy: start-up time
     from giza.sphinx.output import proxy_path_mapper
 
     origins = recorded_origins(proxy)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import UsageError, shown
 from giza.linkcheck.cache import Ttl, cache_path, fresh, load, save
@@ -51,30 +52,30 @@ def variants_for(config: Config, request: LinkcheckRequest) -> list[Variant]:
 def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
          cores: int) -> Any:
     """prepare:<tree> per proxy tree, locale, collect:<variant>, then check."""
-    from giza import stages
-    from giza.build import trees
-    from giza.graph import Graph, Task
+    from giza.graph import Graph, Task  # lazy: start-up time
+    from giza.pipeline import tasks
+    from giza.pipeline.plan import trees
     from giza.readonce import core_share
 
     graph = Graph()
     needed, tree_of = trees(config, variants)
     for tree in needed.values():
-        graph.add(Task(name=f"prepare:{tree.name}", func=stages.prepare_tree,
+        graph.add(Task(name=f"prepare:{tree.name}", func=tasks.prepare_tree,
                        kwargs={"config": config, "edition": tree.edition,
                                "language": tree.language,
-                               "proxy": str(config.branch_dir / tree.name),
+                               "proxy": str(layout.proxy_dir(config, tree.name)),
                                "excluded": list(tree.excluded)},
                        kind="prepare", label=f"mirror source/ and generate content into "
                                              f"build/{config.branch}/{tree.name}"))
     if any(v.language for v in variants):
-        graph.add(Task(name="locale", func=stages.prepare_locale, kwargs={"config": config},
+        graph.add(Task(name="locale", func=tasks.prepare_locale, kwargs={"config": config},
                        kind="prepare", label="mirror the translations"))
     share = core_share(len(variants), cores)
     for variant in variants:
         deps = (f"prepare:{tree_of[variant]}",) + (("locale",) if variant.language else ())
         graph.add(Task(name=f"collect:{variant.name}", func=collect_variant,
                        kwargs={"config": config, "variant": variant,
-                               "proxy": str(config.branch_dir / tree_of[variant]),
+                               "proxy": str(layout.proxy_dir(config, tree_of[variant])),
                                "jobs": share},
                        deps=deps, kind="sphinx", cores=share,
                        label=f"sphinx-build -b gizalinks: the external links of "
@@ -90,7 +91,7 @@ def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
 
 def chosen_settings(config: Config, collected: Collected) -> tuple[Settings, list[str]]:
     """The first variant's settings; a note when another variant's conf.py differs."""
-    from giza.sphinx.argv import conf_dir
+    from giza.sphinx.argv import conf_dir  # lazy: start-up time
 
     conf = shown(conf_dir(config.root) / "conf.py")
     names = list(collected.settings)
@@ -138,9 +139,9 @@ def allowed(result: Result, settings: Settings) -> Result:
 
 def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = None) -> int:
     """Run `giza linkcheck`; return the exit code."""
-    from giza.build import require_source
-    from giza.linkcheck.report import print_report, write_json
+    from giza.linkcheck.report import print_report, write_json  # lazy: start-up time
     from giza.options import current
+    from giza.pipeline.driver import require_source
 
     out = out or sys.stdout
     options = current()
@@ -165,7 +166,7 @@ def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = No
 
 
 def run(graph: Any, options: Any, out: TextIO) -> dict[str, Any]:
-    from giza.graph import make_executor, run_graph
+    from giza.graph import make_executor, run_graph  # lazy: start-up time
     from giza.report import ConsoleReporter
 
     quiet = options.level in ("warning", "error", "critical")

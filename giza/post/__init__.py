@@ -20,6 +20,13 @@ from typing import Any, Protocol
 from giza.config.model import Config
 from giza.errors import BuildError, shown
 from giza.fileio import write_if_changed
+from giza.layout import (
+    fragment_dir,
+    fragment_manifest,
+    public_dir,
+    site_dir,
+    site_url,
+)
 from giza.post import sitemap, staging
 from giza.variants import Variant
 from giza.watchdog import timed
@@ -68,66 +75,6 @@ def _finalizer(builder: str) -> Finalizer:
 
 # -- paths and URLs -------------------------------------------------------------------
 
-def public_dir(config: Config) -> Path:
-    return config.paths.output / "public"
-
-
-def _edition(config: Config, edition: str | None) -> Any:
-    if not edition:
-        return None
-    try:
-        return config.project.edition(edition)
-    except KeyError:
-        raise BuildError(f"unknown edition '{edition}'; valid editions: "
-                         f"{', '.join(config.project.edition_names) or '(none)'}") from None
-
-
-def is_branched(config: Config, edition: str | None) -> bool:
-    ed = _edition(config, edition)
-    return bool(ed.branched if ed is not None else config.project.branched)
-
-
-def _language(language: str | None) -> str | None:
-    # "en" is the default language everywhere else in giza (variants.resolve).
-    return None if language in (None, "", "en") else language
-
-
-def site_dir(config: Config, edition: str | None, language: str | None) -> Path:
-    """build/public/[<lang>/][<edition tag>/][<branch>/] (SPEC §2)."""
-    path = public_dir(config)
-    lang = _language(language)
-    if lang:
-        path = path / lang
-    ed = _edition(config, edition)
-    if ed is not None:
-        path = path / (ed.tag or ed.name)
-    if is_branched(config, edition):
-        path = path / config.branch
-    return path
-
-
-def site_url(config: Config, edition: str | None, language: str | None) -> str:
-    """The site's public URL with a trailing slash ("" when no url is configured):
-    build/public maps to the (edition's) url, so the site's path below it is the URL path."""
-    ed = _edition(config, edition)
-    base = (ed.url if ed is not None and ed.url else config.project.url) or ""
-    if not base:
-        return ""
-    rel = site_dir(config, edition, language).relative_to(public_dir(config)).as_posix()
-    base = base.rstrip("/")
-    return f"{base}/{rel}/" if rel != "." else f"{base}/"
-
-
-def versions_base_url(config: Config, edition: str | None, language: str | None) -> str:
-    """The URL the branch directories of this site hang off (no trailing slash), so
-    ``<base>/<branch>/`` is where each published branch of the same edition and language
-    lives; "" when no url is configured."""
-    url = site_url(config, edition, language).rstrip("/")
-    if url and is_branched(config, edition):
-        url = url.removesuffix(f"/{config.branch}")
-    return url
-
-
 def archive_stem(config: Config, edition: str | None) -> str:
     """<project>[-<edition>] for tarball names (no edition part for the default)."""
     return f"{config.project.name}-{edition}" if edition else config.project.name
@@ -136,18 +83,6 @@ def archive_stem(config: Config, edition: str | None) -> str:
 def slug(text: str) -> str:
     value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return value or "book"
-
-
-def fragments_dir(config: Config) -> Path:
-    return config.branch_dir / ".giza" / "fragments"
-
-
-def fragment_dir(config: Config, variant_name: str) -> Path:
-    return fragments_dir(config) / variant_name
-
-
-def _manifest_path(config: Config, variant_name: str) -> Path:
-    return fragments_dir(config) / f"{variant_name}.json"
 
 
 def stable_link(directory: Path, name: str, target: str) -> None:
@@ -201,19 +136,19 @@ def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
     # Atomic replace: stage_site must never read a half-written manifest.
     # Stored relative to the project root: build/ may be restored under another checkout.
     stored = dict(value, fragment=os.path.relpath(final, config.root))
-    write_if_changed(_manifest_path(config, variant.name),
+    write_if_changed(fragment_manifest(config, variant.name),
                      json.dumps(stored, indent=2, sort_keys=True) + "\n")
     return value
 
 
 def fragment_exists(config: Config, variant_name: str) -> bool:
     """Whether an earlier run left this variant's post-processed fragment to stage."""
-    return (_manifest_path(config, variant_name).is_file()
+    return (fragment_manifest(config, variant_name).is_file()
             and fragment_dir(config, variant_name).is_dir())
 
 
 def read_fragment(config: Config, variant_name: str) -> dict[str, Any]:
-    path = _manifest_path(config, variant_name)
+    path = fragment_manifest(config, variant_name)
     frag = fragment_dir(config, variant_name)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -6,13 +6,14 @@ from pathlib import Path
 
 from giza.config.model import Config
 from giza.errors import BuildError, shown
-from giza.post import Finalized, _edition, slug, stable_link
+from giza.layout import edition_of
+from giza.post import Finalized, slug, stable_link
 from giza.post.staging import _place_file
 from giza.variants import Variant
 
 
 def book_title(config: Config, edition: str | None) -> str:
-    ed = _edition(config, edition)
+    ed = edition_of(config, edition)
     if ed is not None and ed.title:
         return str(ed.title)
     return config.project.title or config.project.name

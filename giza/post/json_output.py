@@ -14,7 +14,8 @@ from typing import Any
 
 from giza.config.model import Config
 from giza.errors import BuildError, shown
-from giza.post import Finalized, site_url
+from giza.layout import site_url
+from giza.post import Finalized
 from giza.post.staging import clone_tree, write_new_file
 from giza.variants import Variant
 

@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 from giza.config.model import Config
-from giza.post import Finalized, site_url, stable_link
+from giza.layout import site_url
+from giza.post import Finalized, stable_link
 from giza.post.html import write_tarball
 from giza.variants import Variant
 

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from giza.config.model import Config
 from giza.errors import BuildError, ConfigError, UsageError, shown, unknown_choice
+from giza.pipeline.results import DeployResult, TaskFailed
 from giza.schema import (
     Anything,
     Choice,
@@ -613,7 +614,7 @@ def describe(argv: Sequence[str]) -> str:
     return f"deployed {shown(src.rstrip('/')) + ('/' if src.endswith('/') else '')} -> {dest}"
 
 
-def deploy_group(check: SourceCheck, argvs: list[list[str]]) -> dict[str, Any]:
+def deploy_group(check: SourceCheck, argvs: list[list[str]]) -> DeployResult:
     """A task: one host's commands for one target, in order (the main sync creates the
     destination the static items go into). Every command runs; failures are collected."""
     problem = check.problem()
@@ -628,10 +629,8 @@ def deploy_group(check: SourceCheck, argvs: list[list[str]]) -> dict[str, Any]:
         except BuildError as exc:
             failures.append(str(exc))
     if failures:
-        from giza.stages import TaskFailed  # lazy: keeps start-up and the no-op build fast
-
-        raise TaskFailed("\n".join(failures), {"deployed": done, "failed": failures})
-    return {"deployed": done}
+        raise TaskFailed("\n".join(failures), DeployResult(tuple(done), tuple(failures)))
+    return DeployResult(tuple(done))
 
 
 def deploy_tasks(config: Config, names: Sequence[str], after: Sequence[str] = (),
@@ -662,15 +661,15 @@ def deploy_tasks(config: Config, names: Sequence[str], after: Sequence[str] = ()
 def report(outcomes: Mapping[str, Any], out: TextIO) -> int:
     """Print what the deploy tasks did; 1 when any failed or did not run."""
     status = 0
-    for name, outcome in outcomes.items():
-        if not name.startswith("deploy:"):
+    for outcome in outcomes.values():
+        if outcome.kind != "deploy":
             continue
-        value = outcome.value if isinstance(outcome.value, dict) else {}
-        for line in value.get("deployed", ()):
+        value = outcome.value if isinstance(outcome.value, DeployResult) else DeployResult()
+        for line in value.deployed:
             print(line, file=out)
         if outcome.status == "failed":
             status = 1
-            for failure in value.get("failed") or [outcome.message]:
+            for failure in value.failed or [outcome.message]:
                 print(f"giza: error: {failure}", file=out)
         elif outcome.status == "skipped":
             status = 1

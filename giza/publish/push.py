@@ -5,36 +5,29 @@ from __future__ import annotations
 import shlex
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from dataclasses import replace
+from typing import TextIO
 
 from giza import make_targets
-from giza.build import BuildRequest, build
 from giza.clean import clean
 from giza.config.model import Config
 from giza.errors import shown
+from giza.pipeline.driver import BuildRequest, build
 from giza.publish.deploy import deploy, deploy_tasks, load_targets, select, target_names
 
 
 def push(config: Config, targets: Sequence[str], request: BuildRequest,
          out: TextIO | None = None) -> int:
-    """The publish build with deploy tasks last in the same graph: each depends on every
-    build task, so it runs iff the whole build succeeded."""
+    """The publish build with deploy tasks last in the same graph, behind its publish step
+    (giza.pipeline.plan.add_publish): they run iff the whole build succeeded."""
     out = out or sys.stdout
     select(load_targets(config), targets)  # bad target names fail before any build
-    notes: list[str] = []
-
-    def then(graph: Any) -> list[Any]:
-        return deploy_tasks(config, targets, after=[task.name for task in graph], notes=notes)
-
-    code = build(config, request, out, then=then)
+    code = build(config, replace(request, deploy=tuple(targets)), out)
     if request.dry_run:
         # The build would create what is missing now: show the commands, not notes.
         for task in deploy_tasks(config, targets):
             for argv in task.kwargs["argvs"]:
                 out.write(f"would run: {shlex.join(argv)}\n")
-        return code
-    for note in notes:
-        out.write(f"note: {note}\n")
     return code
 
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from giza import includes_graph
-from giza.build import Tree
 from giza.config.model import Config
+from giza.pipeline.plan import Tree
 from giza.proxy import mirrored
 
 YAML = (".yaml", ".yml")

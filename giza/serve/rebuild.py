@@ -12,13 +12,16 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from giza import stages
-from giza.build import Tree, trees
+from giza import layout
 from giza.config.model import Config
 from giza.errors import GizaError
+from giza.pipeline import tasks
+from giza.pipeline.plan import Tree, trees
+from giza.pipeline.results import PrepareResult, TaskFailed
 from giza.serve.model import Problem, Rebuilt
 from giza.serve.plan import YAML, Change, IncludesCache, describe, touched_by_source
 from giza.serve.warm import WarmWorker, spec_from_argv
@@ -67,9 +70,9 @@ class Rebuilder:
         for name, tree in found.items():  # what the first build generated, for messages
             try:
                 with self.locked():
-                    self.origins[name] = stages.prepare_tree(
+                    self.origins[name] = tasks.prepare_tree(
                         self.config, tree.edition, tree.language,
-                        str(self.config.branch_dir / name), excluded=tree.excluded)["origins"]
+                        str(layout.proxy_dir(self.config, name)), excluded=tree.excluded).origins
             except GizaError:
                 pass  # the next change reports it
         if not self.warm:
@@ -78,9 +81,9 @@ class Rebuilder:
             self.workers[variant.name] = WarmWorker(variant.name, self._spec(variant, tree_of))
 
     def _spec(self, variant: Variant, tree_of: dict[Variant, str]) -> Any:
-        proxy = str(self.config.branch_dir / tree_of[variant])
-        context = stages.write_context(self.config, variant, proxy)
-        argv = stages.variant_argv(self.config, variant, proxy)
+        proxy = str(layout.proxy_dir(self.config, tree_of[variant]))
+        context = tasks.write_context(self.config, variant, proxy)
+        argv = tasks.variant_argv(self.config, variant, proxy)
         return spec_from_argv(argv, [("GIZA_BUILD_CONTEXT", str(context))])
 
     def stop(self) -> None:
@@ -91,7 +94,7 @@ class Rebuilder:
     def locked(self) -> Any:
         """The project's build lock (giza.lock), held only while rebuilding, never while
         idle: a `giza sphinx` in another terminal runs between two edits."""
-        from giza.lock import holding, lock_path
+        from giza.lock import holding, lock_path  # lazy: start-up time
 
         return holding(lock_path(self.config), self.command, err=self.out)
 
@@ -102,7 +105,7 @@ class Rebuilder:
     def _handle(self, paths: set[Path]) -> list[Rebuilt]:
         start = time.perf_counter()
         change = describe(self.config, paths,
-                          [self.config.branch_dir / t for t in trees(self.config,
+                          [layout.proxy_dir(self.config, t) for t in trees(self.config,
                                                                      self.variants)[0]])
         if not change.full and not change.source:
             return []
@@ -139,8 +142,6 @@ class Rebuilder:
     def _carry(self, result: Rebuilt, change: Change) -> Rebuilt:
         """Sphinx reports a page's errors only when it reads the page: keep the earlier
         errors of pages this change did not touch, so the overlay still shows them."""
-        from dataclasses import replace
-
         if not result.ok:
             return result
         root = self.config.root
@@ -165,27 +166,27 @@ class Rebuilder:
             except GizaError as exc:
                 failed[name] = problem_from_error(exc)
                 continue
-            self.origins[name] = result["origins"]
-            if by_source or result["generated"] or result["removed"]:
+            self.origins[name] = dict(result.origins)
+            if by_source or result.generated or result.removed:
                 touched.add(name)
         return touched, failed
 
-    def _prepare_tree(self, change: Change, tree: Tree) -> dict[str, Any]:
+    def _prepare_tree(self, change: Change, tree: Tree) -> PrepareResult:
         """Mirror and regenerate a tree; for edits of plain files (pages, includes, images)
         that no generator rewrites, copy just those files: a walk of 1,000 pages and a
         check of every content file would cost more than Sphinx's work."""
-        from giza.proxy import load_owned, release_owned
+        from giza.proxy import load_owned, release_owned  # lazy: start-up time
 
-        proxy = self.config.branch_dir / tree.name
+        proxy = layout.proxy_dir(self.config, tree.name)
         source = self.config.paths.source
         plain = tree.name in self.origins and not change.full and all(
             not rel.endswith(YAML) and (source / rel).is_file() for rel in change.source)
         if plain and not set(change.source) & load_owned(proxy):
             copied = release_owned(source, proxy, set(change.source), self.config.paths.ignore,
                                    tree.excluded)
-            return {"origins": self.origins[tree.name], "generated": 0, "removed": 0,
-                    "copied": len(copied)}
-        return stages.prepare_tree(self.config, tree.edition, tree.language, str(proxy),
+            return PrepareResult(proxy=str(proxy), origins=self.origins[tree.name],
+                                 copied=len(copied))
+        return tasks.prepare_tree(self.config, tree.edition, tree.language, str(proxy),
                                    excluded=tree.excluded)
 
     def _build_all(self, chosen: Sequence[Variant], change: Change,
@@ -204,8 +205,8 @@ class Rebuilder:
         return [results[v.name] for v in chosen if v.name in results]
 
     def _build(self, variant: Variant, change: Change, tree: str, start: float) -> Rebuilt:
-        proxy = str(self.config.branch_dir / tree)
-        stages.write_context(self.config, variant, proxy)
+        proxy = str(layout.proxy_dir(self.config, tree))
+        tasks.write_context(self.config, variant, proxy)
         worker = self.workers.get(variant.name)
         reason = "the warm Sphinx application is off (--no-warm)"
         if worker is not None:
@@ -235,36 +236,34 @@ class Rebuilder:
 
     def _fallback(self, variant: Variant, change: Change, proxy: str, tree: str, reason: str,
                   start: float, worker: WarmWorker | None) -> Rebuilt:
-        from giza.sphinx.output import parse_log
-
         try:
-            value = stages.run_variant(self.config, variant, proxy)
+            value = tasks.run_variant(self.config, variant, proxy)
             ok = True
-        except stages.TaskFailed as failed:
+        except TaskFailed as failed:
             value, ok = failed.value, False
         if worker is not None:
             worker.reset()  # sphinx-build rewrote the environment it had loaded
-        log = parse_log(value["output"], self._mapper(tree))
+        log = value.log.mapped(self._mapper(tree))
         problems = tuple(Problem(m.path, m.line, m.level, m.text) for m in log.messages
                          if m.level != "INFO")
         if not ok and not any(p.level != "WARNING" for p in problems):
             problems += (Problem(None, None, "ERROR",
-                                 f"sphinx-build exited with status {value['returncode']}"),)
+                                 f"sphinx-build exited with status {value.returncode}"),)
         return Rebuilt(variant.name, change.trigger, ok, len(log.processed.read),
                        len(log.processed.written), time.perf_counter() - start,
                        full=change.full, fallback=reason, problems=problems)
 
     def _mapper(self, tree: str) -> Any:
-        from giza.sphinx.output import proxy_path_mapper
+        from giza.sphinx.output import proxy_path_mapper  # lazy: start-up time
 
         origins = {Path(k): (Path(v[0]), int(v[1]))
                    for k, v in self.origins.get(tree, {}).items()}
         return proxy_path_mapper(self.config.root,
-                                 {self.config.branch_dir / tree: self.config.paths.source},
+                                 {layout.proxy_dir(self.config, tree): self.config.paths.source},
                                  origins)
 
     def _problems(self, warnings: str, tree: str) -> tuple[Problem, ...]:
-        from giza.sphinx.output import parse_output
+        from giza.sphinx.output import parse_output  # lazy: start-up time
 
         return tuple(Problem(m.path, m.line, m.level, m.text)
                      for m in parse_output(warnings, self._mapper(tree)) if m.level != "INFO")

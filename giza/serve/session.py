@@ -68,7 +68,7 @@ class Session:
         self.hub.publish(dict(result.event(generation), stage="done"))
 
     def first_build(self) -> int:
-        from giza.build import BuildRequest, build
+        from giza.pipeline.driver import BuildRequest, build
 
         request = BuildRequest(builders=tuple(dict.fromkeys(v.builder for v in self.variants)),
                                editions=tuple(e for e in dict.fromkeys(

@@ -6,7 +6,7 @@ process (not a thread) because Sphinx keeps global state (logging, registries, d
 settings) that two applications in one process would share.
 
 The application is created with exactly what ``sphinx-build`` gets from giza (the argv of
-:func:`giza.stages.variant_argv`, parsed back), so the environment written by the first
+:func:`giza.tasks.variant_argv`, parsed back), so the environment written by the first
 ``giza sphinx``-style build is reused as it is, and a later ``giza sphinx`` finds it
 current.
 """

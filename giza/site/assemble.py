@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from giza.config.model import Config
+from giza.layout import is_branched, public_dir, site_dir, versions_base_url
 
 NGINX_FILE = "redirects.nginx.conf"
 
@@ -22,8 +23,7 @@ class SiteFiles:
 
 
 def site_files(config: Config, edition: str | None, language: str | None) -> SiteFiles:
-    from giza.post import is_branched, site_dir, versions_base_url
-    from giza.site.branches import for_config, versions_json
+    from giza.site.branches import for_config, versions_json  # lazy: start-up time
     from giza.site.hashfile import render_release_txt
     from giza.site.redirects import load_redirects, render_htaccess, render_nginx, render_stubs
     from giza.site.robots import load_robots, render_robots
@@ -43,7 +43,7 @@ def site_files(config: Config, edition: str | None, language: str | None) -> Sit
             files.site[rel] = text
 
     files.site["release.txt"] = render_release_txt(config.git.commit)
-    public_root = config.paths.output / "public"
+    public_root = public_dir(config)
     for rel, payload in public_migrations(config, edition).items():
         files.root[str(public_root / rel)] = payload
     pb = for_config(config)
@@ -74,7 +74,7 @@ def site_files(config: Config, edition: str | None, language: str | None) -> Sit
 
 def public_migrations(config: Config, edition: str | None) -> dict[str, str | bytes]:
     """Migrations whose target is ``{root}/build/public/<file>``: the site root's files."""
-    from giza.site.migrations import apply_migrations
+    from giza.site.migrations import apply_migrations  # lazy: start-up time
 
     migrations = config.side("migrations")
     found: dict[str, str | bytes] = {}
@@ -96,7 +96,7 @@ def _links(config: Config) -> dict[str, str]:
 
 
 def write_root_files(root_files: dict[str, str | bytes]) -> list[str]:
-    from giza.fileio import write_if_changed
+    from giza.fileio import write_if_changed  # lazy: start-up time
 
     return [path for path, text in sorted(root_files.items())
             if write_if_changed(Path(path), text)]

@@ -33,7 +33,7 @@ def sphinx_argv(*, builder: str, proxy: Path, output: Path, doctrees: Path, conf
                 tags: Sequence[str], jobs: int = 1, language: str | None = None,
                 overrides: Sequence[tuple[str, str]] = ()) -> list[str]:
     # No -q: the progress lines ("reading sources... [ 50%] install") say which documents
-    # Sphinx read and wrote, hence whose earlier messages still hold (giza.records); the
+    # Sphinx read and wrote, hence whose earlier messages still hold (giza.pipeline.carry); the
     # parser drops them (giza.sphinx.output).
     argv = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(confdir),
             "-d", str(doctrees)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +97,20 @@ class SphinxLog:
     phases: list[str]
     processed: Processed
 
+    def mapped(self, path_map: PathMap) -> SphinxLog:
+        """The same log with each message's path (and line) mapped, e.g. from a proxy tree
+        back to the sources: a task parses the output once, the driver maps the paths."""
+        messages = [Message(*path_map(m.path, m.line), m.level, m.text) if m.path is not None
+                    else m for m in self.messages]
+        processed = replace(self.processed, read=set(self.processed.read),
+                            written=set(self.processed.written))
+        return SphinxLog(messages, list(self.phases), processed)
+
 
 def _add_items(found: set[str], item: str) -> None:
     # "a .. z" names a chunk by its first and last document: the ones in between are not
     # named anywhere, so they are not counted as processed (their messages are then carried
-    # over and de-duplicated against the new ones, see giza.records.carry_messages).
+    # over and de-duplicated against the new ones, see giza.pipeline.carry.carry_messages).
     first, sep, last = item.partition(" .. ")
     found.add(first)
     if sep:

@@ -18,7 +18,7 @@ from giza.config.project import get_current_path, get_path_prefix
 from giza.config.runtime import RuntimeStateConfig
 from giza.content.replacements import get_replacements
 from giza.errors import ConfigError
-from giza.stages import build_context
+from giza.pipeline.tasks import build_context
 from giza.variants import Variant
 
 PROJECT = {
@@ -425,8 +425,8 @@ def test_imports_are_cheap_and_quiet():
             "from giza.config.helper import fetch_config, get_versions, get_manual_path\n"
             "from giza.config.project import get_current_path, get_path_prefix\n"
             "from giza.content.replacements import get_replacements\n"
-            "heavy = [m for m in ('sphinx', 'jinja2', 'docutils', 'giza.post', 'giza.stages')\n"
-            "         if m in sys.modules]\n"
+            "heavy = [m for m in ('sphinx', 'jinja2', 'docutils', 'giza.post',\n"
+            "                     'giza.pipeline.tasks') if m in sys.modules]\n"
             "sys.stderr.write(repr(heavy))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from giza import stages
 from giza.config import load
 from giza.config.model import Config
+from giza.pipeline import tasks
 from giza.variants import Variant
 
 from helpers import write_tree
@@ -103,11 +103,11 @@ def build(config: Config, variants: list[Variant]) -> None:
     proxies = {v.pair for v in variants}
     for edition, language in proxies:
         name = "source" + "".join(f"-{p}" for p in (edition, language) if p)
-        stages.prepare_tree(config, edition, language, str(config.branch_dir / name))
+        tasks.prepare_tree(config, edition, language, str(config.branch_dir / name))
 
     def one(variant: Variant) -> None:
         name = "source" + "".join(f"-{p}" for p in variant.pair if p)
-        stages.run_variant(config, variant, str(config.branch_dir / name))
+        tasks.run_variant(config, variant, str(config.branch_dir / name))
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         list(pool.map(one, variants))

@@ -9,7 +9,8 @@ import pytest
 
 from giza.config import load
 from giza.errors import BuildError
-from giza.post import finalizers_for, post_variant, site_dir, site_url, versions_base_url
+from giza.layout import site_dir, site_url, versions_base_url
+from giza.post import finalizers_for, post_variant
 from giza.variants import Variant
 
 EDITIONS = """

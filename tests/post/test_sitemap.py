@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from giza.post import post_variant, site_dir, sitemap_index, stage_site
+from giza.layout import site_dir
+from giza.post import post_variant, sitemap_index, stage_site
 from giza.post.sitemap import SITEMAP_NS, XHTML_NS, read_sitemap, site_pages
 from giza.variants import Variant
 

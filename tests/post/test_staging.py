@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from giza.errors import BuildError
-from giza.post import post_variant, site_dir, stage_site, staging
+from giza.layout import site_dir
+from giza.post import post_variant, stage_site, staging
 from giza.variants import Variant
 
 

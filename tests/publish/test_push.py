@@ -124,8 +124,10 @@ def test_push_plan_puts_deploy_last(copy_project, giza):
     result = giza("push", "-t", "web", "-b", "html", "--dry-run")
     assert result.code == 0
     lines = [line for line in result.out.splitlines() if line]
-    assert lines[-2] == ("  6. deploy:web:local  rsync web to local (1 command)  (after "
-                         "prepare:source, sphinx:html, post:html, stage:public, sitemap-index)")
+    assert lines[-3] == ("  6. publish  every build task succeeded: deploy what they staged  "
+                         "(after prepare:source, sphinx:html, post:html, stage:public, "
+                         "sitemap-index)")
+    assert lines[-2] == "  7. deploy:web:local  rsync web to local (1 command)  (after publish)"
     assert lines[-1] == (f"would run: rsync -cqltz --exclude=.giza-site.json --recursive "
                          f"--delete {root}/build/2.1/html/ {site}/")
     assert not site.exists() and not (root / "build/2.1/html").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from giza import config as configuration
-from giza.build import trees
+from giza.pipeline.plan import trees
 from giza.serve.plan import Change, IncludesCache, describe, touched_by_source
 from giza.variants import Variant
 

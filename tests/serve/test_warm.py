@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from giza import config as configuration
-from giza import stages
+from giza.pipeline import tasks
 from giza.serve.warm import WarmWorker, spec_from_argv
 from giza.variants import Variant
 
@@ -14,7 +14,7 @@ def test_spec_reads_back_the_sphinx_build_argv(copy_project):
     root = copy_project("multi")
     config = configuration.load(None)
     variant = Variant("dirhtml", "saas", "fr")
-    argv = stages.variant_argv(config, variant, str(root / "build/x/source-saas-fr"))
+    argv = tasks.variant_argv(config, variant, str(root / "build/x/source-saas-fr"))
     spec = spec_from_argv(argv, [("GIZA_BUILD_CONTEXT", "/c.json")])
     assert spec.builder == "dirhtml"
     assert spec.srcdir == str(root / "build/x/source-saas-fr")
@@ -33,8 +33,8 @@ def test_a_worker_builds_only_what_changed(copy_project, giza):
     config = configuration.load(None)
     variant = Variant("html")
     proxy = config.branch_dir / "source"
-    context = stages.write_context(config, variant, str(proxy))
-    spec = spec_from_argv(stages.variant_argv(config, variant, str(proxy)),
+    context = tasks.write_context(config, variant, str(proxy))
+    spec = spec_from_argv(tasks.variant_argv(config, variant, str(proxy)),
                           [("GIZA_BUILD_CONTEXT", str(context))])
     worker = WarmWorker("html", spec)
     try:

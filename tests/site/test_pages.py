@@ -10,9 +10,9 @@ import pytest
 from giza.config import load
 from giza.content.api import PageEdit
 from giza.errors import ContentError
+from giza.pipeline.tasks import prepare_tree
 from giza.problems import collecting
 from giza.site.pages import apply_page_edits, page_text
-from giza.stages import prepare_tree
 
 YAML = Path("/p/source/includes/extracts-a.yaml")
 
@@ -83,7 +83,7 @@ def test_prepare_tree_owns_edited_pages_and_migration_targets(project) -> None:
     for path in (page, moved):
         os.utime(path, (1_000_000, 1_000_000))
     result = prepare_tree(config, None, None, str(proxy))
-    assert (result["copied"], result["removed"], result["generated"]) == (0, 0, 0)
+    assert (result.copied, result.removed, result.generated) == (0, 0, 0)
     assert page.stat().st_mtime == moved.stat().st_mtime == 1_000_000
     # The unit no longer appends: the page is the source's copy again.
     (root / "source/includes/extracts-a.yaml").write_text("ref: warn\ncontent: Careful.\n")

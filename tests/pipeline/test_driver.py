@@ -8,11 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from giza.build import trees
-from giza.config import load
-from giza.readonce import core_share
-from giza.variants import Variant
-
 from helpers import write_tree
 
 
@@ -84,23 +79,6 @@ def test_editions_build_separate_trees(project, giza):
     assert (root / "build/main/source-onprem/index.txt").is_file()
 
 
-def test_per_builder_exclusions_get_their_own_tree(project):
-    project({
-        "config/build_conf.yaml": "project: {name: d}\n",
-        "config/sphinx.yaml": """
-            web-base: {excluded: [/print]}
-            html: {inherit: web-base}
-            dirhtml: {inherit: web-base}
-            latex: {tags: [offset]}
-            """,
-        "source/index.txt": "T\n=\n",
-    })
-    config = load()
-    variants = [Variant("html"), Variant("dirhtml"), Variant("latex")]
-    found, tree_of = trees(config, variants)
-    assert {n: t.excluded for n, t in found.items()} == {"source": ("/print",),
-                                                         "source-latex": ()}
-    assert [tree_of[v] for v in variants] == ["source", "source", "source-latex"]
 
 
 def test_excluded_page_is_not_built(project, giza):
@@ -151,9 +129,6 @@ def test_sibling_builders_reuse_doctrees_on_a_first_build(copy_project, giza):
     assert json.loads((root / "r.json").read_text())["status"] == "ok"
 
 
-def test_core_share():
-    assert [core_share(n, 4) for n in (1, 2, 3, 4, 8)] == [4, 2, 1, 1, 1]
-    assert core_share(1, 1) == 1
 
 
 def test_quickstart_project_builds_without_warnings(tmp_path: Path, giza, monkeypatch):

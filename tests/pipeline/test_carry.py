@@ -1,228 +1,87 @@
-"""Incremental builds: fingerprints, reasons, records, stale outputs, crash safety."""
+"""giza.pipeline.carry: which messages an incremental build carries over, with real
+incremental sphinx-builds, and the carried-over lines and the -j written-pages scan."""
 
 from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from giza import __version__
 from giza.config import load
-from giza.records import KEEP, load_records, record_path, write_record
+from giza.pipeline.carry import carried_line, carry_messages, message_files, written_pages
+from giza.sphinx.output import Message
 
-from helpers import write_tree
-
-SERIAL = ("--executor", "serial")
-
-
-def build(giza, *args):
-    return giza(*SERIAL, "sphinx", "-b", "html", *args)
+from helpers import SERIAL, build
 
 
-def first_lines(result, n=1):
-    return result.out.splitlines()[:n]
+def test_carried_line_counts_each_level() -> None:
+    warning = Message("source/a.txt", 1, "WARNING", "w")
+    error = Message("source/a.txt", 2, "ERROR", "e")
+    assert carried_line("html", [warning]) == \
+        "html: 1 warning carried over from the previous build"
+    other = Message("source/b.txt", 1, "WARNING", "w")
+    assert carried_line("dirhtml", [warning, other, error]) == \
+        "dirhtml: 2 warnings, 1 error carried over from the previous build"
+    # printed once, so counted once
+    assert carried_line("dirhtml", [warning, warning, error]) == \
+        "dirhtml: 1 warning, 1 error carried over from the previous build"
 
 
-def test_no_change_rebuild_is_skipped(copy_project, giza):
-    root = copy_project("basic")
-    assert first_lines(build(giza)) == ["html: building: no previous record"]
-    page = root / "build/2.1/html/install.html"
-    stamp = page.stat().st_mtime_ns
-    again = build(giza)
-    assert again.code == 0
-    assert first_lines(again) == ["html: up to date"]
-    assert "sphinx:html" not in again.out  # sphinx-build never started
-    assert page.stat().st_mtime_ns == stamp
+def test_written_pages_names_docs_written_since(tmp_path: Path) -> None:
+    for name in ("old.html", "new.html", "guide/index.html", "_static/x.js"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    os.utime(tmp_path / "old.html", ns=(1_000, 1_000))
+    since = (tmp_path / "new.html").stat().st_mtime_ns
+    assert written_pages(tmp_path, since) == {"new", "guide/index", "guide"}
 
 
-def test_reasons(copy_project, giza):
-    root = copy_project("basic")
-    build(giza)
-    (root / "source/install.txt").write_text("Install\n=======\n\nNew text.\n")
-    assert first_lines(build(giza)) == ["html: building: 1 page changed: install.txt"]
-    write_tree(root, {"source/a.txt": "A\n=\n", "source/b.txt": "B\n=\n",
-                      "source/c.txt": "C\n=\n", "source/d.txt": "D\n=\n"})
-    assert first_lines(build(giza)) == [
-        "html: building: 4 pages added: a.txt, b.txt, c.txt, ..."]
-    for name in "abcd":
-        (root / f"source/{name}.txt").unlink()
-    assert first_lines(build(giza)) == [
-        "html: building: 4 pages removed: a.txt, b.txt, c.txt, ..."]
-    (root / "conf.py").write_text((root / "conf.py").read_text() + "\n# tweak\n")
-    assert first_lines(build(giza)) == ["html: building: conf.py changed"]
-    conf = root / "config/build_conf.yaml"
-    conf.write_text(conf.read_text().replace('release: "2.1.0"', 'release: "2.1.1"'))
-    assert first_lines(build(giza)) == ["html: building: config changed: version.release"]
-    assert first_lines(giza(*SERIAL, "--force", "sphinx", "-b", "html")) == [
-        "html: building: --force"]
-    assert first_lines(build(giza)) == ["html: up to date"]
+SHARED_MESSAGES = [
+    'source/includes/shared.rst:5: ERROR: Unknown directive type "unknowndirective".',
+    "",
+    ".. unknowndirective:: [docutils]",
+    "source/includes/shared.rst:3: WARNING: undefined label: 'nowhere' [ref.ref]",
+]
 
 
-def test_touched_but_unchanged_file_is_up_to_date(copy_project, giza):
-    root = copy_project("basic")
-    build(giza)
-    page = root / "source/install.txt"
-    os.utime(page, (time.time() + 100, time.time() + 100))
-    assert first_lines(build(giza)) == ["html: up to date"]
+def test_summary_counts_what_is_printed(copy_project, giza, tmp_path: Path) -> None:
+    # Two pages include one file: sphinx-build reports its warning and its error twice,
+    # word for word. giza prints each once, and the summary counts what it printed.
+    root = copy_project("shared-include")
+    report = tmp_path / "report.json"
+    first = giza("--executor", "serial", "sphinx", "-b", "html", "--report", str(report))
+    assert first.code == 0, first.out + first.err
+    assert [line for line in first.out.splitlines() if "shared.rst" in line] == \
+        [SHARED_MESSAGES[0], SHARED_MESSAGES[3]]
+    assert "\n".join(SHARED_MESSAGES) in first.out
+    assert "html      ok              1        1" in first.out
+    import json
 
+    row = json.loads(report.read_text())["variants"][0]
+    assert (row["warnings"], row["errors"]) == (1, 1)
+    # Up to date: the recorded messages, printed and counted once.
+    again = giza("sphinx", "-b", "html")
+    assert "html: 1 warning, 1 error carried over from the previous build" in again.out
+    assert "\n".join(SHARED_MESSAGES) in again.out
+    assert "html      up to date          1        1" in again.out
+    # One of the two pages changed: one report anew, the other's identical one not repeated.
+    with open(root / "source/install.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nMore text.\n")
+    third = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
+    assert [line for line in third.out.splitlines() if "shared.rst" in line] == \
+        [SHARED_MESSAGES[0], SHARED_MESSAGES[3]]
+    assert "html      ok              1        1" in third.out
+    assert third.out.endswith("giza: 1 warning, 1 error and --fail-on-warning: failing the "
+                              "build\n")
 
-def test_missing_output_rebuilds(copy_project, giza):
-    root = copy_project("basic")
-    build(giza)
-    for path in sorted((root / "build/2.1/html").rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
-    assert first_lines(build(giza)) == ["html: building: output missing: html"]
-
-
-def test_explain_builds_nothing(copy_project, giza):
-    root = copy_project("basic")
-    result = giza("sphinx", "-b", "html", "dirhtml", "--explain")
-    assert result.out == ("html: would rebuild: no previous record\n"
-                          "dirhtml: would rebuild: no previous record\n"
-                          "dirhtml: writes from html's environment (reads nothing)\n")
-    assert not (root / "build/2.1/html").exists()
-    build(giza)
-    (root / "source/index.txt").write_text("Changed\n=======\n\n.. toctree::\n\n   install\n")
-    result = giza("sphinx", "-b", "html", "dirhtml", "--explain")
-    assert result.out == ("html: would rebuild: 1 page changed: index.txt\n"
-                          "dirhtml: would rebuild: no previous record\n"
-                          "dirhtml: writes from html's environment (reads nothing)\n")
-
-
-def test_other_giza_version_or_unreadable_record_means_full_rebuild(copy_project, giza):
-    root = copy_project("basic")
-    build(giza)
-    path = root / "build/2.1/.giza/record.json"
-    data = json.loads(path.read_text())
-    data["giza"] = "0.0.1"
-    path.write_text(json.dumps(data))
-    assert first_lines(build(giza)) == [
-        f"html: building: previous record written by giza 0.0.1, this is giza {__version__}: "
-        "full rebuild"]
-    path.write_text("{not json")
-    assert first_lines(build(giza)) == [
-        "html: building: previous record unreadable (JSONDecodeError): full rebuild"]
-
-
-def test_records_rotate_and_keep_nine(project):
-    project({"config/build_conf.yaml": "project: {name: d}\n"})
-    config = load()
-    for n in range(12):
-        write_record(config, {"sphinx:html": {"variant": "html", "status": "ok", "n": n}})
-    assert json.loads(record_path(config).read_text())["tasks"]["sphinx:html"]["n"] == 11
-    for index in range(1, KEEP + 1):
-        data = json.loads(record_path(config, index).read_text())
-        assert data["tasks"]["sphinx:html"]["n"] == 11 - index
-    assert not record_path(config, KEEP + 1).exists()
-    assert len(load_records(config, 20)) == KEEP + 1
-
-
-def test_records_command(copy_project, giza):
-    root = copy_project("basic")
-    conf = root / "conf.py"
-    conf.write_text(conf.read_text() + "\nif tags.has('dirhtml'):\n    raise RuntimeError('x')\n")
-    giza(*SERIAL, "sphinx", "-b", "html", "dirhtml")
-    lines = giza("records").out.splitlines()
-    assert lines[0].startswith("record of ") and lines[0].endswith("(giza 0.1.0, branch 2.1)")
-    assert lines[1].split()[:2] == ["dirhtml", "failed"]
-    assert lines[1].endswith("warnings  no previous record")
-    assert lines[2].split()[:2] == ["html", "ok"]
-    fails = giza("records", "--fails").out.splitlines()
-    assert [line.split()[0] for line in fails[1:]] == ["dirhtml"]
-    only = giza("records", "--variant", "html").out.splitlines()
-    assert [line.split()[0] for line in only[1:]] == ["html"]
-    # the failed variant runs again; the good one is up to date
-    assert first_lines(giza(*SERIAL, "sphinx", "-b", "html", "dirhtml"), 2) == [
-        "html: up to date", "dirhtml: building: failed last time"]
-
-
-def test_deleted_page_disappears_from_output_and_site(project, giza):
-    root = project({
-        "config/build_conf.yaml": "project: {name: s}\nsystem: {files: [integration.yaml]}\n",
-        "config/integration.yaml": "base: {targets: [dirhtml, html]}\n",
-        "source/index.txt": "Home\n====\n\n.. toctree::\n   :glob:\n\n   *\n",
-        "source/gone.txt": "Gone\n====\n",
-    })
-    assert giza(*SERIAL, "sphinx", "-b", "publish").code == 0
-    assert (root / "build/main/html/gone.html").is_file()
-    assert (root / "build/public/gone/index.html").is_file()
-    (root / "source/gone.txt").unlink()
-    result = giza(*SERIAL, "sphinx", "-b", "publish")
-    assert result.code == 0, result.out
-    assert result.out.splitlines()[0] == "dirhtml: building: 1 page removed: gone.txt"
-    assert not (root / "build/main/html/gone.html").exists()
-    assert not (root / "build/main/html/_sources/gone.txt").exists()
-    assert not (root / "build/main/dirhtml/gone/index.html").exists()
-    assert not (root / "build/public/gone").exists()
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="uses /proc-free POSIX signals only")
-def test_kill_9_mid_build_then_recover(copy_project, tmp_path: Path):
-    root = copy_project("basic")
-    conf = root / "conf.py"
-    marker = tmp_path / "started"
-    conf.write_text(conf.read_text() + f"\nimport pathlib, time\npathlib.Path({str(marker)!r})"
-                    ".write_text('x')\ntime.sleep(60)\n")
-    env = dict(os.environ)
-    proc = subprocess.Popen([sys.executable, "-m", "giza", "--executor", "serial", "sphinx",
-                             "-b", "html"], cwd=root, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not marker.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert marker.exists(), "sphinx-build never started"
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert (root / "build/2.1/.giza/pending.json").is_file()
-    # sphinx-build runs in its own session, yet dies with giza (no orphan after kill -9)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _running(str(root)):
-        time.sleep(0.1)
-    assert not _running(str(root))
-    conf.write_text(conf.read_text().split("\nimport pathlib, time")[0] + "\n")
-    done = subprocess.run([sys.executable, "-m", "giza", "--executor", "serial", "sphinx",
-                           "-b", "html"], cwd=root, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[0] == "html: building: conf.py changed" or \
-        done.stdout.splitlines()[0].startswith("html: building: ")
-    assert not (root / "build/2.1/.giza/pending.json").exists()
-    assert (root / "build/2.1/html/index.html").is_file()
-
-
-def _running(fragment: str) -> bool:
-    found = subprocess.run(["pgrep", "-f", f"sphinx -b html .*{fragment}"],
-                           capture_output=True, text=True, check=False)
-    return bool(found.stdout.strip())
-
-
-def test_interrupted_run_is_not_recorded_done(copy_project, giza):
-    root = copy_project("basic")
-    build(giza)
-    # A record says html is done, but a later run was killed while rebuilding it.
-    (root / "build/2.1/.giza/pending.json").write_text('{"tasks": ["sphinx:html"]}')
-    assert first_lines(build(giza)) == [
-        "html: building: the previous run was interrupted before recording it"]
-    assert first_lines(build(giza)) == ["html: up to date"]
-
-
-def test_reasons_tell_pages_from_other_files(copy_project, giza):
-    root = copy_project("basic")
-    build(giza)
-    write_tree(root, {"source/includes/extracts-x.yaml": "ref: x\ncontent: X.\n",
-                      "source/faq.txt": "FAQ\n===\n"})
-    assert first_lines(build(giza)) == [
-        "html: building: 1 page added: faq.txt; 1 file added: includes/extracts-x.yaml"]
-
-
-# -- messages of what Sphinx did not process again --------------------------------------------
 
 UNDEFINED = "source/install.txt:4: WARNING: undefined label: 'nowhere' [ref.ref]"
+
+
 CARRIED = "html: 1 warning carried over from the previous build"
 
 
@@ -375,7 +234,6 @@ def test_record_without_messages_carries_nothing(copy_project, giza):
 
 
 def test_carry_rules():
-    from giza.records import carry_messages
     from giza.sphinx.output import Message, Processed
 
     def msg(path, text, line=1):
@@ -420,7 +278,6 @@ def test_carry_rules():
 
 
 def test_message_files(project):
-    from giza.records import message_files
 
     root = project({"config/build_conf.yaml": "project: {name: d}\n",
                     "source/a.txt": "A\n=\n", "module.py": "x = 1\n"})
@@ -444,22 +301,6 @@ def test_message_files(project):
     assert docname("conf.py") is None
 
 
-def test_entries_of_variants_not_built_are_kept(copy_project, giza):
-    root = copy_project("basic")
-    giza(*SERIAL, "sphinx", "-b", "html", "dirhtml")
-    assert first_lines(giza(*SERIAL, "sphinx", "-b", "dirhtml")) == ["dirhtml: up to date"]
-    # html's entry survived a run that did not build it: still up to date, not rebuilt
-    assert first_lines(build(giza)) == ["html: up to date"]
-    lines = giza("records").out.splitlines()
-    assert [line.split()[0] for line in lines[1:]] == ["html"]  # only what that run built
-    # An interrupted run's variant stays pending until a record settles it.
-    (root / "build/2.1/.giza/pending.json").write_text('{"tasks": ["sphinx:dirhtml"]}')
-    assert first_lines(build(giza)) == ["html: up to date"]
-    assert first_lines(giza(*SERIAL, "sphinx", "-b", "dirhtml")) == [
-        "dirhtml: building: the previous run was interrupted before recording it"]
-    assert not (root / "build/2.1/.giza/pending.json").exists()
-
-
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_reference_fixed_elsewhere_is_not_carried(copy_project, giza, jobs):
     # Adding the label to install.txt makes Sphinx write index.txt again (its toctree lists
@@ -476,23 +317,3 @@ def test_reference_fixed_elsewhere_is_not_carried(copy_project, giza, jobs):
     again = giza(*args)
     assert "WARNING" not in again.out and "carried over" not in again.out
     assert summary_row(again)[:4] == ["html", "ok", "0", "0"]
-
-
-def test_under_root_makes_paths_under_the_project_root_relative():
-    from giza.records import under_root
-
-    flat = {"paths.root": '"/w/proj"', "paths.source": '"/w/proj/source"',
-            "side": '{"a": ["/w/proj/config/x.yaml", "/w/project/y"]}', "other": '"/opt/z"'}
-    assert under_root(flat, Path("/w/proj")) == {
-        "paths.root": '"."', "paths.source": '"source"',
-        "side": '{"a": ["config/x.yaml", "/w/project/y"]}', "other": '"/opt/z"'}
-
-
-def test_moved_note_names_where_the_environment_was_built():
-    from giza.records import moved_note
-
-    assert moved_note({"built_under": "/a/proj"}, Path("/a/proj")) is None
-    assert moved_note({}, Path("/a/proj")) is None
-    assert moved_note({"built_under": "/b/proj"}, Path("/a/proj")) == (
-        "build/ was built under /b/proj: Sphinx re-reads every page of this variant once "
-        "(its environment holds absolute paths)")

@@ -7,24 +7,24 @@ import json
 import os
 import shutil
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from giza import layout
 from giza.config.model import Config
-from giza.errors import BuildError
 from giza.fileio import write_if_changed
+from giza.pipeline.results import (
+    PostResult,
+    PrepareResult,
+    SphinxResult,
+    StageResult,
+    TaskFailed,
+)
 from giza.proxy import load_owned, mirror, release_owned, save_owned
 from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
 from giza.variants import Variant
 from giza.watchdog import timed
-
-
-class TaskFailed(BuildError):
-    """A task failed but has a result worth reporting (e.g. sphinx-build's output)."""
-
-    def __init__(self, message: str, value: Any = None) -> None:
-        super().__init__(message)
-        self.value = value
 
 
 def content_context(config: Config, edition: str | None,
@@ -66,7 +66,7 @@ def kept_globs(config: Config) -> list[str]:
 
 def prepare_tree(config: Config, edition: str | None, language: str | None,
                  proxy: str, kinds: Sequence[str] | None = None,
-                 excluded: Sequence[str] = ()) -> dict[str, Any]:
+                 excluded: Sequence[str] = ()) -> PrepareResult:
     """Mirror source/ into the proxy tree, then generate content into it: YAML units,
     includes/hash.rst, image figures, migrations and extract includes in pages."""
     from giza.content import generate  # lazy: a no-op build prepares nothing
@@ -100,14 +100,14 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
         owned |= previous  # a partial run does not know what the other kinds own
     if owned != previous:
         save_owned(proxy_dir, owned)
-    return {
-        "proxy": str(proxy_dir),
-        "copied": len(mirrored.copied),
-        "removed": len(mirrored.removed),
-        "generated": written,
-        "notes": notes,
-        "origins": {str(k): [str(v[0]), *v[1:]] for k, v in generated.origins.items()},
-    }
+    return PrepareResult(
+        proxy=str(proxy_dir),
+        copied=len(mirrored.copied),
+        removed=len(mirrored.removed),
+        generated=written,
+        notes=tuple(notes),
+        origins={str(k): [str(v[0]), *v[1:]] for k, v in generated.origins.items()},
+    )
 
 
 def _migrate(config: Config, proxy_dir: Path, edition: str | None,
@@ -147,12 +147,13 @@ def _images(config: Config, proxy_dir: Path, edition: str | None,
     return written, notes
 
 
-def fetch_intersphinx(config: Config) -> dict[str, Any]:
+def fetch_intersphinx(config: Config) -> PrepareResult:
     """Refresh intersphinx inventories (at most daily); failures are warnings."""
     from giza.site.intersphinx import fetch_inventories  # lazy: start-up time
 
     entries = [dict(doc) for doc in config.side_documents("intersphinx") if isinstance(doc, dict)]
-    return {"notes": fetch_inventories(entries, config.paths.output)}
+    return PrepareResult(proxy=str(config.paths.output),
+                         notes=tuple(fetch_inventories(entries, config.paths.output)))
 
 
 def sphinx_documents(config: Config, edition: str | None) -> dict[str, Any]:
@@ -177,18 +178,13 @@ def sphinx_documents(config: Config, edition: str | None) -> dict[str, Any]:
             "intersphinx_mapping": intersphinx}
 
 
-def locale_dir(config: Config) -> Path:
-    """Where translations are compiled: a mirror of paths.locale under build/, so Sphinx
-    writes its .mo files there and never into the project's locale/."""
-    return config.branch_dir / "locale"
-
-
-def prepare_locale(config: Config) -> dict[str, Any]:
+def prepare_locale(config: Config) -> PrepareResult:
     if not config.paths.locale.is_dir():
-        return {"copied": 0, "note": f"{config.paths.locale} does not exist"}
+        return PrepareResult(proxy=str(layout.locale_dir(config)))  # nothing to translate with
     # Sphinx compiles .mo files beside the mirrored .po files; keep them between runs.
-    result = mirror(config.paths.locale, locale_dir(config), ignore=["*.mo"])
-    return {"copied": len(result.copied), "removed": len(result.removed)}
+    result = mirror(config.paths.locale, layout.locale_dir(config), ignore=["*.mo"])
+    return PrepareResult(proxy=str(layout.locale_dir(config)), copied=len(result.copied),
+                         removed=len(result.removed))
 
 
 def build_context(config: Config, variant: Variant) -> dict[str, Any]:
@@ -209,7 +205,7 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
         "commit": config.git.commit,
         "conf_file": str(config.conf_file),
         "replacements": replacement_tokens(config, variant.edition),
-        "locale_dir": str(locale_dir(config)),
+        "locale_dir": str(layout.locale_dir(config)),
         "versions": published_versions(config, variant.edition, variant.language),
         **sphinx_documents(config, variant.edition),
     }
@@ -217,17 +213,16 @@ def build_context(config: Config, variant: Variant) -> dict[str, Any]:
 
 def published_versions(config: Config, edition: str | None = None,
                        language: str | None = None) -> list[dict[str, Any]]:
-    from giza.post import versions_base_url  # lazy: keeps start-up and the no-op build fast
-    from giza.site.branches import for_config, versions
+    from giza.site.branches import for_config, versions  # lazy: start-up time
 
     pb = for_config(config)
     if not pb.published:
         return []
-    return versions(pb, versions_base_url(config, edition, language), config.branch)
+    return versions(pb, layout.versions_base_url(config, edition, language), config.branch)
 
 
 def write_context(config: Config, variant: Variant, source_dir: str | None = None) -> Path:
-    path = config.branch_dir / ".giza" / "context" / f"{variant.name}.json"
+    path = layout.context_path(config, variant.name)
     context = build_context(config, variant)
     if source_dir is not None:
         context["source_dir"] = source_dir  # the proxy tree this variant is built from
@@ -283,7 +278,7 @@ def variant_argv(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                  tags: Sequence[str] = ()) -> list[str]:
     """The sphinx-build argv of one variant (giza serve's warm Sphinx reads the same)."""
     settings = config.matrix.lookup(variant.builder, variant.edition)
-    overrides = [("locale_dirs", str(locale_dir(config)))] if variant.language else []
+    overrides = [("locale_dirs", str(layout.locale_dir(config)))] if variant.language else []
     return sphinx_argv(
         builder=variant.builder,
         proxy=Path(proxy),
@@ -299,11 +294,12 @@ def variant_argv(config: Config, variant: Variant, proxy: str, jobs: int = 1,
 
 def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                 tags: Sequence[str] = (), removed_pages: Sequence[str] = (),
-                seed_doctrees: str | None = None) -> dict[str, Any]:
-    """One sphinx-build. Raises TaskFailed (carrying the output) when it fails."""
-    from giza.proc import run_process
-    from giza.readonce import seed_value, seeded_argv
-    from giza.sphinx.output import count_levels, parse_output  # lazy: start-up time
+                seed_doctrees: str | None = None) -> SphinxResult:
+    """One sphinx-build, its output parsed. Raises TaskFailed (carrying the SphinxResult)
+    when it fails."""
+    from giza.proc import run_process  # lazy: a no-op build runs nothing
+    from giza.readonce import note_seeded_run, seeded_argv
+    from giza.sphinx.output import parse_log
 
     output = variant.output_dir(config)
     argv = variant_argv(config, variant, proxy, jobs, tags)
@@ -314,47 +310,48 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant, proxy))
     run = run_process(argv, cwd=config.root, env=env)
-    warnings, errors = count_levels(parse_output(run.output))
-    value = {
-        "variant": variant.name,
-        "seeded_from": seed_doctrees if seeded else None,
-        "returncode": run.returncode,
-        "output": run.output,
-        "argv": argv,
-        "seconds": run.seconds,
-        "warnings": warnings,
-        "errors": errors,
-    }
+    value = SphinxResult(variant=variant.name, argv=tuple(argv), jobs=jobs,
+                         returncode=run.returncode, output=run.output, seconds=run.seconds,
+                         log=parse_log(run.output),
+                         seeded_from=seed_doctrees if seeded else None)
     if run.returncode != 0:
         raise TaskFailed(f"sphinx-build exited with status {run.returncode}", value)
-    seed_value(config, value, variant)
-    value["stale_removed"] = remove_stale_outputs(output, variant.builder, removed_pages)
-    return value
+    if seeded:  # if Sphinx read anyway, note why (giza.readonce)
+        note_seeded_run(config, variant, str(seed_doctrees), run.output)
+    return replace(value, stale_removed=tuple(
+        remove_stale_outputs(output, variant.builder, removed_pages)))
 
 
-def post_variant(config: Config, variant: Variant) -> dict[str, Any]:
+def post_variant(config: Config, variant: Variant) -> PostResult:
     """The builder's finalizer: turn sphinx output into this variant's site fragment."""
     from giza.post import post_variant as finalize  # lazy: keeps start-up and the no-op build fast
 
-    return finalize(config, variant)
+    return PostResult.of(finalize(config, variant))
 
 
 def stage_site(config: Config, edition: str | None, language: str | None,
                variants: Sequence[str], site_files: dict[str, str],
-               root_files: dict[str, str | bytes]) -> dict[str, Any]:
+               root_files: dict[str, str | bytes]) -> StageResult:
     """Swap in the new staged site built from the variants' fragments (atomically)."""
     from giza.post import stage_site as stage  # lazy: keeps start-up and the no-op build fast
     from giza.site.assemble import write_root_files
 
-    result = stage(config, edition, language, list(variants), dict(site_files))
-    result["root_files"] = write_root_files(root_files)
-    return result
+    done = stage(config, edition, language, list(variants), dict(site_files))
+    return StageResult(site=done["site"], url=done["url"], variants=tuple(done["variants"]),
+                       files=done["files"], pages=done["pages"], sitemap=done["sitemap"],
+                       root_files=tuple(write_root_files(root_files)),
+                       seconds=done["seconds"], notes=tuple(done["notes"]))
+
+
+def publish(site: str) -> StageResult:
+    """The join between building and deploying: it runs only when every build task
+    succeeded, and hands on the site they staged."""
+    return StageResult(site=site)
 
 
 def sitemap_index(config: Config, sites: Sequence[tuple[str | None, str | None]]
-                  ) -> dict[str, Any]:
-    from giza.post import site_dir  # lazy: keeps start-up and the no-op build fast
-    from giza.post import sitemap_index as index
+                  ) -> StageResult:
+    from giza.post import sitemap_index as index  # lazy: a no-op build stages nothing
 
-    path = index(config, [(e, lang, site_dir(config, e, lang)) for e, lang in sites])
-    return {"path": str(path)}
+    path = index(config, [(e, lang, layout.site_dir(config, e, lang)) for e, lang in sites])
+    return StageResult(site=str(path.parent), sitemap=str(path))
