@@ -9,6 +9,12 @@ graph on the ProcessExecutor with --jobs cores (each gets its -j share when ther
 variants than cores), (c) `python -m giza sphinx -b ...` end to end on a giza project with
 the same pages and editions (planning, mirroring, sphinx-build, post-processing, staging;
 sibling builders of an edition start from the first one's doctrees). Prints the ratios.
+
+    .venv/bin/python bench/parallel.py --formats --pages 200 --editions 1 --repeat 2
+
+Read-once mode: giza builds html alone, then html + dirhtml + json + singlehtml + epub, each
+from clean, alternating in the same run; prints the ratio (target <= 1.6x) and what each
+sphinx-build read.
 """
 
 from __future__ import annotations
@@ -137,6 +143,49 @@ def run_giza(project: Path, builders: list[str], jobs: int) -> float:
     return time.perf_counter() - start
 
 
+FORMATS = ["html", "dirhtml", "json", "singlehtml", "epub"]
+
+
+def giza_reads(project: Path, builders: list[str], jobs: int) -> tuple[float, str]:
+    """`giza sphinx` from clean (as run_giza), and what each sphinx-build read."""
+    shutil.rmtree(project / "build", ignore_errors=True)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "giza", "--jobs", str(jobs), "--level", "debug",
+                           "sphinx", "-b", *builders], cwd=project, capture_output=True,
+                          text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"giza failed:\n{done.stdout}\n{done.stderr}")
+    reads = [line.strip().split(":")[1] + " " + line.split(", read", 1)[1].split(" in ")[0]
+             .strip() for line in done.stdout.splitlines()
+             if line.startswith("    sphinx:") and ", read" in line]
+    return seconds, ", ".join(r.replace(" documents", "") or r for r in reads)
+
+
+def formats_mode(args: argparse.Namespace) -> int:
+    """html alone against the five formats, both with giza from clean, in one run."""
+    root = Path(tempfile.mkdtemp(prefix="giza-bench-"))
+    try:
+        trees = make_corpus(root / "src", args.pages, ["ed0"])
+        project = make_giza_project(root, trees["ed0"], ["ed0"])
+        print(f"corpus: {args.pages} pages, one edition; jobs={args.jobs}; "
+              f"cpu_count={os.cpu_count()}; load {os.getloadavg()[0]:.2f}")
+        alone, every, read = [], [], ""
+        for _ in range(args.repeat):
+            alone.append(giza_reads(project, ["html"], args.jobs)[0])
+            seconds, read = giza_reads(project, FORMATS, args.jobs)
+            every.append(seconds)
+        print("runs (s): html " + " ".join(f"{t:.2f}" for t in alone) + " | "
+              + " + ".join(FORMATS) + " " + " ".join(f"{t:.2f}" for t in every))
+        print(f"read per sphinx-build: {read}; load {os.getloadavg()[0]:.2f}")
+        print(f"html alone:    {min(alone):7.2f} s")
+        print(f"five formats:  {min(every):7.2f} s   ratio {min(every) / min(alone):.2f} "
+              "(target <= 1.6)")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
 def sphinx_argv(src: Path, out: Path, builder: str, edition: str, cores: int) -> list[str]:
     sphinx_build = Path(sys.executable).with_name("sphinx-build")
     argv = [str(sphinx_build), "-q", "-E", "-b", builder, "-t", edition,
@@ -154,7 +203,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; best is kept")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project")
+    parser.add_argument("--formats", action="store_true",
+                        help="read-once mode: html alone vs. five formats, both with giza")
     args = parser.parse_args()
+    if args.formats:
+        return formats_mode(args)
 
     editions = [f"ed{i}" for i in range(args.editions)]
     variants = [(e, b) for e in editions for b in args.builders]

@@ -38,8 +38,8 @@ def giza(project: Path) -> tuple[float, str]:
 
 def read_counts(output: str) -> str:
     """What each sphinx task read, from giza's debug lines ("read 200 documents")."""
-    found = [line.split(", read ", 1)[1].split(" in ", 1)[0]
-             for line in output.splitlines() if ", read " in line]
+    found = [line.split(", read", 1)[1].split(" in ", 1)[0].strip() or "0 documents"
+             for line in output.splitlines() if ", read" in line]
     return ", ".join(found) or "no sphinx-build"
 
 

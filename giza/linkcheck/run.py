@@ -49,7 +49,8 @@ def plan(config: Config, variants: Sequence[Variant], request: LinkcheckRequest,
     """prepare:<tree> per proxy tree, locale, collect:<variant>, then check."""
     from giza.graph import Graph, Task  # lazy: start-up time
     from giza.pipeline import tasks
-    from giza.pipeline.plan import core_share, trees
+    from giza.pipeline.plan import trees
+    from giza.readonce import core_share
 
     graph = Graph()
     needed, tree_of = trees(config, variants)

@@ -88,7 +88,7 @@ def build(config: Config, request: BuildRequest, out: TextIO | None = None) -> i
     options = current()
     decided = decide(config, request, options, out)
     if request.explain:
-        return _explain(decided, out)
+        return _explain(config, decided, out)
     deploy_notes: list[str] = []
     graph = plan_graph(config, request, options, decided, deploy_notes)
     if request.dry_run:
@@ -104,8 +104,9 @@ def decide(config: Config, request: BuildRequest, options: Any, out: TextIO) -> 
     variants = resolve(config, request.builders, request.editions, request.languages)
     require_source(config)
     _sync_assets(config, request, options, out)
-    _check(config, request, variants, options)
-    return Decided(tuple(variants), incremental.decide_all(config, variants, options.force))
+    decided = Decided(tuple(variants), incremental.decide_all(config, variants, options.force))
+    _check_while_preparing(config, request, decided, options)
+    return decided
 
 
 def plan_graph(config: Config, request: BuildRequest, options: Any, decided: Decided,
@@ -116,7 +117,8 @@ def plan_graph(config: Config, request: BuildRequest, options: Any, decided: Dec
         return ()  # nothing to run: skip planning (and its imports) entirely
     return plan(config, to_run, options.cores, request.kinds,
                 removed={v: decided.decisions[v].removed_pages for v in to_run},
-                deploy=request.deploy, deploy_notes=deploy_notes)
+                deploy=request.deploy, deploy_notes=deploy_notes,
+                fresh=[v for v in to_run if decided.decisions[v].fresh])
 
 
 def execute(config: Config, graph: Any, request: BuildRequest, options: Any,
@@ -220,6 +222,24 @@ def _sync_assets(config: Config, request: BuildRequest, options: Any, out: TextI
             out.write(f"giza: note: {note}\n")
 
 
+def _check_while_preparing(config: Config, request: BuildRequest, decided: Decided,
+                           options: Any) -> None:
+    """The check, with the proxy trees of the variants to build prepared meanwhile in a
+    child process (giza.prepare_ahead): both come before Sphinx, and need not take turns."""
+    from giza import prepare_ahead  # lazy: the no-op path of `giza sphinx` stays fast
+
+    ahead = None
+    if decided.to_run and not (request.dry_run or request.explain):
+        ahead = prepare_ahead.start(config, trees(config, decided.to_run)[0], request.kinds,
+                                    options.executor, options.cores)
+    try:
+        _check(config, request, decided.variants, options)
+    except BaseException:
+        prepare_ahead.stop(ahead)
+        raise
+    prepare_ahead.finish(ahead)
+
+
 def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
            options: Any) -> None:
     """Every problem of every file, in one run, before anything is built."""
@@ -231,11 +251,17 @@ def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
                   strict=options.strict, save=not request.dry_run)
 
 
-def _explain(decided: Decided, out: TextIO) -> int:
+def _explain(config: Config, decided: Decided, out: TextIO) -> int:
+    from giza.readonce import explain  # lazy: only --explain needs it
+
     for variant in decided.variants:
         decision = decided.decisions[variant]
         verb = "would rebuild" if decision.run else "skip"
         out.write(f"{variant.name}: {verb}: {decision.reason}\n")
+    to_run = decided.to_run
+    for line in explain(config, to_run, trees(config, to_run)[1],
+                        [v for v in to_run if decided.decisions[v].fresh]):
+        out.write(line + "\n")
     return 0
 
 

@@ -331,6 +331,9 @@ def decide_all(config: Config, variants: Sequence[Variant], force: bool
                           previous, force, variant.output_dir(config))
         moved = moved_note(previous.tasks.get(name) or {}, config.root)
         if moved and decision.run and not decision.fresh:
-            decision = replace(decision, reasons=(*decision.reasons, Reason(Why.MOVED, moved)))
+            # Sphinx drops an environment read under another path and reads every page:
+            # start it fresh, so a sibling of its tree can write from one reading.
+            decision = replace(decision, reasons=(*decision.reasons, Reason(Why.MOVED, moved)),
+                               fresh=True)
         decisions[variant] = decision
     return decisions

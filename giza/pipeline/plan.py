@@ -13,6 +13,7 @@ from typing import Any
 from giza import layout
 from giza.config.model import Config
 from giza.pipeline import tasks
+from giza.readonce import read_plan, shares
 from giza.variants import Variant
 
 
@@ -49,43 +50,11 @@ def trees(config: Config, variants: Sequence[Variant]) -> tuple[dict[str, Tree],
     return found, tree_of
 
 
-# Builders that read sources identically (all StandaloneHTMLBuilder subclasses), so one's
-# doctrees serve the others: Sphinx keeps an environment across builders and tags.
-READING_FAMILY = ("html", "dirhtml", "singlehtml", "json", "pickle", "epub")
-
-
-def seed_plan(config: Config, variants: Sequence[Variant],
-              tree_of: dict[Variant, str]) -> dict[Variant, Variant]:
-    """variant -> the sibling whose doctrees it starts from.
-
-    Within one proxy tree, a reading-family builder without an environment yet (a first
-    build) waits for the first reading-family builder of the tree and copies its doctrees,
-    so it only writes: reading is most of a full build. With an environment of its own it
-    runs independently, in parallel."""
-    seeds: dict[Variant, Variant] = {}
-    first: dict[str, Variant] = {}
-    for variant in variants:
-        if variant.builder not in READING_FAMILY:
-            continue
-        tree = tree_of[variant]
-        if tree not in first:
-            first[tree] = variant
-        elif not (variant.doctree_dir(config) / "environment.pickle").exists():
-            seeds[variant] = first[tree]
-    return seeds
-
-
-def core_share(variant_count: int, cores: int) -> int:
-    """sphinx-build -j for each variant: split the cores, never oversubscribe."""
-    if variant_count <= 0 or variant_count >= cores:
-        return 1
-    return max(1, cores // variant_count)
-
-
 def plan(config: Config, variants: Sequence[Variant], cores: int,
          kinds: Sequence[str] | None = None, stage: bool = True,
          removed: Mapping[Variant, Sequence[str]] | None = None,
-         deploy: Sequence[str] = (), deploy_notes: list[str] | None = None) -> Any:
+         deploy: Sequence[str] = (), deploy_notes: list[str] | None = None,
+         fresh: Sequence[Variant] = ()) -> Any:
     """The whole build as a graph, its stages in this order: prepare each proxy tree once;
     one sphinx task per variant, after its tree (and the compiled translations, if any);
     per variant its finalizer, per site its staging and the sitemap index (add_staging);
@@ -95,12 +64,13 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
     graph = Graph()
     needed, tree_of = trees(config, variants)
     _add_prepare_tasks(graph, config, needed.values(), variants, kinds)
-    seeds = seed_plan(config, variants, tree_of)
-    # Variants that reuse another's doctrees run after it, so fewer run side by side.
-    share = core_share(len(variants) - len(seeds), cores)
+    # Read once per tree: siblings write from the first reader's environment (giza.readonce).
+    reading = read_plan(config, variants, tree_of, fresh)
+    share = shares(reading, variants, cores)
     for variant in variants:
-        graph.add(_sphinx_task(graph, config, variant, tree_of[variant], seeds.get(variant),
-                               share, list((removed or {}).get(variant, ()))))
+        graph.add(_sphinx_task(graph, config, variant, tree_of[variant],
+                               reading.seeds.get(variant), share[variant],
+                               list((removed or {}).get(variant, ()))))
     if stage and variants:
         add_staging(graph, config, variants)
     if deploy:

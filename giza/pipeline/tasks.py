@@ -298,12 +298,15 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     """One sphinx-build, its output parsed. Raises TaskFailed (carrying the SphinxResult)
     when it fails."""
     from giza.proc import run_process  # lazy: a no-op build runs nothing
+    from giza.readonce import note_seeded_run, seeded_argv
     from giza.sphinx.output import parse_log
 
     output = variant.output_dir(config)
     argv = variant_argv(config, variant, proxy, jobs, tags)
     seeded = bool(seed_doctrees) and copy_seed_doctrees(Path(seed_doctrees),
                                                         variant.doctree_dir(config))
+    if seeded:
+        argv = seeded_argv(argv)
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant, proxy))
     run = run_process(argv, cwd=config.root, env=env)
@@ -313,6 +316,8 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                          seeded_from=seed_doctrees if seeded else None)
     if run.returncode != 0:
         raise TaskFailed(f"sphinx-build exited with status {run.returncode}", value)
+    if seeded:  # if Sphinx read anyway, note why (giza.readonce)
+        note_seeded_run(config, variant, str(seed_doctrees), run.output)
     return replace(value, stale_removed=tuple(
         remove_stale_outputs(output, variant.builder, removed_pages)))
 

@@ -6,7 +6,6 @@ zeroed, modes normalised, no ``.buildinfo``, gzip header without name or time.
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import tarfile
@@ -16,6 +15,7 @@ from pathlib import Path
 from giza.config.model import Config
 from giza.fileio import atomic_write
 from giza.post import Finalized, archive_stem, stable_link
+from giza.post.gzipped import gzip_bytes
 from giza.variants import Variant
 
 # Build bookkeeping that differs between otherwise identical builds.
@@ -73,12 +73,7 @@ def write_tarball(root: Path, target: Path, prefix: str,
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
             count += 1
-    packed = io.BytesIO()
-    # filename="" and mtime=0 keep the gzip header free of build-specific bytes.
-    with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=packed,
-                       mtime=0) as gz:
-        gz.write(raw.getvalue())
-    atomic_write(target, packed.getvalue())
+    atomic_write(target, gzip_bytes(raw.getvalue()))
     return count
 
 

@@ -68,13 +68,15 @@ def test_explain_builds_nothing(copy_project, giza):
     root = copy_project("basic")
     result = giza("sphinx", "-b", "html", "dirhtml", "--explain")
     assert result.out == ("html: would rebuild: no previous record\n"
-                          "dirhtml: would rebuild: no previous record\n")
+                          "dirhtml: would rebuild: no previous record\n"
+                          "dirhtml: writes from html's environment (reads nothing)\n")
     assert not (root / "build/2.1/html").exists()
     build(giza)
     (root / "source/index.txt").write_text("Changed\n=======\n\n.. toctree::\n\n   install\n")
     result = giza("sphinx", "-b", "html", "dirhtml", "--explain")
     assert result.out == ("html: would rebuild: 1 page changed: index.txt\n"
-                          "dirhtml: would rebuild: no previous record\n")
+                          "dirhtml: would rebuild: no previous record\n"
+                          "dirhtml: writes from html's environment (reads nothing)\n")
 
 
 def test_other_giza_version_or_unreadable_record_means_full_rebuild(copy_project, giza):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from giza.config import load
-from giza.pipeline.plan import core_share, trees
+from giza.pipeline.plan import trees
+from giza.readonce import core_share
 from giza.variants import Variant
 
 
