@@ -72,7 +72,7 @@ def decide_branch(config: Config, branch: Branch, request: BuildRequest, options
 
 def core_budget(plans: Sequence[BranchPlan], cores: int) -> int:
     """sphinx-build -j of every variant: the cores split over all branches' variants."""
-    from giza.pipeline.plan import core_share
+    from giza.readonce import core_share
 
     return core_share(sum(len(p.to_run) for p in plans), cores)
 
@@ -84,7 +84,8 @@ def plan_branch(plan: BranchPlan, request: BuildRequest, share: int) -> Any:
     to_run = plan.to_run
     assert plan.config is not None
     return plan_graph(plan.config, to_run, share * len(to_run), request.kinds,
-                      removed={v: plan.decisions[v].removed_pages for v in to_run})
+                      removed={v: plan.decisions[v].removed_pages for v in to_run},
+                      fresh=[v for v in to_run if plan.decisions[v].fresh])
 
 
 def _prefixed(task: Any, prefix: str) -> Any:
