@@ -17,7 +17,7 @@ def push_branches(config: Config, names: Sequence[str], request: BuildRequest, v
                   partial: Sequence[str], out: TextIO | None = None) -> int:
     from giza.branches.run import build_branches
     from giza.branches.select import branch_names, check_partial
-    from giza.publish.deploy import load_targets, select
+    from giza.publish.deploy import load_targets, run_deploy_tasks, select
 
     out = out or sys.stdout
     targets = select(load_targets(config), names)  # bad names fail before any build
@@ -39,7 +39,7 @@ def push_branches(config: Config, names: Sequence[str], request: BuildRequest, v
         out.write(f"giza: deploying {', '.join(ok) or 'nothing'}; leaving "
                   f"{', '.join(result.failed)} as deployed before (--partial)\n")
     tasks = deploy_tasks(config, targets, ok, result.failed)
-    return max(result.code, _deploy(config, tasks, out))
+    return max(result.code, run_deploy_tasks(config, tasks, out))
 
 
 def deploy_tasks(config: Config, targets: Sequence[Any], ok: Sequence[str],
@@ -68,18 +68,3 @@ def deploy_tasks(config: Config, targets: Sequence[Any], ok: Sequence[str],
                                           "argvs": argvs},
                                   kind="deploy", label=" ; ".join(map(shlex.join, argvs))))
     return tasks
-
-
-def _deploy(config: Config, tasks: list[Any], out: TextIO) -> int:
-    from giza.graph import Graph, make_executor, run_graph
-    from giza.limits import limits_for
-    from giza.options import current
-    from giza.publish.deploy import report
-
-    options = current()
-    executor = make_executor("serial" if options.executor == "serial" else "process",
-                             max(1, min(len(tasks), options.cores)))
-    with executor:
-        outcomes = run_graph(
-            Graph(tasks).limited(limits_for(options, config.raw.get("timeouts"))), executor)
-    return report(outcomes, out)

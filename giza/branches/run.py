@@ -50,9 +50,9 @@ def build_branches(config: Config, request: BuildRequest, value: str,
     _announce(plans, frozen, out)
     codes, rows = _run(config, plans, request, options, out)
     _finish_site(config, [*frozen, *(p.branch.name for p in plans)], frozen, request, out)
-    from giza.pipeline.driver import _summary
+    from giza.pipeline.driver import print_summary
 
-    _summary(rows, out)
+    print_summary(rows, out)
     failed = tuple(name for name, code in codes.items() if code)
     return BranchesResult(max(codes.values(), default=0), tuple(codes), failed, tuple(frozen),
                           {p.branch.name: p.config for p in plans if p.config is not None})
@@ -109,17 +109,17 @@ def _run(config: Config, plans: Sequence[BranchPlan], request: BuildRequest, opt
          out: TextIO) -> tuple[dict[str, int], list[Any]]:
     """Execute the merged graph; then each branch's records and messages: (codes, rows)."""
     from giza.branches.plan import merge
-    from giza.pipeline.driver import _json_report, _run_graph
+    from giza.pipeline.driver import execute_graph, json_report_for
 
     graphs = _graphs(plans, request, options.cores)
     started = time.time()
-    json_report = _json_report(request, started)
+    json_report = json_report_for(request, started)
     since = {prefix: _pending(plan) for prefix, plan in
              ((p.prefix, p) for p in plans) if prefix in graphs}
     merged = merge(graphs)
     expected = {prefix + name: seconds for prefix, graph in graphs.items()
                 for name, seconds in _expected(_plan_of(plans, prefix), graph).items()}
-    outcomes = _run_graph(config, merged, options, out, json_report, expected) \
+    outcomes = execute_graph(config, merged, options, out, json_report, expected) \
         if len(merged) else {}
     codes: dict[str, int] = {}
     rows: list[Any] = []
@@ -156,7 +156,7 @@ def _pending(plan: BranchPlan) -> int:
 
 
 def _expected(plan: BranchPlan, graph: Any) -> dict[str, float]:
-    from giza.pipeline.driver import _expected as expected
+    from giza.pipeline.driver import expected_seconds as expected
 
     assert plan.config is not None
     return expected(plan.config, graph, {v.name: plan.decisions[v] for v in plan.to_run})
@@ -176,14 +176,14 @@ def _settle(plan: BranchPlan, graph: Any, all_outcomes: Mapping[str, Any],
     decided = driver.Decided(plan.variants, plan.decisions)
     executed = driver.Executed(graph if graph is not None else (), started, None, outcomes,
                                since_ns)
-    driver._print_notes(outcomes, options, said)
+    driver.print_notes(outcomes, options, said)
     collected = driver.collect(config, decided, executed)
     driver.persist(config, replace(request, report_html=None), options, decided, executed,
                    collected, said)
     shown = [v for v in plan.variants if not plan.decisions[v].run or v.name in collected.logs]
     carry.print_messages(plan.variants, shown, collected.messages, collected.logs, outcomes,
                          said)
-    code = driver._exit_code(request, collected.rows, outcomes, 0, said)
+    code = driver.exit_code(request, collected.rows, outcomes, 0, said)
     if said.getvalue():
         out.write(f"branch {plan.branch.name}:\n{said.getvalue()}")
     return code, [replace(row, variant=plan.prefix + row.variant) for row in collected.rows]

@@ -128,7 +128,7 @@ def execute(config: Config, graph: Any, request: BuildRequest, options: Any,
 
     _announce(decided, _quiet(options), out)
     started = time.time()
-    json_report = _json_report(request, started)
+    json_report = json_report_for(request, started)
     if not len(graph):
         return Executed(graph, started, json_report)
     to_run = decided.to_run
@@ -137,9 +137,9 @@ def execute(config: Config, graph: Any, request: BuildRequest, options: Any,
     since_ns = layout.pending_path(config).stat().st_mtime_ns
     # After planning: a variant that had an environment is not seeded from a sibling.
     carry.discard_environments(config, [v for v in to_run if decided.decisions[v].fresh])
-    expected = _expected(config, graph, {v.name: decided.decisions[v] for v in to_run})
-    outcomes = _run_graph(config, graph, options, out, json_report, expected)
-    _print_notes(outcomes, options, out)
+    expected = expected_seconds(config, graph, {v.name: decided.decisions[v] for v in to_run})
+    outcomes = execute_graph(config, graph, options, out, json_report, expected)
+    print_notes(outcomes, options, out)
     return Executed(graph, started, json_report, outcomes, since_ns)
 
 
@@ -191,10 +191,10 @@ def report(request: BuildRequest, decided: Decided, executed: Executed, collecte
     carry.print_messages(decided.variants, shown_variants, collected.messages, collected.logs,
                          executed.outcomes, out)
     deployed = _report_deploy(request, executed.outcomes, out)
-    _summary(collected.rows, out)
+    print_summary(collected.rows, out)
     if executed.json_report is not None:
         _write_json_report(executed.json_report, shown_variants, collected)
-    code = _exit_code(request, collected.rows, executed.outcomes, deployed, out)
+    code = exit_code(request, collected.rows, executed.outcomes, deployed, out)
     for note in deploy_notes:
         out.write(f"note: {note}\n")
     return code
@@ -290,7 +290,7 @@ def _announce(decided: Decided, quiet: bool, out: TextIO) -> None:
     out.flush()
 
 
-def _json_report(request: BuildRequest, started: float) -> Any:
+def json_report_for(request: BuildRequest, started: float) -> Any:
     if not request.report:
         return None
     from giza.report import JsonReport  # lazy: only --report needs it
@@ -300,7 +300,7 @@ def _json_report(request: BuildRequest, started: float) -> Any:
     return json_report
 
 
-def _expected(config: Config, graph: Any, decisions: Mapping[str, Decision]
+def expected_seconds(config: Config, graph: Any, decisions: Mapping[str, Decision]
               ) -> dict[str, float]:
     """Expected seconds per task: from the recent records, else from page counts."""
     from giza.schedule import expected_durations, recent_durations  # lazy: start-up time
@@ -310,7 +310,7 @@ def _expected(config: Config, graph: Any, decisions: Mapping[str, Decision]
     return expected_durations(graph, recent_durations(config, [t.name for t in graph]), pages)
 
 
-def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_report: Any,
+def execute_graph(config: Config, graph: Any, options: Any, out: TextIO, json_report: Any,
                expected: dict[str, float] | None) -> dict[str, Any]:
     """Execute the graph with live progress; on an interrupt, print the summary so far."""
     from giza.graph import GraphInterrupted, make_executor, run_graph  # lazy: no-op path
@@ -332,7 +332,7 @@ def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_repor
                              executor, reporter, expected)
     except GraphInterrupted as interrupted:
         console.close()
-        _summary(summary_rows(graph, interrupted.outcomes), out)
+        print_summary(summary_rows(graph, interrupted.outcomes), out)
         if json_report:
             json_report.summary(summary_rows(graph, interrupted.outcomes))
             json_report.close()
@@ -341,7 +341,7 @@ def _run_graph(config: Config, graph: Any, options: Any, out: TextIO, json_repor
         console.close()
 
 
-def _print_notes(outcomes: Mapping[str, Any], options: Any, out: TextIO) -> None:
+def print_notes(outcomes: Mapping[str, Any], options: Any, out: TextIO) -> None:
     """Errors of tasks other than sphinx and deploy (those report their own), then the
     notes of the tasks."""
     notes: list[str] = []
@@ -461,7 +461,7 @@ def _report_deploy(request: BuildRequest, outcomes: Mapping[str, Any], out: Text
     return report_deploys(outcomes, out)
 
 
-def _summary(rows: list[Any], out: TextIO) -> None:
+def print_summary(rows: list[Any], out: TextIO) -> None:
     from giza.report import ConsoleReporter  # lazy: keeps start-up and the no-op build fast
 
     out.write("\n")  # set the table apart from the messages above it
@@ -482,7 +482,7 @@ def _write_json_report(json_report: Any, shown_variants: Sequence[Variant],
     json_report.close()
 
 
-def _exit_code(request: BuildRequest, rows: Sequence[Any], outcomes: Mapping[str, Any],
+def exit_code(request: BuildRequest, rows: Sequence[Any], outcomes: Mapping[str, Any],
                deployed: int, out: TextIO) -> int:
     # Bad content or config found while preparing is the user's to fix: exit 2, like
     # `giza generate` would.

@@ -680,10 +680,6 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
            out: TextIO | None = None) -> int:
     """Deploy the named push targets through the task graph; 0 when every rsync
     succeeded, else 1."""
-    from giza.graph import Graph, make_executor, run_graph  # lazy: start-up time
-    from giza.limits import limits_for  # lazy, as above
-    from giza.options import current  # lazy, as above
-
     out = out if out is not None else sys.stdout
     notes: list[str] = []
     targets = select(load_targets(config), names)
@@ -703,10 +699,21 @@ def deploy(config: Config, names: Sequence[str], dry_run: bool = False,
             for argv in task.kwargs["argvs"]:
                 print(f"would run: {shlex.join(argv)}", file=out)
         return 0
+    return run_deploy_tasks(config, tasks, out)
+
+
+def run_deploy_tasks(config: Config, tasks: Sequence[Any], out: TextIO) -> int:
+    """Run deploy tasks on their own (no build before them) and report them: 0 when every
+    rsync succeeded, else 1."""
+    from giza.graph import Graph, make_executor, run_graph  # lazy: start-up time
+    from giza.limits import limits_for  # lazy, as above
+    from giza.options import current  # lazy, as above
+
     options = current()
     executor = make_executor("serial" if options.executor == "serial" else "process",
                              max(1, min(len(tasks), options.cores)))
     with executor:
         outcomes = run_graph(
-            Graph(tasks).limited(limits_for(options, config.raw.get("timeouts"))), executor)
+            Graph(list(tasks)).limited(limits_for(options, config.raw.get("timeouts"))),
+            executor)
     return report(outcomes, out)
