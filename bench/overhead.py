@@ -7,7 +7,8 @@ sections (bench/parallel.py's page text), each including generated steps and ext
 ``--files`` generator YAML files under source/includes (bench/generate.py's corpus: steps,
 extracts, options, apiargs, release, toc, glossary; 5 units a file). Then, alternating:
 
-- giza: ``python -m giza --jobs 2 sphinx -b html`` end to end, build/ removed first;
+- giza: ``python -m giza --jobs 2 sphinx -b html`` end to end, build/ removed first
+  (the order alternates by repeat: giza first, then plain first, ...);
 - sphinx: plain ``sphinx-build -j 2`` with giza's own argv and build context, on the proxy
   tree giza produced, into an empty doctree and output directory.
 
@@ -141,10 +142,15 @@ def main() -> int:
         print(f"project: {args.pages} pages, {args.files} generator files; "
               f"cpu_count={os.cpu_count()}; load {os.getloadavg()[0]:.2f}")
         giza_times, sphinx_times, outside = [], [], []
-        for _ in range(args.repeat):
+        for number in range(args.repeat):
+            # Alternate which goes first (giza's run writes the proxy tree, so giza starts):
+            # neither always runs on the other's leftovers (dirty pages, a neighbour's burst).
+            if number % 2:
+                sphinx_times.append(run_sphinx(project, root / "plain"))
             giza_times.append(run_giza(project))
             outside.append(giza_times[-1] - sphinx_seconds(project))
-            sphinx_times.append(run_sphinx(project, root / "plain"))
+            if not number % 2:
+                sphinx_times.append(run_sphinx(project, root / "plain"))
         best_giza, best_sphinx = min(giza_times), min(sphinx_times)
         print("runs (s): giza " + " ".join(f"{t:.2f}" for t in giza_times)
               + " | sphinx-build " + " ".join(f"{t:.2f}" for t in sphinx_times)
