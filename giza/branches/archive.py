@@ -17,6 +17,11 @@ from pathlib import Path
 from giza.config.git import query
 from giza.config.model import Config
 from giza.errors import UsageError, shown
+from giza.fileio import write_if_changed
+from giza.layout import site_dir
+from giza.post import staging
+from giza.post.html import write_tarball
+from giza.site.branches import for_config, published_branches_path
 
 ARCHIVE_DIR = "archive"
 REWRITTEN = "versions.json"  # rewritten by every build's site step (giza.branches.site)
@@ -32,8 +37,6 @@ def archive_dir(config: Config) -> Path:
 
 def branch_site(config: Config, branch: str) -> Path:
     """build/public/<branch>: where the branch's (default edition and language) site is."""
-    from giza.layout import site_dir
-
     return site_dir(replace(config, git=replace(config.git, branch=branch)), None, None)
 
 
@@ -59,8 +62,6 @@ def _commit(config: Config, site: Path, branch: str) -> str:
 
 def pack(config: Config, branch: str) -> Path:
     """Pack the staged site of ``branch`` (reproducibly: the html tarball's writer)."""
-    from giza.post.html import write_tarball
-
     site = branch_site(config, branch)
     if not site.is_dir():
         raise UsageError(f"giza archive: nothing is staged for branch '{branch}' at "
@@ -87,8 +88,6 @@ def frozen_branches(config: Config, names: Sequence[str], pack_now: bool = True)
     """Which of ``names`` are frozen; a listed one without an archive is packed now from
     its staged site (``pack_now``: not in a dry run), or is an error (exit 2) when it has
     neither."""
-    from giza.site.branches import for_config, published_branches_path
-
     archived = for_config(config).archived
     frozen = []
     for name in names:
@@ -134,9 +133,6 @@ def _intact(site: Path, archive: Path) -> bool:
 
 def restore(config: Config, branch: str) -> str:
     """Unpack the archive of ``branch`` into its staged site unless it is there, intact."""
-    from giza.fileio import write_if_changed
-    from giza.post import staging
-
     archive = find_archive(config, branch)
     assert archive is not None
     site = branch_site(config, branch)
@@ -167,8 +163,6 @@ def _unpack(archive: Path, dest: Path) -> None:
 
 def archive_branch(config: Config, branch: str) -> str:
     """``giza archive BRANCH``: pack its staged site now; the line to print."""
-    from giza.site.branches import for_config, published_branches_path
-
     published = for_config(config).published
     if branch not in published:
         listed = ", ".join(published) or "none"

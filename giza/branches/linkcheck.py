@@ -6,24 +6,31 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, TextIO
 
+from giza.branches.archive import frozen_branches
+from giza.branches.configs import branch_config
+from giza.branches.plan import merge
+from giza.branches.select import branch_names, resolve_branches
 from giza.config.model import Config
-from giza.linkcheck.run import LinkcheckRequest
+from giza.fileio import write_if_changed
+from giza.graph import Graph, Task
+from giza.linkcheck.collect import collected_file
+from giza.linkcheck.run import (
+    LinkcheckRequest,
+    check_links,
+    plan,
+    report_outcomes,
+    run,
+    variants_for,
+)
+from giza.options import current
+from giza.pipeline.driver import require_source
 
 
 def linkcheck_branches(config: Config, request: LinkcheckRequest,
                        out: TextIO | None = None) -> int:
-    from giza.branches.archive import frozen_branches
-    from giza.branches.configs import branch_config
-    from giza.branches.plan import merge
-    from giza.branches.select import branch_names, resolve_branches
-    from giza.graph import Graph, Task
-    from giza.linkcheck.collect import collected_file
-    from giza.linkcheck.run import check_links, plan, report_outcomes, run, variants_for
-    from giza.options import current
-    from giza.pipeline.driver import require_source
-
     out = out or sys.stdout
     options = current()
     request = replace(request, strict=request.strict or options.strict)
@@ -59,9 +66,7 @@ def linkcheck_branches(config: Config, request: LinkcheckRequest,
 def label_collected(path: str, branch: str) -> None:
     """Name the branch as the variant of a collected file, so the report says which
     branch uses a link (every branch has a variant of the same name)."""
-    from pathlib import Path
 
-    from giza.fileio import write_if_changed
 
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     variant = str(data["variant"])

@@ -7,17 +7,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
+from giza.branches.configs import branch_config
+from giza.branches.extensions import missing_extensions
 from giza.branches.select import Branch
 from giza.config.model import Config
-from giza.errors import GizaError
+from giza.errors import ConfigError, GizaError, shown
+from giza.graph import Graph
+from giza.pipeline import driver
 from giza.pipeline.driver import BuildRequest
+from giza.pipeline.plan import plan as plan_graph
+from giza.readonce import core_share
+from giza.sphinx.argv import conf_dir
 from giza.variants import Variant
 
 
 @dataclass(frozen=True)
 class BranchPlan:
     """One branch's part of the run; ``problem`` set: it cannot be built (it fails)."""
-
     branch: Branch
     config: Config | None
     variants: tuple[Variant, ...] = ()
@@ -35,10 +41,6 @@ class BranchPlan:
 
 
 def _missing(config: Config, branch: Branch) -> str:
-    from giza.branches.extensions import missing_extensions
-    from giza.errors import shown
-    from giza.sphinx.argv import conf_dir
-
     conf = conf_dir(config.root) / "conf.py"
     missing = missing_extensions(conf)
     if not missing:
@@ -51,10 +53,6 @@ def _missing(config: Config, branch: Branch) -> str:
 def decide_branch(config: Config, branch: Branch, request: BuildRequest, options: Any,
                   out: TextIO) -> BranchPlan:
     """The one-branch phases up to deciding; a config or content problem fails the branch."""
-    from giza.branches.configs import branch_config
-    from giza.errors import ConfigError
-    from giza.pipeline import driver
-
     try:
         own = branch_config(config, branch, strict=options.strict)
     except ConfigError as exc:
@@ -72,15 +70,11 @@ def decide_branch(config: Config, branch: Branch, request: BuildRequest, options
 
 def core_budget(plans: Sequence[BranchPlan], cores: int) -> int:
     """sphinx-build -j of every variant: the cores split over all branches' variants."""
-    from giza.readonce import core_share
-
     return core_share(sum(len(p.to_run) for p in plans), cores)
 
 
 def plan_branch(plan: BranchPlan, request: BuildRequest, share: int) -> Any:
     """The graph of one branch's variants to run (each sphinx-build gets ``share`` cores)."""
-    from giza.pipeline.plan import plan as plan_graph
-
     to_run = plan.to_run
     assert plan.config is not None
     return plan_graph(plan.config, to_run, share * len(to_run), request.kinds,
@@ -106,8 +100,6 @@ SITE_WIDE = ("sitemap-index",)  # per-branch tasks replaced by the one site-wide
 
 def merge(graphs: Mapping[str, Any]) -> Any:
     """One graph of every branch's tasks, each named ``<branch>/<task>``."""
-    from giza.graph import Graph
-
     merged = Graph()
     for prefix, graph in graphs.items():
         for task in graph:

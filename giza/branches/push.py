@@ -9,16 +9,24 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, TextIO
 
+from giza.branches.run import build_branches
+from giza.branches.select import branch_names, check_partial
+from giza.branches.site import at_branch
 from giza.config.model import Config
+from giza.graph import Task
 from giza.pipeline.driver import BuildRequest
+from giza.publish.deploy import (
+    commands,
+    deploy_group,
+    load_targets,
+    run_deploy_tasks,
+    select,
+    source_check,
+)
 
 
 def push_branches(config: Config, names: Sequence[str], request: BuildRequest, value: str,
                   partial: Sequence[str], out: TextIO | None = None) -> int:
-    from giza.branches.run import build_branches
-    from giza.branches.select import branch_names, check_partial
-    from giza.publish.deploy import load_targets, run_deploy_tasks, select
-
     out = out or sys.stdout
     targets = select(load_targets(config), names)  # bad names fail before any build
     check_partial(partial, branch_names(config, value))
@@ -46,10 +54,6 @@ def deploy_tasks(config: Config, targets: Sequence[Any], ok: Sequence[str],
                  failed: Sequence[str]) -> list[Any]:
     """Per target and host one task: a branched target gets each good branch's site, a
     whole-site target the site without the failed branches' directories."""
-    from giza.branches.site import at_branch
-    from giza.graph import Task
-    from giza.publish.deploy import commands, deploy_group, source_check
-
     tasks = []
     for target in targets:
         if target.branched:

@@ -10,10 +10,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
-from giza.branches.plan import BranchPlan
+from giza import layout
+from giza.branches.archive import frozen_branches, restore
+from giza.branches.plan import BranchPlan, core_budget, decide_branch, merge, plan_branch, split
+from giza.branches.select import branch_names, resolve_branches
+from giza.branches.site import finish_site, require_branched
 from giza.config.model import Config
 from giza.errors import UsageError
-from giza.pipeline.driver import BuildRequest
+from giza.options import current
+from giza.pipeline import carry, driver, store
+from giza.pipeline.driver import BuildRequest, execute_graph, json_report_for, print_summary
+from giza.pipeline.driver import expected_seconds as expected
 from giza.report import SummaryRow
 
 
@@ -29,12 +36,6 @@ class BranchesResult:
 def build_branches(config: Config, request: BuildRequest, value: str,
                    out: TextIO | None = None) -> BranchesResult:
     """Build ``value`` (see giza.branches.select.branch_names); exit code in the result."""
-    from giza.branches.archive import frozen_branches
-    from giza.branches.plan import decide_branch
-    from giza.branches.select import branch_names, resolve_branches
-    from giza.branches.site import require_branched
-    from giza.options import current
-
     out = out or sys.stdout
     options = current()
     if request.report_html:
@@ -50,7 +51,6 @@ def build_branches(config: Config, request: BuildRequest, value: str,
     _announce(plans, frozen, out)
     codes, rows = _run(config, plans, request, options, out)
     _finish_site(config, [*frozen, *(p.branch.name for p in plans)], frozen, request, out)
-    from giza.pipeline.driver import print_summary
 
     print_summary(rows, out)
     failed = tuple(name for name, code in codes.items() if code)
@@ -59,8 +59,6 @@ def build_branches(config: Config, request: BuildRequest, value: str,
 
 
 def _graphs(plans: Sequence[BranchPlan], request: BuildRequest, cores: int) -> dict[str, Any]:
-    from giza.branches.plan import core_budget, plan_branch
-
     share = core_budget(plans, cores)
     return {p.prefix: plan_branch(p, request, share) for p in plans
             if not p.problem and p.to_run}
@@ -69,9 +67,6 @@ def _graphs(plans: Sequence[BranchPlan], request: BuildRequest, cores: int) -> d
 def _preview(config: Config, plans: Sequence[BranchPlan], frozen: Sequence[str],
              request: BuildRequest, out: TextIO) -> BranchesResult:
     """--explain and --dry-run: what each branch would do; nothing is built."""
-    from giza.branches.plan import merge
-    from giza.options import current
-
     for name in frozen:
         out.write(f"{name}: frozen: its archive is staged, it is not built\n")
     for plan in plans:
@@ -108,9 +103,6 @@ def _announce(plans: Sequence[BranchPlan], frozen: Sequence[str], out: TextIO) -
 def _run(config: Config, plans: Sequence[BranchPlan], request: BuildRequest, options: Any,
          out: TextIO) -> tuple[dict[str, int], list[Any]]:
     """Execute the merged graph; then each branch's records and messages: (codes, rows)."""
-    from giza.branches.plan import merge
-    from giza.pipeline.driver import execute_graph, json_report_for
-
     graphs = _graphs(plans, request, options.cores)
     started = time.time()
     json_report = json_report_for(request, started)
@@ -145,9 +137,6 @@ def _plan_of(plans: Sequence[BranchPlan], prefix: str) -> BranchPlan:
 
 def _pending(plan: BranchPlan) -> int:
     """Mark the branch's variants pending; the time from which its outputs are new."""
-    from giza import layout
-    from giza.pipeline import carry, store
-
     assert plan.config is not None
     store.mark_pending(plan.config, [f"sphinx:{v.name}" for v in plan.to_run])
     since_ns = layout.pending_path(plan.config).stat().st_mtime_ns
@@ -156,8 +145,6 @@ def _pending(plan: BranchPlan) -> int:
 
 
 def _expected(plan: BranchPlan, graph: Any) -> dict[str, float]:
-    from giza.pipeline.driver import expected_seconds as expected
-
     assert plan.config is not None
     return expected(plan.config, graph, {v.name: plan.decisions[v] for v in plan.to_run})
 
@@ -166,9 +153,6 @@ def _settle(plan: BranchPlan, graph: Any, all_outcomes: Mapping[str, Any],
             request: BuildRequest, options: Any, started: float, since_ns: int,
             out: TextIO) -> tuple[int, list[Any]]:
     """Collect, persist and report one branch as a one-branch build would."""
-    from giza.branches.plan import split
-    from giza.pipeline import carry, driver
-
     config = plan.config
     assert config is not None
     said = io.StringIO()  # what this branch has to say, under its name
@@ -192,9 +176,6 @@ def _settle(plan: BranchPlan, graph: Any, all_outcomes: Mapping[str, Any],
 def _finish_site(config: Config, names: Sequence[str], frozen: Sequence[str],
                  request: BuildRequest, out: TextIO) -> None:
     """Frozen branches' archives, retention, then versions.json, sitemap index, redirects."""
-    from giza.branches.archive import restore
-    from giza.branches.site import finish_site
-
     for name in frozen:
         note = restore(config, name)
         if note:

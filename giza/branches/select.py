@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from giza.config.git import query
 from giza.config.model import Config
 from giza.errors import UsageError, shown
+from giza.site.branches import for_config, published_branches_path
 
 
 @dataclass(frozen=True)
 class Branch:
     """One branch to build: its name, commit and whether it is the checked-out one."""
-
     name: str
     commit: str
     current: bool
@@ -26,8 +26,6 @@ def local_branches(config: Config) -> list[str]:
 
 def branch_names(config: Config, value: str) -> list[str]:
     """``current``, ``published`` or ``BRANCH[,BRANCH...]`` -> branch names, in order."""
-    from giza.site.branches import for_config, published_branches_path
-
     text = value.strip()
     if text == "current":
         return [config.branch]

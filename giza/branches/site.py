@@ -10,18 +10,24 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from giza.branches.select import local_branches
 from giza.config.model import Config
 from giza.errors import UsageError, shown
+from giza.fileio import write_if_changed
+from giza.layout import is_branched, public_dir, site_dir, site_url, versions_base_url
 from giza.pipeline.driver import BuildRequest
-from giza.site.branches import PublishedBranches
+from giza.post import finalizers_for, staging
+from giza.post.sitemap import write_sitemap_index
+from giza.post.staging import MANIFEST
+from giza.site.assemble import site_files, write_root_files
+from giza.site.branches import PublishedBranches, for_config, versions
+from giza.variants import resolve
 
 Pair = tuple[str | None, str | None]
 
 
 def require_branched(config: Config, value: str) -> None:
     """Several branches need a branch directory each in build/public."""
-    from giza.layout import is_branched
-
     if value.strip() == "current":
         return
     editions = config.project.edition_names or (None,)
@@ -37,30 +43,18 @@ def at_branch(config: Config, branch: str) -> Config:
 
 def site_pairs(config: Config, request: BuildRequest) -> list[Pair]:
     """The (edition, language) of every staged site the request builds."""
-    from giza.layout import is_branched
-    from giza.post import finalizers_for
-    from giza.variants import resolve
-
     variants = resolve(config, request.builders, request.editions, request.languages)
     return list(dict.fromkeys(v.pair for v in variants if finalizers_for(v.builder)
                               and is_branched(config, v.edition)))
 
 
 def _staged(config: Config, branch: str, pair: Pair) -> Path | None:
-    from giza.layout import site_dir
-    from giza.post.staging import MANIFEST
-
     site = site_dir(at_branch(config, branch), *pair)
     return site if (site / MANIFEST).is_file() else None
 
 
 def finish_site(config: Config, request: BuildRequest, names: Sequence[str]) -> list[str]:
     """Retention, then the site-wide files; the notes to print."""
-    from giza.branches.select import local_branches
-    from giza.layout import site_url
-    from giza.post.sitemap import write_sitemap_index
-    from giza.site.branches import for_config
-
     pb = for_config(config)
     pairs = site_pairs(config, request)
     notes = retain(config, pb.published, pb.keep, local_branches(config), pairs)
@@ -74,7 +68,6 @@ def finish_site(config: Config, request: BuildRequest, names: Sequence[str]) -> 
             assert site is not None
             sites.append((*pair, site_url(at_branch(config, branch), *pair), site))
     if sites:
-        from giza.layout import public_dir
 
         write_sitemap_index(config, public_dir(config), sites)
     _write_root_files(config, pairs)
@@ -84,10 +77,6 @@ def finish_site(config: Config, request: BuildRequest, names: Sequence[str]) -> 
 def _write_versions(config: Config, pb: PublishedBranches, pair: Pair,
                     staged: list[str]) -> None:
     """versions.json of each staged branch: the published branches that are staged."""
-    from giza.fileio import write_if_changed
-    from giza.layout import versions_base_url
-    from giza.site.branches import versions
-
     if not pb.published:
         return
     for branch in staged:
@@ -101,8 +90,6 @@ def _write_versions(config: Config, pb: PublishedBranches, pair: Pair,
 
 def _write_root_files(config: Config, pairs: list[Pair]) -> None:
     """Redirects and robots.txt above the branch directories, from this checkout's config."""
-    from giza.site.assemble import site_files, write_root_files
-
     for pair in pairs:
         write_root_files(site_files(config, *pair).root)
 
@@ -110,8 +97,6 @@ def _write_root_files(config: Config, pairs: list[Pair]) -> None:
 def retain(config: Config, published: Sequence[str], keep: int | None, known: Sequence[str],
            pairs: list[Pair]) -> list[str]:
     """``version.keep: N``: remove staged branch sites other than the first N published."""
-    from giza.post import staging
-
     if keep is None:
         return []
     kept = set(published[:keep])

@@ -79,8 +79,6 @@ def test_editions_build_separate_trees(project, giza):
     assert (root / "build/main/source-onprem/index.txt").is_file()
 
 
-
-
 def test_excluded_page_is_not_built(project, giza):
     root = project({
         "config/build_conf.yaml": "project: {name: d}\n",
@@ -216,22 +214,15 @@ def test_json_report(copy_project, giza, tmp_path: Path):
     assert {t["name"] for t in data["tasks"]} >= {"prepare:source", "sphinx:html"}
 
 
-def test_fail_on_warning(copy_project, giza):
+# docutils errors do not fail sphinx-build; like -W, --fail-on-warning fails on them too.
+@pytest.mark.parametrize(("body", "counted"), [("See :ref:`nowhere`.", "1 warning"),
+                                               (".. nosuch:: x", "1 error")])
+def test_fail_on_warning(copy_project, giza, body: str, counted: str):
     root = copy_project("basic")
-    (root / "source/install.txt").write_text("Install\n=======\n\nSee :ref:`nowhere`.\n")
+    (root / "source/install.txt").write_text(f"Install\n=======\n\n{body}\n")
     result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
     assert result.code == 1
-    assert result.out.splitlines()[-1] == ("giza: 1 warning and --fail-on-warning: "
-                                           "failing the build")
-
-
-def test_fail_on_warning_counts_errors_too(copy_project, giza):
-    # docutils errors do not fail sphinx-build; like -W, --fail-on-warning fails on them.
-    root = copy_project("basic")
-    (root / "source/install.txt").write_text("Install\n=======\n\n.. nosuch:: x\n")
-    result = giza("--executor", "serial", "sphinx", "-b", "html", "--fail-on-warning")
-    assert result.code == 1
-    assert result.out.splitlines()[-1] == ("giza: 1 error and --fail-on-warning: "
+    assert result.out.splitlines()[-1] == (f"giza: {counted} and --fail-on-warning: "
                                            "failing the build")
 
 
