@@ -108,6 +108,16 @@ def context_path(config: Config, variant_name: str) -> Path:
     return giza_dir(config) / "context" / f"{variant_name}.json"
 
 
+def group_path(config: Config, reader_name: str) -> Path:
+    """The read-once group a reader's process runs (giza.sphinx.group)."""
+    return giza_dir(config) / "read-once" / f"{reader_name}.group.json"
+
+
+def written_path(config: Config, variant_name: str) -> Path:
+    """What a read-once group's process did for one of its builds (giza.sphinx.group)."""
+    return giza_dir(config) / "read-once" / f"{variant_name}.json"
+
+
 def fragments_dir(config: Config) -> Path:
     return giza_dir(config) / "fragments"
 

@@ -65,7 +65,7 @@ _PRCTL = _load_prctl()
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     # Runs in the child between fork and exec: no imports, no allocation-heavy work.
     if _PRCTL is not None:
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -86,7 +86,7 @@ def run_process(
     start = time.perf_counter()
     # The child dies with this process even on kill -9, where no handler can run. Only from
     # the main thread: Linux ties the signal to the creating thread, and pool threads end.
-    on_parent_death = _die_with_parent if threading.current_thread() is threading.main_thread() \
+    on_parent_death = die_with_parent if threading.current_thread() is threading.main_thread() \
         else None
     proc = subprocess.Popen(
         argv,

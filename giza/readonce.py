@@ -37,6 +37,11 @@ OWN_REASONS = {"gettext": "versioning", "websupport": "versioning"}
 # singlehtml, latex, man and texinfo write one file per document set, in one process.
 PARALLEL_WRITERS = ("html", "dirhtml", "json", "pickle", "epub", "text", "xml", "pseudoxml")
 
+# How long a builder's write takes against the others' (200 synthetic pages, one core):
+# the lanes take the writers longest first, so that none is left to write alone at the end.
+WRITE_WEIGHT = {"epub": 6, "dirhtml": 5, "html": 5, "singlehtml": 4, "json": 4, "pickle": 4,
+                "latex": 3, "texinfo": 3, "xml": 2, "pseudoxml": 2, "text": 1, "man": 1}
+
 _UPDATING = re.compile(r"^updating environment: (?:\[(?P<why>[^\]]*)\] )?(?P<added>\d+) added, "
                        r"(?P<changed>\d+) changed", re.MULTILINE)
 
@@ -98,16 +103,39 @@ def _tags_differ(own: dict[Variant, str], first: dict[tuple[str, tuple[str, ...]
 
 
 def shares(plan: ReadPlan, variants: Sequence[Variant], cores: int) -> dict[Variant, int]:
-    """sphinx-build -j for each variant. The readers split the cores; the writers run after
-    their reader, side by side, and split the cores again: a builder that cannot write in
-    parallel gets 1 (a larger -j would only hold cores the others could use)."""
+    """sphinx-build -j for each variant. The readers split the cores; each reader's process
+    then writes its writers in as many lanes as it has cores (giza.sphinx.runner), and the
+    lanes split the reader's cores again (lane_jobs)."""
     readers = [v for v in variants if v not in plan.seeds]
-    writers = [v for v in variants if v in plan.seeds]
     found = {v: core_share(len(readers), cores) for v in readers}
-    for variant in writers:
-        parallel = variant.builder in PARALLEL_WRITERS
-        found[variant] = core_share(len(writers), cores) if parallel else 1
+    for variant in variants:
+        reader = plan.seeds.get(variant)
+        if reader is not None:
+            found[variant] = lane_jobs(found[reader], len(writers_of(plan, reader)),
+                                       variant.builder)
     return found
+
+
+def lane_jobs(cores: int, writers: int, builder: str) -> int:
+    """sphinx-build -j of one write in a reader's lanes: the reader's cores split by lane;
+    a builder that cannot write in parallel gets 1 (a larger -j would only hold cores the
+    others could use)."""
+    if builder not in PARALLEL_WRITERS:
+        return 1
+    return max(1, cores // lanes(cores, writers))
+
+
+def writers_of(plan: ReadPlan, reader: Variant) -> list[Variant]:
+    """The variants that write from ``reader``'s environment, longest write first. Its
+    process writes them (giza.sphinx.runner) once it has read."""
+    found = [v for v, seed in plan.seeds.items() if seed == reader]
+    return sorted(found, key=lambda v: -WRITE_WEIGHT.get(v.builder, 3))
+
+
+def lanes(cores: int, writers: int) -> int:
+    """Processes writing side by side once the reader has read: one per core, no more
+    than there are builds to write (the reader's own included)."""
+    return max(1, min(cores, writers + 1))
 
 
 def core_share(variant_count: int, cores: int) -> int:

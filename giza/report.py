@@ -139,8 +139,12 @@ def _with_task(row: SummaryRow, task: Task, outcome: Outcome | None) -> SummaryR
         status = "timed out"
     if outcome is None:
         return replace(row, status=status)
-    row = replace(row, status=status, seconds=row.seconds + outcome.seconds)
-    if task.kind == "sphinx" and isinstance(outcome.value, SphinxResult):
+    # A sphinx task's own sphinx-build: a read-once reader's task also waits for its
+    # writers, a writer's task only collects what the reader's process wrote.
+    sphinx = task.kind == "sphinx" and isinstance(outcome.value, SphinxResult)
+    seconds = outcome.value.seconds if sphinx else outcome.seconds
+    row = replace(row, status=status, seconds=row.seconds + seconds)
+    if sphinx:
         warnings, errors = outcome.value.counts
         row = replace(row, warnings=(row.warnings or 0) + warnings,
                       errors=(row.errors or 0) + errors)

@@ -56,13 +56,16 @@ def worker_name() -> str:
 
 
 def measure(watch: Watch, started: float, ended: float) -> TaskTiming:
+    worker = worker_name()
+    if watch.elsewhere is not None:  # the timeline shows the build where and when it ran
+        worker, started, ended = watch.elsewhere
     return TaskTiming(
-        worker=worker_name(),
+        worker=worker,
         started=started,
         ended=ended,
         peak_rss=watch.peak_rss or self_rss(),
-        phases=phases(watch.lines, ended, watch.child_started),
-        slowest=document_times(watch.lines, ended),
+        phases=phases(watch.lines, watch.child_ended or ended, watch.child_started),
+        slowest=document_times(watch.lines, watch.child_ended or ended),
         timers=tuple(sorted(watch.timers.items())),
     )
 

@@ -68,6 +68,12 @@ class Watch:
     started: float = field(default_factory=time.monotonic)
     peak_rss: int = 0  # bytes, the most the task's children held at once
     child_started: float | None = None  # time.time() its first child started
+    # time.time() its sphinx-build ended, when that was before the task's end (a read-once
+    # reader's task then waits for its writers)
+    child_ended: float | None = None
+    # (worker, started, ended) of a build that ran in another process, which this task only
+    # collects (a read-once writer, run in a lane of its reader's process)
+    elsewhere: tuple[str, float, float] | None = None
     lines: list[tuple[float, str]] = field(default_factory=list)  # (time.time(), line)
     tracker: ProgressTracker = field(default_factory=ProgressTracker)
     # seconds by category of the timed parts (giza.watchdog.timed): "generate steps", ...

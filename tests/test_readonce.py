@@ -9,7 +9,7 @@ from pathlib import Path
 
 from giza.config import load
 from giza.pipeline.plan import trees
-from giza.readonce import ReadPlan, read_plan, reread, seeded_argv, shares
+from giza.readonce import ReadPlan, lanes, read_plan, reread, seeded_argv, shares, writers_of
 from giza.variants import Variant
 
 FORMATS = ["html", "dirhtml", "singlehtml", "json", "epub", "latex", "man", "text"]
@@ -133,12 +133,25 @@ def test_a_seeded_run_that_reads_anyway_is_noted_and_not_seeded_again(copy_proje
         "latex: writes from html's environment (reads nothing)"]
 
 
-def test_writers_split_the_cores_after_their_reader():
+def test_writers_split_the_cores_of_their_reader_by_lane():
     html, dirhtml, latex = Variant("html"), Variant("dirhtml"), Variant("latex")
     plan = ReadPlan(seeds={dirhtml: html, latex: html})
-    assert shares(plan, [html, dirhtml, latex], 4) == {html: 4, dirhtml: 2, latex: 1}
+    # three builds to write on 4 cores: three lanes of one core
+    assert shares(plan, [html, dirhtml, latex], 4) == {html: 4, dirhtml: 1, latex: 1}
     assert shares(plan, [html, dirhtml, latex], 2) == {html: 2, dirhtml: 1, latex: 1}
+    # two builds on 8 cores: two lanes of 4; latex writes one document set, so -j 1
+    two = ReadPlan(seeds={dirhtml: html})
+    assert shares(two, [html, dirhtml], 8) == {html: 8, dirhtml: 4}
+    assert shares(ReadPlan(seeds={latex: html}), [html, latex], 8) == {html: 8, latex: 1}
     assert shares(ReadPlan(), [html, latex], 4) == {html: 2, latex: 2}
+    assert lanes(8, 1) == 2 and lanes(2, 4) == 2 and lanes(1, 4) == 1
+
+
+def test_the_lanes_take_the_longest_writes_first():
+    html, text, epub, json = Variant("html"), Variant("text"), Variant("epub"), Variant("json")
+    plan = ReadPlan(seeds={text: html, json: html, epub: html})
+    assert writers_of(plan, html) == [epub, json, text]
+    assert writers_of(plan, epub) == []
 
 
 def test_seeded_runs_write_every_page_and_their_reads_are_counted():
@@ -166,3 +179,23 @@ def test_a_moved_build_reads_once_for_the_siblings(copy_project, giza, tmp_path,
     assert built.code == 0, built.out + built.err
     assert read_counts(built.out) == {"html": "read 2 documents", "dirhtml": "read"}
     assert "Moved and edited." in (moved / "build/2.1/dirhtml/install/index.html").read_text()
+
+
+def test_a_writer_whose_lane_died_is_built_by_its_own_task(copy_project, giza):
+    root = copy_project("basic")
+    conf = root / "conf.py"
+    # dirhtml's conf.py kills its process the first time (as a crash would): its task then
+    # finds no result and builds dirhtml on its own; html and text are not disturbed
+    conf.write_text(conf.read_text() + "import os\nif tags.has('dirhtml') and "
+                    "os.path.exists('crash-once'):\n    os.remove('crash-once')\n"
+                    "    os._exit(3)\n")
+    (root / "crash-once").write_text("")
+    built = giza("--level", "debug", "sphinx", "-b", "html", "dirhtml", "text")
+    assert built.code == 0, built.out + built.err
+    assert not (root / "crash-once").exists()
+    assert read_counts(built.out) == {"html": "read 2 documents", "dirhtml": "read",
+                                      "text": "read"}
+    assert "Install" in (root / "build/2.1/dirhtml/install/index.html").read_text()
+    assert (root / "build/2.1/text/install.txt").is_file()
+    assert not list((root / "build/2.1/.giza/read-once").glob("*-*.json"))
+

@@ -68,6 +68,15 @@ def test_summary_rows_reads_warnings_and_errors_of_the_sphinx_task() -> None:
     assert summary_rows(_graph(), partial)[0].status == "skipped"
 
 
+def test_a_sphinx_task_counts_its_own_sphinx_build_seconds() -> None:
+    # a read-once reader's task also waited 5 s for its writers: html's row says 1.5 s
+    graph = Graph([Task("sphinx:html", noop, {}, kind="sphinx", variant="html")])
+    waited = Outcome("sphinx:html", "ok", seconds=6.5, value=SphinxResult(
+        "html", ("sphinx-build",), 1, 0, "", 1.5))
+    assert summary_rows(graph, {"sphinx:html": waited}) == [
+        SummaryRow("html", "ok", 0, 0, 1.5)]
+
+
 def test_plain_console_reporter_exact_output() -> None:
     stream = io.StringIO()
     reporter = ConsoleReporter(stream, tty=False)

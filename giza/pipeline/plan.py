@@ -13,7 +13,7 @@ from typing import Any
 from giza import layout
 from giza.config.model import Config
 from giza.pipeline import tasks
-from giza.readonce import read_plan, shares
+from giza.readonce import lanes, read_plan, shares, writers_of
 from giza.variants import Variant
 
 
@@ -70,7 +70,8 @@ def plan(config: Config, variants: Sequence[Variant], cores: int,
     for variant in variants:
         graph.add(_sphinx_task(graph, config, variant, tree_of[variant],
                                reading.seeds.get(variant), share[variant],
-                               list((removed or {}).get(variant, ()))))
+                               list((removed or {}).get(variant, ())),
+                               writers_of(reading, variant)))
     if stage and variants:
         add_staging(graph, config, variants)
     if deploy:
@@ -131,8 +132,11 @@ def _add_prepare_tasks(graph: Any, config: Config, needed: Any, variants: Sequen
 
 
 def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
-                 seed: Variant | None, share: int, removed_pages: list[str]) -> Any:
-    """The sphinx-build task of ``variant`` over the proxy tree ``name``."""
+                 seed: Variant | None, share: int, removed_pages: list[str],
+                 writers: Sequence[Variant] = ()) -> Any:
+    """The sphinx-build task of ``variant`` over the proxy tree ``name``. A reader with
+    ``writers`` writes their formats too, in its process; a writer's task collects what
+    that process did (giza.readonce)."""
     from giza.graph import Task  # lazy: a no-op build never plans
 
     deps = (f"prepare:{name}",)
@@ -140,21 +144,28 @@ def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
         deps += ("locale",)
     if "intersphinx" in graph:
         deps += ("intersphinx",)
+    kwargs = {"config": config, "variant": variant,
+              "proxy": str(layout.proxy_dir(config, name)), "jobs": share,
+              "removed_pages": removed_pages,
+              "seed_doctrees": str(seed.doctree_dir(config)) if seed else None}
+    label = (f"sphinx-build -b {variant.builder}" + (f" -j {share}" if share > 1 else "")
+             + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}")
+    if writers:
+        kwargs["writers"] = list(writers)
+        label += (f", then {', '.join(w.builder for w in writers)} from what it read "
+                  f"({lanes(share, len(writers))} lanes)")
+    if seed:
+        label += f", in sphinx:{seed.name}'s process"
     return Task(
         name=f"sphinx:{variant.name}",
-        func=tasks.run_variant,
-        kwargs={"config": config, "variant": variant,
-                "proxy": str(layout.proxy_dir(config, name)), "jobs": share,
-                "removed_pages": removed_pages,
-                "seed_doctrees": str(seed.doctree_dir(config)) if seed else None},
+        func=tasks.collect_written if seed else tasks.run_variant,
+        kwargs=kwargs,
         deps=deps,
         after=(f"sphinx:{seed.name}",) if seed else (),
         kind="sphinx",
         variant=variant.name,
         cores=share,
-        label=f"sphinx-build -b {variant.builder}"
-              + (f" -j {share}" if share > 1 else "")
-              + f" build/{config.branch}/{name} -> build/{config.branch}/{variant.name}",
+        label=label,
     )
 
 

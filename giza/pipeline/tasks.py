@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -263,17 +263,6 @@ def remove_stale_outputs(output: Path, builder: str, pages: Sequence[str]) -> li
     return removed
 
 
-def copy_seed_doctrees(seed: Path, doctrees: Path) -> bool:
-    """Start from a sibling builder's doctrees when this builder has none (first build):
-    Sphinx then finds every document up to date and only writes."""
-    from giza.fileio import atomic_copy  # lazy: keeps start-up and the no-op build fast
-
-    if (doctrees / "environment.pickle").exists() or not (seed / "environment.pickle").exists():
-        return False
-    shutil.copytree(seed, doctrees, dirs_exist_ok=True, copy_function=atomic_copy)
-    return True
-
-
 def variant_argv(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                  tags: Sequence[str] = ()) -> list[str]:
     """The sphinx-build argv of one variant (giza serve's warm Sphinx reads the same)."""
@@ -294,32 +283,115 @@ def variant_argv(config: Config, variant: Variant, proxy: str, jobs: int = 1,
 
 def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
                 tags: Sequence[str] = (), removed_pages: Sequence[str] = (),
-                seed_doctrees: str | None = None) -> SphinxResult:
+                seed_doctrees: str | None = None, writers: Sequence[Variant] = ()
+                ) -> SphinxResult:
     """One sphinx-build, its output parsed. Raises TaskFailed (carrying the SphinxResult)
-    when it fails."""
+    when it fails. With ``writers``, the same process then writes their formats from what
+    it read, in lanes (giza.sphinx.runner); their tasks collect the results
+    (collect_written)."""
     from giza.proc import run_process  # lazy: a no-op build runs nothing
-    from giza.readonce import note_seeded_run, seeded_argv
-    from giza.sphinx.output import parse_log
+    from giza.readonce import seeded_argv
+    from giza.sphinx.group import copy_seed
 
-    output = variant.output_dir(config)
     argv = variant_argv(config, variant, proxy, jobs, tags)
-    seeded = bool(seed_doctrees) and copy_seed_doctrees(Path(seed_doctrees),
-                                                        variant.doctree_dir(config))
+    seeded = bool(seed_doctrees) and copy_seed(Path(seed_doctrees or ""),
+                                               variant.doctree_dir(config))
     if seeded:
         argv = seeded_argv(argv)
     env = dict(os.environ)
     env["GIZA_BUILD_CONTEXT"] = str(write_context(config, variant, proxy))
-    run = run_process(argv, cwd=config.root, env=env)
+    if writers:
+        run = _run_group(config, variant, proxy, argv, jobs, tags, writers, env)
+    else:
+        run = run_process(argv, cwd=config.root, env=env)
     value = SphinxResult(variant=variant.name, argv=tuple(argv), jobs=jobs,
                          returncode=run.returncode, output=run.output, seconds=run.seconds,
-                         log=parse_log(run.output),
+                         log=parse_sphinx_log(run.output),
                          seeded_from=seed_doctrees if seeded else None)
-    if run.returncode != 0:
-        raise TaskFailed(f"sphinx-build exited with status {run.returncode}", value)
-    if seeded:  # if Sphinx read anyway, note why (giza.readonce)
-        note_seeded_run(config, variant, str(seed_doctrees), run.output)
+    return _sphinx_done(config, variant, value, removed_pages)
+
+
+def _run_group(config: Config, reader: Variant, proxy: str, argv: list[str], jobs: int,
+               tags: Sequence[str], writers: Sequence[Variant], env: dict[str, str]) -> Any:
+    """The reader's sphinx-build in giza.sphinx.runner, which then writes ``writers`` (in
+    this order, longest first) from its reading. The run's seconds are the reader's own."""
+    from giza.proc import run_process
+    from giza.readonce import lane_jobs, lanes, seeded_argv
+    from giza.sphinx.group import Build, Group, Written
+    from giza.watchdog import current_watch
+
+    builds = []
+    for writer in writers:
+        result = layout.written_path(config, writer.name)
+        result.unlink(missing_ok=True)  # a result left by an earlier run is not this one's
+        cores = lane_jobs(jobs, len(writers), writer.builder)
+        builds.append(Build(
+            writer.name, tuple(seeded_argv(variant_argv(config, writer, proxy, cores, tags))),
+            str(write_context(config, writer, proxy)), seed=str(reader.doctree_dir(config)),
+            doctrees=str(writer.doctree_dir(config)), result=str(result), jobs=cores))
+    timing = layout.written_path(config, reader.name)
+    group = Group(Build(reader.name, tuple(argv), env["GIZA_BUILD_CONTEXT"]), tuple(builds),
+                  lanes(jobs, len(writers)),
+                  write_jobs=lane_jobs(jobs, len(writers), reader.builder),
+                  timing=str(timing))
+    spec = layout.group_path(config, reader.name)
+    group.save(spec)
+    run = run_process([sys.executable, "-m", "giza.sphinx.runner", str(spec)], cwd=config.root,
+                      env=env)
+    own = Written.load(timing)
+    timing.unlink(missing_ok=True)
+    watch = current_watch()
+    if own is not None and watch is not None:  # its phases end with its own build
+        watch.child_ended = own.started + own.seconds
+    return replace(run, argv=argv, seconds=own.seconds if own else run.seconds)
+
+
+def collect_written(config: Config, variant: Variant, proxy: str, jobs: int = 1,
+                    tags: Sequence[str] = (), removed_pages: Sequence[str] = (),
+                    seed_doctrees: str | None = None) -> SphinxResult:
+    """The result of this variant's sphinx-build, which its reader's process ran
+    (run_variant's ``writers``). When that process did not get to it (the reader failed
+    before it had read, a lane died), build it here, as on its own."""
+    from giza.sphinx.group import Written
+    from giza.watchdog import current_watch
+
+    path = layout.written_path(config, variant.name)
+    written = Written.load(path)
+    if written is None:
+        return run_variant(config, variant, proxy, jobs, tags, removed_pages, seed_doctrees)
+    path.unlink(missing_ok=True)
+    watch = current_watch()
+    if watch is not None:  # its phases and documents, for the timeline and --level debug
+        watch.child_started = written.started
+        watch.child_ended = written.started + written.seconds
+        watch.elsewhere = (f"pid {written.pid}", written.started, watch.child_ended)
+        for when, line in written.lines:
+            watch.add_line(when, line.rstrip("\n"))
+    value = SphinxResult(variant=variant.name, argv=written.argv, jobs=written.jobs,
+                         returncode=written.returncode, output=written.output,
+                         seconds=written.seconds, log=parse_sphinx_log(written.output),
+                         seeded_from=seed_doctrees if written.seeded else None)
+    return _sphinx_done(config, variant, value, removed_pages)
+
+
+def _sphinx_done(config: Config, variant: Variant, value: SphinxResult,
+                 removed_pages: Sequence[str]) -> SphinxResult:
+    """A failed run raises TaskFailed; a seeded one that read anyway notes why
+    (giza.readonce); the outputs of removed pages go."""
+    from giza.readonce import note_seeded_run
+
+    if value.returncode != 0:
+        raise TaskFailed(f"sphinx-build exited with status {value.returncode}", value)
+    if value.seeded_from:
+        note_seeded_run(config, variant, value.seeded_from, value.output)
     return replace(value, stale_removed=tuple(
-        remove_stale_outputs(output, variant.builder, removed_pages)))
+        remove_stale_outputs(variant.output_dir(config), variant.builder, removed_pages)))
+
+
+def parse_sphinx_log(output: str) -> Any:
+    from giza.sphinx.output import parse_log  # lazy: a no-op build parses nothing
+
+    return parse_log(output)
 
 
 def post_variant(config: Config, variant: Variant) -> PostResult:

@@ -99,15 +99,17 @@ def test_dry_run_prints_the_plan(copy_project, giza):
     result = giza("--jobs", "4", "sphinx", "-b", "html", "dirhtml", "latex", "--dry-run")
     assert result.code == 0
     lines = result.out.splitlines()
-    # a first build: html reads with every core; dirhtml and latex then only write, side by
-    # side: dirhtml writes in parallel (-j 2), latex writes one document set (no -j)
+    # a first build: html reads with every core; its process then writes html, dirhtml
+    # and latex side by side (three lanes of one core: 4 // 3)
     assert lines[1] == ("  2. sphinx:html  sphinx-build -b html -j 4 build/2.1/source -> "
-                        "build/2.1/html  [4 cores]  (after prepare:source)")
-    assert lines[2] == ("  3. sphinx:dirhtml  sphinx-build -b dirhtml -j 2 build/2.1/source -> "
-                        "build/2.1/dirhtml  [2 cores]  (after prepare:source)  (reuses "
-                        "sphinx:html)")
+                        "build/2.1/html, then dirhtml, latex from what it read (3 lanes)  "
+                        "[4 cores]  (after prepare:source)")
+    assert lines[2] == ("  3. sphinx:dirhtml  sphinx-build -b dirhtml build/2.1/source -> "
+                        "build/2.1/dirhtml, in sphinx:html's process  (after prepare:source)  "
+                        "(reuses sphinx:html)")
     assert lines[3] == ("  4. sphinx:latex  sphinx-build -b latex build/2.1/source -> "
-                        "build/2.1/latex  (after prepare:source)  (reuses sphinx:html)")
+                        "build/2.1/latex, in sphinx:html's process  (after prepare:source)  "
+                        "(reuses sphinx:html)")
     assert not (root / "build").exists()
 
 
