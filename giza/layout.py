@@ -213,3 +213,16 @@ def versions_base_url(config: Config, edition: str | None, language: str | None)
     if url and is_branched(config, edition):
         url = url.removesuffix(f"/{config.branch}")
     return url
+
+
+# -- what is deployed and packed ----------------------------------------------------------
+
+def deploy_source(config: Config, local: str, branched: bool) -> Path:
+    """What a push target's main sync copies: build/<paths.local>[/<branch>]."""
+    base = config.paths.output / local
+    return base / config.branch if branched else base
+
+
+def archive_dir(config: Config) -> Path:
+    """build/archive/: release packages and frozen branches' archives."""
+    return config.paths.output / "archive"

@@ -36,3 +36,17 @@ def test_branch_tree(project) -> None:
     assert layout.links_output_dir(config, "-saas") == branch / "links-saas"
     assert layout.linkcheck_cache(root / "build") == root / "build" / ".giza" / "linkcheck.json"
     assert layout.public_dir(config) == root / "build" / "public"
+
+
+def test_what_is_deployed_and_packed_comes_from_layout(tmp_path):
+    from giza import layout
+    from giza.config import load
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/build_conf.yaml").write_text("project: {name: p}\n")
+    config = load(tmp_path)
+    output = config.paths.output
+    assert layout.deploy_source(config, "public", branched=False) == output / "public"
+    assert layout.deploy_source(config, "public", branched=True) == (
+        output / "public" / config.branch)
+    assert layout.archive_dir(config) == output / "archive"

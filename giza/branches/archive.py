@@ -18,21 +18,16 @@ from giza.config.git import query
 from giza.config.model import Config
 from giza.errors import UsageError, shown
 from giza.fileio import write_if_changed
-from giza.layout import site_dir
+from giza.layout import archive_dir, site_dir
 from giza.post import staging
 from giza.post.html import write_tarball
 from giza.site.branches import for_config, published_branches_path
 
-ARCHIVE_DIR = "archive"
 REWRITTEN = "versions.json"  # rewritten by every build's site step (giza.branches.site)
 
 
 def _slug(branch: str) -> str:
     return branch.replace("/", "-")
-
-
-def archive_dir(config: Config) -> Path:
-    return config.paths.output / ARCHIVE_DIR
 
 
 def branch_site(config: Config, branch: str) -> Path:

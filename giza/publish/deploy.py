@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import BuildError, ConfigError, UsageError, shown, unknown_choice
 from giza.pipeline.results import DeployResult, TaskFailed
@@ -455,8 +456,7 @@ def select(targets: Mapping[str, PushTarget], names: Sequence[str]) -> list[Push
 
 def source_dir(config: Config, target: PushTarget) -> Path:
     """What the main sync copies: build/<local>[/<branch>]."""
-    base = config.paths.output / target.local
-    return base / config.branch if target.branched else base
+    return layout.deploy_source(config, target.local, target.branched)
 
 
 @dataclass(frozen=True)

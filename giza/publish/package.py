@@ -30,6 +30,7 @@ from itertools import takewhile
 from pathlib import Path
 from typing import TextIO
 
+from giza import layout
 from giza.config.model import Config
 from giza.errors import BuildError, UsageError, shown
 from giza.post.html import EXCLUDED, write_tarball
@@ -115,7 +116,7 @@ def _sha256(path: Path) -> str:
 
 def default_path(config: Config, target: PushTarget) -> Path:
     """build/archive/<project>-<target>-<branch>-<sha8>.tar.gz"""
-    return config.paths.output / "archive" / f"{_stem(config, target)}.tar.gz"
+    return layout.archive_dir(config) / f"{_stem(config, target)}.tar.gz"
 
 
 def _stem(config: Config, target: PushTarget) -> str:
