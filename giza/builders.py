@@ -12,3 +12,7 @@ SPHINX_BUILDERS = (
     # project's conf.py must load the extension that provides them.
     "slides", "markdown", "fasthtml", "fastdirhtml",
 )
+
+# Builders whose finalizer takes long (PDFs from LaTeX): a site's web pages are staged
+# without waiting for them, and the scheduler expects them to take a while.
+SLOW_FINALIZERS = ("latex",)

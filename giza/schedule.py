@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from giza.builders import SLOW_FINALIZERS
 from giza.layout import record_path
 
 STARTUP = 1.5  # seconds: a sphinx-build's start-up, before it reads anything
@@ -63,8 +64,13 @@ def expected_durations(tasks: Iterable[Any], recorded: Mapping[str, float],
         count = pages.get(task.variant or "", 0)
         if task.kind == "sphinx":
             expected[task.name] = STARTUP + PER_PAGE["sphinx"] * count
-        elif task.kind == "post" and ("latex" in task.name or "pdf" in task.name):
+        elif task.kind == "post" and _builder(task) in SLOW_FINALIZERS:
             expected[task.name] = PER_PAGE["post-pdf"] * count
         else:
             expected[task.name] = OTHER
     return expected
+
+
+def _builder(task: Any) -> str | None:
+    """The builder of a variant's task (its ``variant`` argument), None for other tasks."""
+    return getattr(task.kwargs.get("variant"), "builder", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from giza.graph import Graph, SerialExecutor, Task, run_graph
 from giza.graph.task import Outcome
 from giza.schedule import STARTUP, expected_durations, recent_durations, recorded_durations
+from giza.variants import Variant
 
 
 def _graph() -> Graph:
@@ -49,7 +50,11 @@ def test_the_longest_chain_starts_first() -> None:
 def test_expected_durations_from_the_record_else_pages() -> None:
     tasks = [Task("sphinx:html", dict, {}, kind="sphinx", variant="html"),
              Task("sphinx:latex", dict, {}, kind="sphinx", variant="latex"),
-             Task("post:latex", dict, {}, kind="post", variant="latex"),
+             Task("post:latex", dict, {"variant": Variant("latex")}, kind="post",
+                  variant="latex"),
+             # a name is only a name: a post task is slow by its variant's builder
+             Task("post:pdf-guide", dict, {"variant": Variant("html", "pdf-guide")},
+                  kind="post", variant="html-pdf-guide"),
              Task("stage:public", dict, {}, kind="stage")]
     record = {"timeline": {"tasks": [
         {"name": "sphinx:html", "timing": {"start": 1.0, "end": 31.0}},
@@ -60,6 +65,7 @@ def test_expected_durations_from_the_record_else_pages() -> None:
         "sphinx:html": 30.0,
         "sphinx:latex": STARTUP + 4.0,
         "post:latex": 10.0,
+        "post:pdf-guide": 0.5,
         "stage:public": 0.5,
     }
     assert expected_durations(tasks[:1], {}, {})["sphinx:html"] == STARTUP

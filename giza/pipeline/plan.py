@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from giza import layout
+from giza.builders import SLOW_FINALIZERS
 from giza.config.model import Config
 from giza.pipeline import tasks
 from giza.readonce import lanes, read_plan, shares, writers_of
@@ -169,10 +170,6 @@ def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
     )
 
 
-# Finalizers that take long (PDFs): a site's web pages are staged without waiting for them.
-SLOW_BUILDERS = ("latex",)
-
-
 def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None:
     """Per variant its finalizer, per staged site one atomic swap (two with PDFs, see
     _site_stages), then the sitemap index. A site is only restaged when the finalizers of
@@ -191,7 +188,7 @@ def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None
             first = f"stage:{wheres[variant.pair]}"
             # latex's fragment is replaced only once the web pages' staging has read it
             wait = (first,) if _split(sites[variant.pair]) and variant.builder in \
-                SLOW_BUILDERS else ()
+                SLOW_FINALIZERS else ()
             graph.add(Task(name=f"post:{variant.name}", func=tasks.post_variant,
                            kwargs={"config": config, "variant": variant},
                            deps=(f"sphinx:{variant.name}",), after=wait, kind="post",
@@ -217,7 +214,7 @@ def add_staging(graph: Any, config: Config, variants: Sequence[Variant]) -> None
 
 def _split(members: Sequence[Variant]) -> bool:
     """Whether a site's web pages are staged before its PDFs are ready."""
-    slow = [v.builder in SLOW_BUILDERS for v in members]
+    slow = [v.builder in SLOW_FINALIZERS for v in members]
     return any(slow) and not all(slow)
 
 
@@ -244,8 +241,8 @@ def _site_stages(config: Config, pair: tuple[str | None, str | None],
                   f"assemble build/{where} and swap it in atomically")
     if not _split(members):
         return [whole]
-    quick = [v for v in members if v.builder not in SLOW_BUILDERS]
-    slow = [v for v in members if v.builder in SLOW_BUILDERS]
+    quick = [v for v in members if v.builder not in SLOW_FINALIZERS]
+    slow = [v for v in members if v.builder in SLOW_FINALIZERS]
     earlier = [v for v in slow if fragment_exists(config, v.name)]
     kept = f", with the {', '.join(v.name for v in earlier)} staged last time" if earlier else ""
     first = stage(whole.name, quick + earlier, [f"post:{v.name}" for v in quick],
