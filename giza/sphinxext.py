@@ -81,7 +81,7 @@ def _copyable(argument: str | None) -> bool:
 
 
 def _code_block_directive() -> type:
-    from sphinx.directives.code import CodeBlock
+    from sphinx.directives.code import CodeBlock  # lazy: importing giza.sphinxext stays cheap
 
     class GizaCodeBlock(CodeBlock):
         """``code-block`` plus ``:copyable: true|false``."""

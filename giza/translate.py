@@ -6,6 +6,7 @@ Babel's catalog reader; giza handles no .po syntax itself.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +38,6 @@ NEEDS = {"update": {"sphinx_intl": "sphinx-intl", "babel": "babel"},
 def require_extra(action: str) -> None:
     """Say which extra to install, before any work, when a tool the action runs is missing
     (sphinx-intl would otherwise fail with Python's "No module named ..." line)."""
-    import importlib
 
     for module, name in NEEDS[action].items():
         try:
@@ -76,7 +76,7 @@ def update_catalogs(config: Config, pot_dir: Path, languages: Sequence[str]) -> 
 
 
 def status(config: Config, languages: Sequence[str]) -> list[CatalogStatus]:
-    from babel.messages.pofile import read_po
+    from babel.messages.pofile import read_po  # optional extra (giza[translate])
 
     rows = []
     for lang in languages:

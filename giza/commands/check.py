@@ -11,7 +11,7 @@ def check(*, edition: list[str] | None = None) -> int:
 
     Exit 0 when there is no error, 2 when there is one (or a warning under --strict),
     1 when an asset the checks read could not be cloned."""
-    from giza.check import run_check_command
+    from giza.check import run_check_command  # lazy: only this command needs it (start-up time)
     from giza.commands.project import load_config  # lazy: keeps start-up fast
 
     return run_check_command(load_config(checked=True), edition or ())

@@ -9,7 +9,7 @@ import argh
 def ci_cache_key(*, show: bool = False) -> int:
     """Print a key for caching build/ in CI: it changes exactly when the versions of giza,
     Sphinx or the extensions conf.py lists change, or conf.py does."""
-    from giza.cicache import cache_key, key_parts
+    from giza.cicache import cache_key, key_parts  # lazy: only this command (start-up time)
     from giza.commands.project import load_config
 
     config = load_config()

@@ -10,7 +10,7 @@ import argh
 @argh.arg("-d", "--dry-run", help="print what would be removed; remove nothing")
 def clean(*, builder: list[str] | None = None, all: bool = False, dry_run: bool = False) -> int:
     """Remove build output for the current branch (or one builder's, or all of build/)."""
-    from giza.clean import clean as run_clean
+    from giza.clean import clean as run_clean  # lazy: only this command needs it (start-up time)
     from giza.commands.project import load_config  # lazy: keeps start-up fast
     from giza.errors import shown
     from giza.lock import build_lock

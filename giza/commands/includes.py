@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import argh
 
 REPORTS = ("graph", "unused", "changed")
@@ -12,10 +14,8 @@ REPORTS = ("graph", "unused", "changed")
 def includes(report: str, *, filter: str | None = None) -> int:
     """Print, as JSON, which files include which (graph), include targets nothing uses
     (unused), or include targets with uncommitted changes (changed)."""
-    import json
-
-    from giza import includes_graph
-    from giza.commands.project import load_config  # lazy: keeps start-up fast
+    from giza import includes_graph  # lazy: only this command needs it (start-up time)
+    from giza.commands.project import load_config
 
     config = load_config()
     source = config.paths.source

@@ -17,7 +17,7 @@ def serve(*, builder: list[str] | None = None, edition: list[str] | None = None,
           language: list[str] | None = None, port: int = 8000, host: str = "127.0.0.1",
           open: bool = False, no_warm: bool = False) -> int:  # noqa: A002 - the flag's name
     """Build, serve on localhost, and rebuild what each saved change touches."""
-    from giza.commands.project import load_config
+    from giza.commands.project import load_config  # lazy: only this command (start-up)
     from giza.serve.model import ServeRequest
     from giza.serve.session import serve as run
 

@@ -17,14 +17,14 @@ from giza.config.runtime import RuntimeStateConfig
 
 def fetch_config(args: Any = None) -> Any:
     """The configuration of the project the calling conf.py belongs to."""
-    from giza.config.legacy import _caller_dir, fetch
+    from giza.config.legacy import _caller_dir, fetch  # lazy: a conf.py imports this module
 
     return fetch(args if args is not None else RuntimeStateConfig(), caller=_caller_dir())
 
 
 def new_config(args: Any = None) -> Any:
     """Like :func:`fetch_config`; anything but a RuntimeStateConfig counts as none."""
-    from giza.config.legacy import _caller_dir, fetch
+    from giza.config.legacy import _caller_dir, fetch  # lazy: a conf.py imports this module
 
     if not isinstance(args, RuntimeStateConfig):
         args = RuntimeStateConfig()
@@ -49,7 +49,7 @@ def get_versions(conf: Any) -> list[dict[str, Any]]:
     ``version.upcoming``; ``current`` is true for the branch being built, or for the
     first branch when the branch being built is not published.
     """
-    from giza.site.branches import PublishedBranches, branch_label
+    from giza.site.branches import PublishedBranches, branch_label  # lazy: only a conf.py that asks
 
     branches = list(conf.git.branches.published)
     pb = PublishedBranches(published=tuple(branches), manual=conf.git.branches.manual,

@@ -173,7 +173,7 @@ PROGRESS_TOPIC = "giza-progress"
 def _dask_execute(name: str, func: Any, kwargs: Any, limits: Any,
                   root: str | None = None) -> Outcome:
     """``execute`` on a dask worker, its live progress sent as events to the client."""
-    from distributed import get_worker
+    from distributed import get_worker  # optional extra (giza[dask])
 
     worker = get_worker()
 

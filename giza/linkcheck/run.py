@@ -18,9 +18,11 @@ from giza.linkcheck.cache import Ttl, cache_path, fresh, load, save
 from giza.linkcheck.check import check_urls
 from giza.linkcheck.collect import Collected, collect_variant, collected_file, load_collected
 from giza.linkcheck.politeness import Politeness
-from giza.linkcheck.report import Entry, LinkReport
+from giza.linkcheck.report import Entry, LinkReport, print_report, write_json
 from giza.linkcheck.result import Result
 from giza.linkcheck.settings import Settings, from_data
+from giza.options import current
+from giza.pipeline.driver import require_source
 from giza.variants import Variant, resolve
 
 BUILDER = "linkcheck"  # sphinx.yaml settings (tags) and `.. only:: linkcheck` apply
@@ -134,9 +136,6 @@ def allowed(result: Result, settings: Settings) -> Result:
 
 def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = None) -> int:
     """Run `giza linkcheck`; return the exit code."""
-    from giza.options import current
-    from giza.pipeline.driver import require_source
-
     out = out or sys.stdout
     options = current()
     request = replace(request, strict=request.strict or options.strict)
@@ -148,8 +147,6 @@ def linkcheck(config: Config, request: LinkcheckRequest, out: TextIO | None = No
 
 def report_outcomes(outcomes: dict[str, Any], request: LinkcheckRequest, out: TextIO) -> int:
     """Print the failures or the report of a linkcheck run (one branch or several)."""
-    from giza.linkcheck.report import print_report, write_json
-
     failed = [o for o in outcomes.values() if o.status == "failed"]
     for outcome in failed:
         out.write(f"giza: error: {outcome.name}: {outcome.message}\n")

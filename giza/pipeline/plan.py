@@ -85,7 +85,7 @@ def add_publish(graph: Any, config: Config, targets: Sequence[str],
     """The publish step joins every build task; the deploy tasks of ``targets`` (one per
     target and host) wait for it, so nothing is deployed unless the whole build succeeded.
     With nothing to build, the deploy tasks deploy what an earlier build staged."""
-    from giza.graph import Task
+    from giza.graph import Task  # lazy: a no-op build never plans
     from giza.publish.deploy import deploy_tasks  # lazy: only `giza push` and `giza make` deploy
 
     built = tuple(task.name for task in graph)

@@ -29,7 +29,7 @@ from giza.watchdog import timed
 
 def content_context(config: Config, edition: str | None,
                     migrated_dir: Path | None = None) -> Any:
-    from giza.content.context import ContentContext
+    from giza.content.context import ContentContext  # lazy: start-up time
     from giza.content.replacements import replacement_tokens  # lazy: start-up time
 
     return ContentContext(
@@ -315,7 +315,7 @@ def _run_group(config: Config, reader: Variant, proxy: str, argv: list[str], job
                tags: Sequence[str], writers: Sequence[Variant], env: dict[str, str]) -> Any:
     """The reader's sphinx-build in giza.sphinx.runner, which then writes ``writers`` (in
     this order, longest first) from its reading. The run's seconds are the reader's own."""
-    from giza.proc import run_process
+    from giza.proc import run_process  # lazy: a no-op build runs nothing
     from giza.readonce import lane_jobs, lanes, seeded_argv
     from giza.sphinx.group import Build, Group, Written
     from giza.watchdog import current_watch
@@ -352,7 +352,7 @@ def collect_written(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     """The result of this variant's sphinx-build, which its reader's process ran
     (run_variant's ``writers``). When that process did not get to it (the reader failed
     before it had read, a lane died), build it here, as on its own."""
-    from giza.sphinx.group import Written
+    from giza.sphinx.group import Written  # lazy: a no-op build runs nothing
     from giza.watchdog import current_watch
 
     path = layout.written_path(config, variant.name)
@@ -378,7 +378,7 @@ def _sphinx_done(config: Config, variant: Variant, value: SphinxResult,
                  removed_pages: Sequence[str]) -> SphinxResult:
     """A failed run raises TaskFailed; a seeded one that read anyway notes why
     (giza.readonce); the outputs of removed pages go."""
-    from giza.readonce import note_seeded_run
+    from giza.readonce import note_seeded_run  # lazy: a no-op build runs nothing
 
     if value.returncode != 0:
         raise TaskFailed(f"sphinx-build exited with status {value.returncode}", value)

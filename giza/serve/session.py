@@ -11,7 +11,13 @@ from typing import TextIO
 
 from giza.config.model import Config
 from giza.errors import UsageError
+from giza.pipeline.driver import BuildRequest, build
+from giza.proc import kill_active_children
+from giza.serve.events import Hub
+from giza.serve.http import start_server
 from giza.serve.model import Rebuilt, ServeRequest
+from giza.serve.rebuild import Rebuilder
+from giza.serve.watch import Watcher, missing_extra
 from giza.variants import Variant, resolve
 
 SERVABLE = ("html", "dirhtml")
@@ -36,9 +42,6 @@ class Session:
 
     def __init__(self, config: Config, request: ServeRequest, out: TextIO,
                  load_config: Callable[[], Config] | None = None) -> None:
-        from giza.serve.events import Hub
-        from giza.serve.rebuild import Rebuilder
-
         self.config = config
         self.request = request
         self.out = out
@@ -68,8 +71,6 @@ class Session:
         self.hub.publish(dict(result.event(generation), stage="done"))
 
     def first_build(self) -> int:
-        from giza.pipeline.driver import BuildRequest, build
-
         request = BuildRequest(builders=tuple(dict.fromkeys(v.builder for v in self.variants)),
                                editions=tuple(e for e in dict.fromkeys(
                                    v.edition for v in self.variants) if e),
@@ -81,8 +82,6 @@ class Session:
     def bind(self) -> None:
         """Listen (before the first build, so a busy port fails fast) and watch (so an
         edit made during the first build is rebuilt after it)."""
-        from giza.serve.http import start_server
-        from giza.serve.watch import Watcher
 
         roots = {v.name: v.output_dir(self.config) for v in self.variants}
         try:
@@ -128,8 +127,6 @@ class Session:
                 return  # a worker went away: we are stopping
 
     def stop(self) -> None:
-        from giza.proc import kill_active_children
-
         if self.watcher is not None:
             self.watcher.stop(timeout=0.5)
         self.changes.put(None)
@@ -144,7 +141,6 @@ class Session:
 def serve(config: Config, request: ServeRequest, out: TextIO | None = None,
           load_config: Callable[[], Config] | None = None) -> int:
     """Build, serve and rebuild until interrupted (KeyboardInterrupt propagates: 130)."""
-    from giza.serve.watch import missing_extra
 
     out = out or sys.stdout
     problem = missing_extra()

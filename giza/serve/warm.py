@@ -17,6 +17,7 @@ import io
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ class _State:
         self.warnings = io.StringIO()
 
     def make_app(self, fresh: bool) -> Any:
-        from sphinx.application import Sphinx
+        from sphinx.application import Sphinx  # lazy: the process that serves does not need Sphinx
 
         self.app = None
         self.warnings = io.StringIO()
@@ -152,7 +153,6 @@ def _exit_with_parent(parent: int) -> None:
     """No orphan even when the parent is killed with -9, mid-build included. (Not
     PR_SET_PDEATHSIG: Linux sends it when the parent's *thread* that started the worker
     ends, and workers are restarted from short-lived threads.)"""
-    import threading
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -98,7 +98,7 @@ class Watcher:
             thread.start()
 
     def _run(self, roots: Sequence[Path], recursive: bool) -> None:
-        import watchfiles
+        import watchfiles  # optional extra (giza[serve])
 
         for changes in watchfiles.watch(*roots, watch_filter=self.filter, recursive=recursive,
                                         stop_event=self._stop, step=30, debounce=800,

@@ -24,6 +24,7 @@ from typing import Any
 
 from giza.config.model import Asset, Config
 from giza.errors import shown
+from giza.yamlfile import load_one
 
 DEFAULT_BUILDSYSTEM = "build/docs-tools"  # the original giza's default, as in legacy.py
 
@@ -33,8 +34,6 @@ def _under(path: str, directory: str) -> bool:
 
 
 def _buildsystem(config: Config) -> str:
-    from giza.yamlfile import load_one
-
     data = load_one(config.conf_file)
     paths = data.get("paths") if isinstance(data, dict) else None
     value = paths.get("buildsystem") if isinstance(paths, dict) else None

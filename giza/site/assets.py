@@ -21,6 +21,7 @@ from pathlib import Path
 
 from giza.config.model import Asset
 from giza.errors import BuildError, ConfigError, project_root, shown
+from giza.options import current
 from giza.proc import run_process
 
 REFRESH_SECONDS = 24 * 3600
@@ -71,8 +72,6 @@ def _failure(args: Sequence[str], output: str, cwd: Path | None = None,
 
 def _debug(output: str) -> str:
     """Under --level debug: git's whole output, indented, on the lines that follow."""
-    from giza.options import current
-
     if current().level != "debug" or not output.strip():
         return ""
     return "\n" + "\n".join(f"    {line}" for line in output.strip().splitlines()
