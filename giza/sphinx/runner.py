@@ -198,10 +198,16 @@ class Runner:
             self.write_one(self.group.writers[claimed[0]])
 
     def write_one(self, build: Build) -> None:
-        seeded = copy_seed(Path(build.seed), Path(build.doctrees))
         started, clock = time.time(), time.perf_counter()
+        seeded = False
         with _captured() as lines:
-            code = _build(build)
+            try:  # what goes wrong here is this build's failure, told in its output
+                seeded = copy_seed(Path(build.seed), Path(build.doctrees))
+            except Exception as exc:  # noqa: BLE001 - any failure fails this build only
+                print(f"ERROR: cannot start from the doctrees in {build.seed}: {exc}")
+                code = 1
+            else:
+                code = _build(build)
         Written(build.variant, code, started, time.perf_counter() - clock,
                 tuple(lines.lines), build.argv, build.jobs, seeded, os.getpid()
                 ).save(Path(build.result))

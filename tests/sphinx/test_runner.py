@@ -113,3 +113,18 @@ def test_bad_input_says_what_is_expected(tmp_path):
     assert torn.returncode == 2
     assert torn.stderr == ("giza.sphinx.runner: torn.json: not a read-once group "
                            "(missing key 'writers')\n")
+
+
+def test_a_seed_that_cannot_be_copied_fails_that_writer_only(tmp_path):
+    _, out = group(tmp_path, ["text", "dirhtml"])
+    (out / "d-text").mkdir(parents=True)
+    (out / "d-text" / "index.doctree").mkdir()  # a directory where a file must go
+    done = run(tmp_path, "group.json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr  # not in the reader's output
+    text = Written.load(tmp_path / "text.json")
+    assert text is not None and text.returncode == 1 and not text.seeded
+    assert text.output == (f"ERROR: cannot start from the doctrees in {out / 'd-html'}: "
+                           "cannot write out/d-text/index.doctree: is a directory\n")
+    dirhtml = Written.load(tmp_path / "dirhtml.json")
+    assert dirhtml is not None and dirhtml.returncode == 0
