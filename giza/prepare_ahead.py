@@ -46,6 +46,10 @@ def start(config: Config, found: dict[str, Any], kinds: Sequence[str] | None,
     child = multiprocessing.get_context(method).Process(
         target=_prepare, args=(config, work, list(kinds) if kinds else None), daemon=True)
     child.start()
+    # The graph that follows starts its process pool: let its server start meanwhile too.
+    from giza.graph.executors import start_forkserver  # lazy: only here
+
+    start_forkserver()
     return child
 
 
