@@ -112,6 +112,8 @@ class Rendering:
     origins: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     edits: list[PageEdit] = field(default_factory=list)
     loaded: list[str] = field(default_factory=list)  # every YAML file read
+    # each input file (absolute) -> its (mtime_ns, size) before it was read
+    inputs: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
     def add(self, generator: Generator, output: Any) -> None:
         name = f"{generator.output_dir}/{_safe_name(output.name, output.origin)}"
@@ -148,7 +150,9 @@ def render_all(ctx: ContentContext, out_root: str, kinds: Sequence[str] | None =
     resolver = Resolver(ctx)
     into = Rendering(out_root)
     failures: list[str] = []
-    for path, generator, prefix in _input_files(Path(ctx.includes_dir), selected, migrated):
+    inputs = _input_files(Path(ctx.includes_dir), selected, migrated)
+    into.inputs = {os.path.abspath(path): _stat(path) for path, _, _ in inputs}
+    for path, generator, prefix in inputs:
         try:
             with timed(f"generate {generator.kind}"):
                 _render_file(resolver, ctx, path, generator, prefix, into)
@@ -161,13 +165,67 @@ def render_all(ctx: ContentContext, out_root: str, kinds: Sequence[str] | None =
     return into
 
 
+def _stat(path: Path | str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _foreign(ctx: ContentContext, out_dirs: Sequence[str]) -> bool:
+    """Whether the proxy's includes/ (``ctx.migrated_dir``) holds a file besides the
+    mirrored copies of the includes directory and generated output: generation would see
+    it (as an input or an inheritance base), a rendering without that directory would not."""
+    if ctx.migrated_dir is None:
+        return False
+    top, own = os.path.abspath(ctx.migrated_dir), os.path.abspath(ctx.includes_dir)
+    skipped = {os.path.abspath(d) for d in out_dirs} | {os.path.join(top, "hash.rst")}
+    stack = [top]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.path in skipped:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif not os.path.isfile(os.path.join(own, os.path.relpath(entry.path, top))):
+                return True
+    return False
+
+
+def _reused(rendered: Rendering | None, ctx: ContentContext, listing: list[str],
+            out_dirs: Sequence[str], out_root: str) -> Rendering | None:
+    """``rendered`` (made with the same context but another output directory, by the
+    check) moved to ``out_root``, when it is what rendering now would give: the same input
+    files, unchanged since they were read, and no other file in the proxy's includes/."""
+    if rendered is None or sorted(rendered.inputs) != sorted(listing) or any(
+            _stat(name) != stat for name, stat in rendered.inputs.items()) or \
+            _foreign(ctx, out_dirs):
+        return None
+    moved = Rendering(out_root, edits=rendered.edits, loaded=rendered.loaded,
+                      inputs=rendered.inputs)
+    for target, data in rendered.rendered.items():
+        name = rendered.relative[target]
+        new = os.path.join(out_root, name)
+        moved.rendered[new], moved.relative[new] = data, name
+        moved.origins[new] = rendered.origins[target]
+    return moved
+
+
 def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None = None,
-             *, record: Path | None = None) -> GenerateResult:
+             *, record: Path | None = None, checked: Rendering | None = None
+             ) -> GenerateResult:
     """Generate the rST of ``kinds`` (None or ["all"]: every kind) into ``proxy_dir``.
 
     ``record`` is where the run record lives (default: see
     :func:`giza.content.record.record_path`); a run whose inputs, context and
-    outputs match the record returns at once.
+    outputs match the record returns at once. ``checked``: every kind as the check
+    rendered it (:func:`render_all` of this context elsewhere), written instead of
+    rendering again when nothing it read has changed.
     """
     selected = _selected(kinds)
     includes_dir = Path(ctx.includes_dir)
@@ -185,7 +243,9 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     recorded = _record.unchanged(record_file, key, listing, out_dirs)
     if recorded is not None:
         return _recorded_result(recorded, includes_out, out_root)
-    done = render_all(ctx, out_root, kinds)
+    done = _reused(checked, ctx, listing, out_dirs, out_root) if kinds is None else None
+    if done is None:
+        done = render_all(ctx, out_root, kinds)
     rendered, relative, origins_by_name, edits = (done.rendered, done.relative, done.origins,
                                                   done.edits)
 
