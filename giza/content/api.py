@@ -270,10 +270,19 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     return result
 
 
+def _under(name: str, root: str) -> str:
+    """``name`` relative to ``root``: a slice where it lies under it (thousands of outputs),
+    else relpath."""
+    prefix = root.rstrip(os.sep) + os.sep
+    if name.startswith(prefix) and os.path.normpath(name) == name:
+        return name[len(prefix):]
+    return os.path.relpath(name, root)
+
+
 def _recorded_result(recorded: Any, includes_out: Path, out_root: str) -> GenerateResult:
     """The result of a run that had nothing to do, from what the record holds."""
     outputs, edits = recorded
-    origins = {includes_out / os.path.relpath(name, out_root):
+    origins = {includes_out / _under(name, out_root):
                (Path(origin[0]), origin[1], *(_line_map(m) for m in origin[2:]))
                for name, origin in outputs.items()}
     return GenerateResult(unchanged=len(origins), origins=origins,
