@@ -246,27 +246,31 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     done = _reused(checked, ctx, listing, out_dirs, out_root) if kinds is None else None
     if done is None:
         done = render_all(ctx, out_root, kinds)
-    rendered, relative, origins_by_name, edits = (done.rendered, done.relative, done.origins,
-                                                  done.edits)
-
     # Nothing was raised: now touch the disk.
-    result = GenerateResult(edits=edits)
+    result = _write(done, includes_out, out_dirs)
+    _record.save(record_file, key, listing, done.loaded,
+                 {name: (str(origin[0]), *origin[1:])
+                  for name, origin in done.origins.items()}, out_dirs,
+                 [[e.mode, e.page, e.include, str(e.origin[0]), e.origin[1]]
+                  for e in done.edits])
+    return result
+
+
+def _write(done: Rendering, includes_out: Path, out_dirs: Sequence[str]) -> GenerateResult:
+    """Write what changed of a rendering, and remove the stale outputs of its kinds."""
+    result = GenerateResult(edits=done.edits)
     made_dirs: set[str] = set()
-    for target, data in rendered.items():
-        shown = includes_out / relative[target]
-        result.origins[shown] = origins_by_name[target]
+    for target, data in done.rendered.items():
+        shown = includes_out / done.relative[target]
+        result.origins[shown] = done.origins[target]
         if write_if_changed(target, data, made_dirs):
             result.written.append(shown)
         else:
             result.unchanged += 1
     for out_dir in out_dirs:
-        for stale in sorted(_record.rst_files(out_dir) - rendered.keys()):
+        for stale in sorted(_record.rst_files(out_dir) - done.rendered.keys()):
             os.unlink(stale)
-            result.removed.append(includes_out / os.path.relpath(stale, out_root))
-    _record.save(record_file, key, listing, done.loaded,
-                 {name: (str(origin[0]), *origin[1:])
-                  for name, origin in origins_by_name.items()}, out_dirs,
-                 [[e.mode, e.page, e.include, str(e.origin[0]), e.origin[1]] for e in edits])
+            result.removed.append(includes_out / os.path.relpath(stale, done.out_root))
     return result
 
 
