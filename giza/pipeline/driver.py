@@ -239,7 +239,7 @@ def _check_while_preparing(config: Config, request: BuildRequest, decided: Decid
         prepare_ahead.stop(ahead)
         raise
     prepare_ahead.finish(ahead)
-    if found and checked is not None:  # the content the check rendered, written once
+    if ahead is not None and checked is not None:  # the check's rendering, written once
         prepare_ahead.write_checked(config, found, checked.renderings, request.kinds)
 
 
