@@ -15,6 +15,9 @@ extracts, options, apiargs, release, toc, glossary; 5 units a file). Then, alter
 Prints both and their ratio (target <= 1.03x), and what giza spent outside its own
 sphinx-build (its run minus the sphinx:html task in its record's timeline): on a shared
 machine Sphinx's time swings with the neighbours' load, and that figure does not.
+giza's modules are byte-compiled first, as ``pip install`` does (Sphinx's are): an editable
+install under ``PYTHONDONTWRITEBYTECODE`` would otherwise compile them in every run,
+~0.1-0.15 s on this machine that no installed giza pays.
 ``--profile`` runs giza once more under cProfile with the serial executor (every stage in
 one process; sphinx-build is a child) and prints the top functions by cumulative time.
 """
@@ -22,6 +25,7 @@ one process; sphinx-build is a child) and prints the top functions by cumulative
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import pstats
@@ -34,6 +38,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+
+import giza  # noqa: E402
 
 from bench.generate import make_corpus as make_includes  # noqa: E402
 from bench.parallel import page  # noqa: E402
@@ -137,6 +143,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary project")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="giza-bench-"))
+    compileall.compile_dir(Path(giza.__file__).parent, quiet=1)  # as an installed giza
     try:
         project = make_project(root / "project", args.pages, args.files)
         print(f"project: {args.pages} pages, {args.files} generator files; "

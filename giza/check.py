@@ -15,8 +15,8 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +34,11 @@ class CheckResult:
     # files outside config/ and the includes directory the checks read (migration
     # sources, in asset checkouts or elsewhere): their change invalidates a saved result
     read: tuple[str, ...] = ()
+    # edition -> its content rendered in memory (giza.content.api.Rendering), when the
+    # check rendered it without errors (not when the result came from the cache): the
+    # build writes it instead of rendering the same files again
+    renderings: Mapping[str | None, Any] = field(default_factory=dict, compare=False,
+                                                repr=False)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -44,9 +49,10 @@ class CheckResult:
 
 
 def _edition_problems(config: Config, edition: str | None
-                      ) -> tuple[list[Problem], list[str]]:
-    """Render one edition's content and site files in memory; its problems. A problem in a
-    YAML file a migration brought in names the file it came from."""
+                      ) -> tuple[list[Problem], list[str], Any]:
+    """Render one edition's content and site files in memory; its problems, the migration
+    sources read and the rendering (None when it failed). A problem in a YAML file a
+    migration brought in names the file it came from."""
     from giza.content.api import render_all  # lazy: start-up time
     from giza.pipeline.tasks import content_context
     from giza.site.assemble import site_files
@@ -55,6 +61,7 @@ def _edition_problems(config: Config, edition: str | None
 
     failures: list[str] = []
     done = Migrated()
+    rendering = None
     with tempfile.TemporaryDirectory(prefix="giza-check-") as scratch, collecting() as found:
         proxy = Path(scratch)
         migrations = config.side("migrations")
@@ -67,11 +74,12 @@ def _edition_problems(config: Config, edition: str | None
             check_page_edits(rendering.edits, config.paths.source)
         except GizaError as exc:
             failures.extend(str(exc).splitlines())
+            rendering = None
         failures.extend(_attempt(site_files, config, edition, None))
     moved = {shown(target): shown(source) for target, source in done.sources.items()}
     problems = [*errors_of("\n".join(failures)), *found]
     return ([Problem.parse(_moved(p.text, moved), p.level) for p in problems],
-            [str(source) for source in done.sources.values()])
+            [str(source) for source in done.sources.values()], rendering)
 
 
 def _moved(text: str, moved: dict[str, str]) -> str:
@@ -94,11 +102,14 @@ def run_checks(config: Config, editions: Sequence[str | None]) -> CheckResult:
     """Every problem of ``editions`` (content, migrations, redirects, robots, pages)."""
     found: list[Problem] = [Problem.parse(text, WARNING) for text in config.warnings]
     read: list[str] = []
+    renderings = {}
     for edition in editions:
-        problems, sources = _edition_problems(config, edition)
+        problems, sources, rendering = _edition_problems(config, edition)
         found.extend(problems)
         read.extend(sources)
-    return CheckResult(tuple(ordered(found)), tuple(sorted(set(read))))
+        if rendering is not None:
+            renderings[edition] = rendering
+    return CheckResult(tuple(ordered(found)), tuple(sorted(set(read))), renderings)
 
 
 def _inputs(config: Config) -> Iterable[Path]:
@@ -137,30 +148,47 @@ def _cache_path(config: Config) -> Path:
     return layout.check_path(config)
 
 
+def _chosen(config: Config, editions: Sequence[str | None] | None) -> list[str | None]:
+    return list(editions) if editions else [e.name for e in config.project.editions] or [None]
+
+
+def cached_result(config: Config, editions: Sequence[str | None] | None = None
+                  ) -> CheckResult | None:
+    """The saved result of ``editions`` when no input changed since it was saved."""
+    chosen = _chosen(config, editions)
+    return _cached(config, cache_key(config, chosen))
+
+
+def _cached(config: Config, key: str) -> CheckResult | None:
+    try:
+        saved = json.loads(_cache_path(config).read_text(encoding="utf-8"))
+        read = tuple(saved["read"])
+        if saved.get("key") == key and saved.get("read_key") == stamp(read):
+            return CheckResult(tuple(Problem(*item) for item in saved["problems"]), read)
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
 def check_project(config: Config, editions: Sequence[str | None] | None = None,
                   use_cache: bool = True, save: bool = True) -> CheckResult:
     """The problems of ``editions`` (default: every edition), from the cache when no
     input changed since the last check. ``save=False`` writes nothing (--dry-run)."""
     from giza.fileio import atomic_write  # lazy: start-up time
 
-    chosen = list(editions) if editions else [e.name for e in config.project.editions] or [None]
-    key = cache_key(config, chosen)
-    path = _cache_path(config)
-    if use_cache:
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            read = tuple(saved["read"])
-            if saved.get("key") == key and saved.get("read_key") == stamp(read):
-                return CheckResult(tuple(Problem(*item) for item in saved["problems"]), read)
-        except (OSError, ValueError, TypeError, KeyError):
-            pass
+    chosen = _chosen(config, editions)
+    key = cache_key(config, chosen)  # before checking: a file changed meanwhile misses
+    cached = _cached(config, key) if use_cache else None
+    if cached is not None:
+        return cached
     result = run_checks(config, chosen)
     if not save:
         return result
-    payload = {"key": key, "read": list(result.read), "read_key": stamp(result.read),
+    payload = {"key": key, "read": list(result.read),
+               "read_key": stamp(result.read),
                "problems": [[p.file, p.line, p.text, p.level] for p in result.problems]}
     try:
-        atomic_write(path, json.dumps(payload).encode("utf-8"))
+        atomic_write(_cache_path(config), json.dumps(payload).encode("utf-8"))
     except (OSError, GizaError):
         pass  # the cache only saves time; a full disk shows at the build's first write
     return result

@@ -46,13 +46,21 @@ class Ignore:
                 self.globs.append(pattern.lstrip("/"))
             else:
                 self.names.append(pattern)
+        # Asked for every file of the tree: one regex for all the globs of a kind.
+        self._names, self._globs = any_glob(self.names), any_glob(self.globs)
 
     def __call__(self, rel: str, name: str) -> bool:
-        if any(fnmatch.fnmatchcase(name, p) for p in self.names):
-            return True
-        if any(fnmatch.fnmatchcase(rel, p) for p in self.globs):
+        if self._names(name) or self._globs(rel):
             return True
         return any(r.search(rel) for r in self.regexes)
+
+
+def any_glob(globs: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a string matches any of ``globs`` (as :func:`fnmatch.fnmatchcase` does)."""
+    if not globs:
+        return lambda text: False
+    pattern = re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs))
+    return lambda text: pattern.match(text) is not None
 
 
 def _normalise(paths: Sequence[str]) -> list[str]:
@@ -135,7 +143,7 @@ def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Seque
     if not source.is_dir():
         raise FileNotFoundError(f"source directory {source} does not exist")
     skip = Ignore(ignore)
-    keep_globs = list(keep)
+    keep_any = any_glob(list(keep))
     owned_files = set(_normalise(owned))
     protected = _normalise([*protect, *owned_files])
     walk = _Walk(source, proxy, skip, _normalise(exclude), owned_files)
@@ -143,7 +151,7 @@ def mirror(source: Path, proxy: Path, ignore: Sequence[str] = (), protect: Seque
     walk.walk("")
 
     def kept(rel: str, name: str) -> bool:
-        return skip(rel, name) or any(fnmatch.fnmatchcase(rel, g) for g in keep_globs)
+        return skip(rel, name) or keep_any(rel)
 
     _prune(proxy, "", walk.wanted, protected, kept, walk.result)
     return walk.result

@@ -33,3 +33,11 @@ def build(giza, *args):
 
 def first_lines(result, n=1):
     return result.out.splitlines()[:n]
+
+
+def imported(name: str) -> bool:
+    """Whether module ``name`` is imported in this process (a task for pool workers: the
+    tests' own modules are not importable there, this one is)."""
+    import sys
+
+    return name in sys.modules

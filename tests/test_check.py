@@ -126,3 +126,27 @@ def test_a_changed_migration_source_invalidates_the_saved_result(project, giza):
     assert giza("check").err.startswith(
         "giza: warning: shared/extracts-moved.yaml:2: unit 'moved' field 'content': "
         "placeholder '{{gone}}' has no value")
+
+
+def test_the_check_keeps_each_editions_rendering_for_the_build(project):
+    from giza.check import check_project
+    from giza.config import load
+
+    root = project({**BASE,
+                    "config/build_conf.yaml": "project: {name: two, editions: [{name: a}, "
+                                              "{name: b}]}\n",
+                    "source/includes/extracts-b.yaml": "ref: b\ncontent: B\nedition: b\n"})
+    config = load()
+    result = check_project(config)
+    assert sorted(result.renderings) == ["a", "b"]
+    names = {edition: sorted(rendering.relative.values())
+             for edition, rendering in result.renderings.items()}
+    assert names == {"a": ["extracts/a.rst"], "b": ["extracts/a.rst", "extracts/b.rst"]}
+    # a saved result has no rendering: the build generates as before
+    assert check_project(config).renderings == {}
+    assert check_project(config) == result  # the rendering is no part of the result's value
+    # an edition whose content has errors has none either (the unit is only in b)
+    (root / "source/includes/extracts-b.yaml").write_text("ref: b\ncontent: B\nedition: b\n"
+                                                          "inherit: {file: gone.yaml, ref: x}\n")
+    failed = check_project(config)
+    assert failed.errors and sorted(failed.renderings) == ["a"]

@@ -143,3 +143,20 @@ def test_mirrored_answers_like_mirror() -> None:
     assert not mirrored("ref/a.txt", exclude=["/ref/a"])
     assert not mirrored("drafts/a.txt", ignore=["drafts"])
     assert not mirrored(".git/config")
+
+
+def test_any_glob_matches_as_fnmatchcase_does() -> None:
+    import fnmatch
+    import random
+
+    from giza.proxy import DEFAULT_IGNORE, any_glob
+
+    globs = [*DEFAULT_IGNORE, "*.rst", "images/*.png", "a?c", "[!x]y*", "x[a-c]z", "*.[Pp]df"]
+    rng = random.Random(1)
+    texts = ["".join(rng.choice("abcxyz.#~/-_Ppdfrstg\n") for _ in range(rng.randint(0, 9)))
+             for _ in range(3000)]
+    texts += [".git", "Thumbs.db", "a~", "#x#", ".#x", "images/b/c.png", "x.rst\n"]
+    for count in range(len(globs) + 1):
+        matches = any_glob(globs[:count])
+        for text in texts:
+            assert matches(text) == any(fnmatch.fnmatchcase(text, g) for g in globs[:count])

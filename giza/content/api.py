@@ -112,6 +112,8 @@ class Rendering:
     origins: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     edits: list[PageEdit] = field(default_factory=list)
     loaded: list[str] = field(default_factory=list)  # every YAML file read
+    # each input file (absolute) -> its (mtime_ns, size) before it was read
+    inputs: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
     def add(self, generator: Generator, output: Any) -> None:
         name = f"{generator.output_dir}/{_safe_name(output.name, output.origin)}"
@@ -148,7 +150,9 @@ def render_all(ctx: ContentContext, out_root: str, kinds: Sequence[str] | None =
     resolver = Resolver(ctx)
     into = Rendering(out_root)
     failures: list[str] = []
-    for path, generator, prefix in _input_files(Path(ctx.includes_dir), selected, migrated):
+    inputs = _input_files(Path(ctx.includes_dir), selected, migrated)
+    into.inputs = {os.path.abspath(path): _stat(path) for path, _, _ in inputs}
+    for path, generator, prefix in inputs:
         try:
             with timed(f"generate {generator.kind}"):
                 _render_file(resolver, ctx, path, generator, prefix, into)
@@ -161,13 +165,67 @@ def render_all(ctx: ContentContext, out_root: str, kinds: Sequence[str] | None =
     return into
 
 
+def _stat(path: Path | str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _foreign(ctx: ContentContext, out_dirs: Sequence[str]) -> bool:
+    """Whether the proxy's includes/ (``ctx.migrated_dir``) holds a file besides the
+    mirrored copies of the includes directory and generated output: generation would see
+    it (as an input or an inheritance base), a rendering without that directory would not."""
+    if ctx.migrated_dir is None:
+        return False
+    top, own = os.path.abspath(ctx.migrated_dir), os.path.abspath(ctx.includes_dir)
+    skipped = {os.path.abspath(d) for d in out_dirs} | {os.path.join(top, "hash.rst")}
+    stack = [top]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.path in skipped:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif not os.path.isfile(os.path.join(own, os.path.relpath(entry.path, top))):
+                return True
+    return False
+
+
+def _reused(rendered: Rendering | None, ctx: ContentContext, listing: list[str],
+            out_dirs: Sequence[str], out_root: str) -> Rendering | None:
+    """``rendered`` (made with the same context but another output directory, by the
+    check) moved to ``out_root``, when it is what rendering now would give: the same input
+    files, unchanged since they were read, and no other file in the proxy's includes/."""
+    if rendered is None or sorted(rendered.inputs) != sorted(listing) or any(
+            _stat(name) != stat for name, stat in rendered.inputs.items()) or \
+            _foreign(ctx, out_dirs):
+        return None
+    moved = Rendering(out_root, edits=rendered.edits, loaded=rendered.loaded,
+                      inputs=rendered.inputs)
+    for target, data in rendered.rendered.items():
+        name = rendered.relative[target]
+        new = os.path.join(out_root, name)
+        moved.rendered[new], moved.relative[new] = data, name
+        moved.origins[new] = rendered.origins[target]
+    return moved
+
+
 def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None = None,
-             *, record: Path | None = None) -> GenerateResult:
+             *, record: Path | None = None, checked: Rendering | None = None
+             ) -> GenerateResult:
     """Generate the rST of ``kinds`` (None or ["all"]: every kind) into ``proxy_dir``.
 
     ``record`` is where the run record lives (default: see
     :func:`giza.content.record.record_path`); a run whose inputs, context and
-    outputs match the record returns at once.
+    outputs match the record returns at once. ``checked``: every kind as the check
+    rendered it (:func:`render_all` of this context elsewhere), written instead of
+    rendering again when nothing it read has changed.
     """
     selected = _selected(kinds)
     includes_dir = Path(ctx.includes_dir)
@@ -185,35 +243,50 @@ def generate(ctx: ContentContext, proxy_dir: Path, kinds: Sequence[str] | None =
     recorded = _record.unchanged(record_file, key, listing, out_dirs)
     if recorded is not None:
         return _recorded_result(recorded, includes_out, out_root)
-    done = render_all(ctx, out_root, kinds)
-    rendered, relative, origins_by_name, edits = (done.rendered, done.relative, done.origins,
-                                                  done.edits)
-
+    done = _reused(checked, ctx, listing, out_dirs, out_root) if kinds is None else None
+    if done is None:
+        done = render_all(ctx, out_root, kinds)
     # Nothing was raised: now touch the disk.
-    result = GenerateResult(edits=edits)
+    result = _write(done, includes_out, out_dirs)
+    _record.save(record_file, key, listing, done.loaded,
+                 {name: (str(origin[0]), *origin[1:])
+                  for name, origin in done.origins.items()}, out_dirs,
+                 [[e.mode, e.page, e.include, str(e.origin[0]), e.origin[1]]
+                  for e in done.edits])
+    return result
+
+
+def _write(done: Rendering, includes_out: Path, out_dirs: Sequence[str]) -> GenerateResult:
+    """Write what changed of a rendering, and remove the stale outputs of its kinds."""
+    result = GenerateResult(edits=done.edits)
     made_dirs: set[str] = set()
-    for target, data in rendered.items():
-        shown = includes_out / relative[target]
-        result.origins[shown] = origins_by_name[target]
+    for target, data in done.rendered.items():
+        shown = includes_out / done.relative[target]
+        result.origins[shown] = done.origins[target]
         if write_if_changed(target, data, made_dirs):
             result.written.append(shown)
         else:
             result.unchanged += 1
     for out_dir in out_dirs:
-        for stale in sorted(_record.rst_files(out_dir) - rendered.keys()):
+        for stale in sorted(_record.rst_files(out_dir) - done.rendered.keys()):
             os.unlink(stale)
-            result.removed.append(includes_out / os.path.relpath(stale, out_root))
-    _record.save(record_file, key, listing, done.loaded,
-                 {name: (str(origin[0]), *origin[1:])
-                  for name, origin in origins_by_name.items()}, out_dirs,
-                 [[e.mode, e.page, e.include, str(e.origin[0]), e.origin[1]] for e in edits])
+            result.removed.append(includes_out / os.path.relpath(stale, done.out_root))
     return result
+
+
+def _under(name: str, root: str) -> str:
+    """``name`` relative to ``root``: a slice where it lies under it (thousands of outputs),
+    else relpath."""
+    prefix = root.rstrip(os.sep) + os.sep
+    if name.startswith(prefix) and os.path.normpath(name) == name:
+        return name[len(prefix):]
+    return os.path.relpath(name, root)
 
 
 def _recorded_result(recorded: Any, includes_out: Path, out_root: str) -> GenerateResult:
     """The result of a run that had nothing to do, from what the record holds."""
     outputs, edits = recorded
-    origins = {includes_out / os.path.relpath(name, out_root):
+    origins = {includes_out / _under(name, out_root):
                (Path(origin[0]), origin[1], *(_line_map(m) for m in origin[2:]))
                for name, origin in outputs.items()}
     return GenerateResult(unchanged=len(origins), origins=origins,

@@ -228,27 +228,35 @@ def _check_while_preparing(config: Config, request: BuildRequest, decided: Decid
     child process (giza.prepare_ahead): both come before Sphinx, and need not take turns."""
     from giza import prepare_ahead  # lazy: the no-op path of `giza sphinx` stays fast
 
-    ahead = None
+    ahead, found = None, {}
     if decided.to_run and not (request.dry_run or request.explain):
-        ahead = prepare_ahead.start(config, trees(config, decided.to_run)[0], request.kinds,
-                                    options.executor, options.cores)
+        found = trees(config, decided.to_run)[0]
+        ahead = prepare_ahead.start(config, found, request.kinds, options.executor,
+                                    options.cores, _editions(decided.variants))
     try:
-        _check(config, request, decided.variants, options)
+        checked = _check(config, request, decided.variants, options)
     except BaseException:
         prepare_ahead.stop(ahead)
         raise
     prepare_ahead.finish(ahead)
+    if ahead is not None and checked is not None:  # the check's rendering, written once
+        prepare_ahead.write_checked(config, found, checked.renderings, request.kinds)
+
+
+def _editions(variants: Sequence[Variant]) -> list[str | None]:
+    return list(dict.fromkeys(v.edition for v in variants))
 
 
 def _check(config: Config, request: BuildRequest, variants: Sequence[Variant],
-           options: Any) -> None:
-    """Every problem of every file, in one run, before anything is built."""
+           options: Any) -> Any:
+    """Every problem of every file, in one run, before anything is built (the
+    giza.check.CheckResult; None with --explain)."""
     if request.explain:
-        return
+        return None
     from giza.check import require_clean  # lazy: the no-op path of `giza sphinx` stays fast
 
-    require_clean(config, list(dict.fromkeys(v.edition for v in variants)),
-                  strict=options.strict, save=not request.dry_run)
+    return require_clean(config, _editions(variants), strict=options.strict,
+                         save=not request.dry_run)
 
 
 def _explain(config: Config, decided: Decided, out: TextIO) -> int:

@@ -21,7 +21,7 @@ from giza.pipeline.results import (
     StageResult,
     TaskFailed,
 )
-from giza.proxy import load_owned, mirror, release_owned, save_owned
+from giza.proxy import MirrorResult, load_owned, mirror, release_owned, save_owned
 from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
 from giza.variants import Variant
 from giza.watchdog import timed
@@ -78,9 +78,7 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
     # Files the steps below rewrite stay out of the mirror, so an unchanged run
     # leaves them (and their mtimes, which Sphinx watches) alone.
     previous = load_owned(proxy_dir)
-    mirrored = mirror(config.paths.source, proxy_dir, ignore=ignore,
-                      protect=protected_dirs(config, proxy_dir), exclude=excluded,
-                      keep=kept_globs(config), owned=sorted(previous))
+    mirrored = mirror_tree(config, proxy_dir, excluded, previous)
     # Migrations first: generators read the YAML files they bring into includes/.
     written, owned = _migrate(config, proxy_dir, edition, kinds)
     context = content_context(config, edition, migrated_dir=proxy_dir / "includes")
@@ -108,6 +106,16 @@ def prepare_tree(config: Config, edition: str | None, language: str | None,
         notes=tuple(notes),
         origins={str(k): [str(v[0]), *v[1:]] for k, v in generated.origins.items()},
     )
+
+
+def mirror_tree(config: Config, proxy_dir: Path, excluded: Sequence[str] = (),
+                owned: set[str] | None = None) -> MirrorResult:
+    """The first step of :func:`prepare_tree`: mirror source/ into the proxy tree, leaving
+    alone what generators and the later steps own (``owned``: default, as last recorded)."""
+    return mirror(config.paths.source, proxy_dir, ignore=config.paths.ignore,
+                  protect=protected_dirs(config, proxy_dir), exclude=excluded,
+                  keep=kept_globs(config),
+                  owned=sorted(load_owned(proxy_dir) if owned is None else owned))
 
 
 def _migrate(config: Config, proxy_dir: Path, edition: str | None,

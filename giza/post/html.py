@@ -15,7 +15,7 @@ from pathlib import Path
 from giza.config.model import Config
 from giza.fileio import atomic_write
 from giza.post import Finalized, archive_stem, stable_link
-from giza.post.gzipped import gzip_bytes
+from giza.post.gzipped import GzipStream
 from giza.variants import Variant
 
 # Build bookkeeping that differs between otherwise identical builds.
@@ -52,28 +52,35 @@ def write_tarball(root: Path, target: Path, prefix: str,
                   transform: Transform | None = None) -> int:
     """Archive ``root`` under ``prefix/`` into ``target`` (.tar.gz) reproducibly;
     ``transform(relpath, data)`` may rewrite file contents. Returns the member count."""
-    raw = io.BytesIO()
+    with GzipStream() as raw:  # compressed while the tar is still being assembled
+        with tarfile.open(fileobj=raw, mode="w", format=tarfile.GNU_FORMAT) as tar:
+            count = _add_members(tar, root, prefix, transform)
+        payload = raw.gzipped()
+    atomic_write(target, payload)
+    return count
+
+
+def _add_members(tar: tarfile.TarFile, root: Path, prefix: str,
+                 transform: Transform | None) -> int:
+    tar.addfile(_info(prefix, tarfile.DIRTYPE, 0o755))
     count = 0
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.GNU_FORMAT) as tar:
-        tar.addfile(_info(prefix, tarfile.DIRTYPE, 0o755))
-        for rel, path in _members(root):
-            name = f"{prefix}/{rel}"
-            if path.is_symlink():
-                info = _info(name, tarfile.SYMTYPE, 0o777)
-                info.linkname = os.readlink(path)
-                tar.addfile(info)
-            elif path.is_dir():
-                tar.addfile(_info(name, tarfile.DIRTYPE, 0o755))
-            else:
-                data = path.read_bytes()
-                if transform is not None:
-                    data = transform(rel, data)
-                mode = 0o755 if path.stat().st_mode & 0o100 else 0o644
-                info = _info(name, tarfile.REGTYPE, mode)
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
-            count += 1
-    atomic_write(target, gzip_bytes(raw.getvalue()))
+    for rel, path in _members(root):
+        name = f"{prefix}/{rel}"
+        if path.is_symlink():
+            info = _info(name, tarfile.SYMTYPE, 0o777)
+            info.linkname = os.readlink(path)
+            tar.addfile(info)
+        elif path.is_dir():
+            tar.addfile(_info(name, tarfile.DIRTYPE, 0o755))
+        else:
+            data = path.read_bytes()
+            if transform is not None:
+                data = transform(rel, data)
+            mode = 0o755 if path.stat().st_mode & 0o100 else 0o644
+            info = _info(name, tarfile.REGTYPE, mode)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        count += 1
     return count
 
 

@@ -69,3 +69,21 @@ def test_a_record_copied_with_its_tree_to_another_path_still_matches(tmp_path: P
     source, out_dir, record, listing = layout(tmp_path / "elsewhere/second")
     assert unchanged(record, "k", listing, [str(out_dir)]) == \
         ({str(out_dir / "a.rst"): ("steps-a.yaml", 1)}, [])
+
+
+def test_paths_are_made_relative_and_back_as_relpath_and_normpath_would() -> None:
+    import os
+
+    from giza.content.record import _abs, _rel
+
+    # one relpath per directory (cached) must give exactly what relpath per file gives
+    names = ["/p/build/1.0/source/includes/steps/a.rst", "/p/source/includes/steps-a.yaml",
+             "/p/build/1.0/.giza/x", "/x.rst", "/p/build/1.0/.giza/..", "/p/build/", "r/f.rst",
+             "f.rst", "../x/y.rst", "./z.rst"]
+    bases = [Path("/p/build/1.0/.giza"), Path("/"), Path("/p/build/1.0/.giza/s/.."),
+             Path("rel"), Path("."), Path("..")]
+    for base in bases:
+        for name in names:
+            assert _rel(name, base) == os.path.relpath(name, base)
+            for stored in (os.path.relpath(name, base), name):
+                assert _abs(stored, base) == os.path.normpath(os.path.join(base, stored))

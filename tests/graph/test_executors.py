@@ -18,8 +18,10 @@ from giza.graph import (
     make_executor,
     run_graph,
 )
-from giza.graph.executors import Executor
+from giza.graph.executors import PRELOAD, Executor, start_forkserver
 from giza.proc import run_command
+
+from helpers import imported
 
 PY = sys.executable
 
@@ -85,6 +87,17 @@ def test_process_executor() -> None:
     with ProcessExecutor(2) as executor:
         assert executor.jobs == 2
         _check(_run_all(executor, TASKS))
+
+
+def test_the_pool_workers_start_with_the_task_modules_imported() -> None:
+    # giza builds start the server early, while the check runs (giza.prepare_ahead)
+    start_forkserver()
+    start_forkserver()  # already running: nothing more
+    with ProcessExecutor(1) as executor:
+        outcomes = _run_all(executor, [Task(name, imported, {"name": name})
+                                       for name in [*PRELOAD, "giza.linkcheck.run"]])
+    assert {name: outcome.value for name, outcome in outcomes.items()} == {
+        **{name: True for name in PRELOAD}, "giza.linkcheck.run": False}
 
 
 def test_process_executor_reports_an_unpicklable_result_as_a_failure() -> None:

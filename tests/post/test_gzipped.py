@@ -8,7 +8,9 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from giza.post.gzipped import CHUNK, gzip_bytes
+import pytest
+
+from giza.post.gzipped import CHUNK, GzipStream, gzip_bytes
 from giza.post.html import write_tarball
 
 
@@ -37,3 +39,25 @@ def test_tar_reads_a_tarball_of_several_members(tmp_path: Path) -> None:
         member = tar.extractfile("demo/page11.html")
         assert member is not None
         assert member.read() == (site / "page11.html").read_bytes()
+
+
+def test_a_stream_compressed_while_written_is_the_same_bytes() -> None:
+    rng = random.Random(7)
+    for size in (0, 10, CHUNK, 2 * CHUNK, 2 * CHUNK + 5):
+        data = rng.randbytes(size)
+        with GzipStream(threads=2) as stream:
+            position = 0
+            for piece in (1, 511, CHUNK - 3, 3 * CHUNK):  # tar writes blocks of any size
+                assert stream.write(data[position:position + piece]) == \
+                    len(data[position:position + piece])
+                position += piece
+                assert stream.tell() == min(position, size)
+            assert stream.gzipped() == gzip_bytes(data)
+
+
+def test_a_stream_given_up_on_stops_its_threads() -> None:
+    stream = GzipStream(threads=2)
+    stream.write(random.Random(8).randbytes(3 * CHUNK))
+    stream.close()  # the tar failed half way: no result is asked for
+    with pytest.raises(RuntimeError, match="cannot schedule new futures after shutdown"):
+        stream.write(bytes(CHUNK))
