@@ -21,11 +21,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from giza import forked
 from giza.errors import BuildError
 from giza.watchdog import (
     TAIL_LINES,
@@ -72,12 +73,15 @@ def die_with_parent() -> None:
 
 
 def run_process(
-    argv: list[str], cwd: Path | None = None, env: Mapping[str, str] | None = None
+    argv: list[str], cwd: Path | None = None, env: Mapping[str, str] | None = None,
+    warm: Callable[[], int] | None = None,
 ) -> SphinxRun:
     """Run sphinx-build (or any argv) to completion and return its combined output.
 
     A non-zero exit is *not* an exception here: the caller decides what it means. ``env``
-    replaces the environment (pass ``{**os.environ, ...}`` to extend it).
+    replaces the environment (pass ``{**os.environ, ...}`` to extend it). ``warm``: the
+    same command as a function of this process, which a fork of it runs instead of
+    exec'ing ``argv`` where that is safe (giza.forked).
     """
     if isinstance(argv, (str, bytes)):
         raise TypeError("argv must be a list of arguments, never a shell string")
@@ -88,16 +92,20 @@ def run_process(
     # the main thread: Linux ties the signal to the creating thread, and pool threads end.
     on_parent_death = die_with_parent if threading.current_thread() is threading.main_thread() \
         else None
-    proc = subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env=child_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # own process group: see the module docstring
-        preexec_fn=on_parent_death,
-    )
+    proc: Any
+    if warm is not None and forked.can_fork():
+        proc = forked.start(warm, cwd, child_env, on_start=on_parent_death)
+    else:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=child_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: see the module docstring
+            preexec_fn=on_parent_death,
+        )
     _ACTIVE[proc.pid] = proc
     try:
         lines, stopped = _follow(proc)

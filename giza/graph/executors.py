@@ -30,7 +30,9 @@ EXECUTORS = ("serial", "process", "dask")
 # What the process pool's forkserver imports once, so that each worker it forks starts with
 # the task functions' modules loaded instead of importing them on its first task.
 PRELOAD = ("giza.graph.executors", "giza.pipeline.tasks", "giza.content.api", "giza.site.images",
-           "giza.site.migrations", "giza.site.pages", "giza.site.hashfile", "giza.post.html")
+           "giza.site.migrations", "giza.site.pages", "giza.site.hashfile", "giza.post.html",
+           # Sphinx itself: a sphinx task forks its worker instead of starting Python
+           "giza.sphinx.inprocess")
 BACKSTOP_GRACE = 5.0  # seconds past --task-timeout before a pool worker itself is stopped
 
 

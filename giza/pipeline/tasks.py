@@ -3,6 +3,7 @@ executor (in-process, process pool, dask worker) can run them."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -311,7 +312,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     if writers:
         run = _run_group(config, variant, proxy, argv, jobs, tags, writers, env)
     else:
-        run = run_process(argv, cwd=config.root, env=env)
+        run = run_process(argv, cwd=config.root, env=env, warm=_warm("sphinx_build", argv[3:]))
     value = SphinxResult(variant=variant.name, argv=tuple(argv), jobs=jobs,
                          returncode=run.returncode, output=run.output, seconds=run.seconds,
                          log=parse_sphinx_log(run.output),
@@ -345,13 +346,20 @@ def _run_group(config: Config, reader: Variant, proxy: str, argv: list[str], job
     spec = layout.group_path(config, reader.name)
     group.save(spec)
     run = run_process([sys.executable, "-m", "giza.sphinx.runner", str(spec)], cwd=config.root,
-                      env=env)
+                      env=env, warm=_warm("run_group", str(spec)))
     own = Written.load(timing)
     timing.unlink(missing_ok=True)
     watch = current_watch()
     if own is not None and watch is not None:  # its phases end with its own build
         watch.child_ended = own.started + own.seconds
     return replace(run, argv=argv, seconds=own.seconds if own else run.seconds)
+
+
+def _warm(name: str, argument: Any) -> Any:
+    """The same command as a function of this process, when this process has Sphinx
+    imported (a pool worker: giza.sphinx.inprocess), for run_process to fork."""
+    module = sys.modules.get("giza.sphinx.inprocess")
+    return None if module is None else functools.partial(getattr(module, name), argument)
 
 
 def collect_written(config: Config, variant: Variant, proxy: str, jobs: int = 1,

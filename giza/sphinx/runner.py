@@ -215,16 +215,7 @@ class Runner:
 
 def _preload() -> None:
     """Import what every sphinx-build imports (Sphinx and its built-in extensions)."""
-    import importlib  # lazy: see _build
-
-    import sphinx.application
-    import sphinx.cmd.build  # noqa: F401
-
-    for name in getattr(sphinx.application, "builtin_extensions", ()):
-        try:
-            importlib.import_module(name)
-        except ImportError:  # the build itself reports it
-            pass
+    import giza.sphinx.inprocess  # noqa: F401 - lazy: importing it is the preloading
 
 
 def main(argv: list[str] | None = None) -> int:
