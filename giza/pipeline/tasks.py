@@ -312,7 +312,7 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
     if writers:
         run = _run_group(config, variant, proxy, argv, jobs, tags, writers, env)
     else:
-        run = run_process(argv, cwd=config.root, env=env, warm=_warm("sphinx_build", argv[3:]))
+        run = run_process(argv, cwd=config.root, env=env, warm=_warm(argv[3:]))
     value = SphinxResult(variant=variant.name, argv=tuple(argv), jobs=jobs,
                          returncode=run.returncode, output=run.output, seconds=run.seconds,
                          log=parse_sphinx_log(run.output),
@@ -346,7 +346,7 @@ def _run_group(config: Config, reader: Variant, proxy: str, argv: list[str], job
     spec = layout.group_path(config, reader.name)
     group.save(spec)
     run = run_process([sys.executable, "-m", "giza.sphinx.runner", str(spec)], cwd=config.root,
-                      env=env, warm=_warm("run_group", str(spec)))
+                      env=env, warm=_warm(str(spec), group=True))
     own = Written.load(timing)
     timing.unlink(missing_ok=True)
     watch = current_watch()
@@ -355,11 +355,19 @@ def _run_group(config: Config, reader: Variant, proxy: str, argv: list[str], job
     return replace(run, argv=argv, seconds=own.seconds if own else run.seconds)
 
 
-def _warm(name: str, argument: Any) -> Any:
+def _warm(argument: Any, group: bool = False) -> Any:
     """The same command as a function of this process, when this process has Sphinx
-    imported (a pool worker: giza.sphinx.inprocess), for run_process to fork."""
+    imported (a pool worker: giza.sphinx.inprocess), for run_process to fork: sphinx's
+    build_main with ``argument`` as its arguments, or the runner with ``argument`` as its
+    group file."""
     module = sys.modules.get("giza.sphinx.inprocess")
-    return None if module is None else functools.partial(getattr(module, name), argument)
+    if module is None:
+        return None
+    if group:
+        from giza.sphinx.runner import run_forked  # lazy: Sphinx is imported already
+
+        return functools.partial(run_forked, argument)
+    return functools.partial(module.sphinx_build, argument)
 
 
 def collect_written(config: Config, variant: Variant, proxy: str, jobs: int = 1,

@@ -29,14 +29,6 @@ def sphinx_build(args: list[str]) -> int:
     return int(build_main(args) or 0)
 
 
-def run_group(spec: str) -> int:
-    """``python -m giza.sphinx.runner SPEC``, in this (forked) process."""
-    from giza.sphinx.runner import main  # lazy: a single sphinx-build does not need it
-
-    sys.path.insert(0, os.getcwd())
-    return main([spec])
-
-
 def loaded() -> bool:
     """Whether this process has Sphinx imported through this module (so a fork of it
     starts warm)."""

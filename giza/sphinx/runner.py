@@ -218,6 +218,13 @@ def _preload() -> None:
     import giza.sphinx.inprocess  # noqa: F401 - lazy: importing it is the preloading
 
 
+def run_forked(spec: str) -> int:
+    """``python -m giza.sphinx.runner SPEC``, in a fork of a process that has Sphinx
+    imported (giza.forked)."""
+    sys.path.insert(0, os.getcwd())  # as ``python -m`` puts the working directory first
+    return main([spec])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or args[0].startswith("-"):
