@@ -17,6 +17,13 @@ from giza.watchdog import Limits, TaskTimedOut, watching
 EXEC = [sys.executable, "-c", "print('exec')"]
 
 
+@pytest.fixture
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other tests of the session may leave an idle thread behind (a server's, a pool's):
+    these tests fork anyway; can_fork's own rule is tested below with a thread of its own."""
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+
+
 def report() -> int:
     print(f"warm in {os.getcwd()} with {os.environ.get('GIZA_T')}; session leader: "
           f"{os.getsid(0) == os.getpid()}; stdin: {sys.stdin.read()!r}")
@@ -24,8 +31,8 @@ def report() -> int:
     return 3
 
 
+@pytest.mark.usefixtures("single_threaded")
 def test_a_forked_child_runs_the_function_as_an_execd_child_would(tmp_path: Path) -> None:
-    assert forked.can_fork()
     run = run_process(EXEC, cwd=tmp_path, env={**os.environ, "GIZA_T": "set"}, warm=report)
     assert run.returncode == 3
     assert run.output == (f"warm in {tmp_path} with set; session leader: True; stdin: ''\n"
@@ -41,6 +48,7 @@ def leave() -> int:
     raise SystemExit(4)
 
 
+@pytest.mark.usefixtures("single_threaded")
 def test_a_crash_is_told_in_the_output_and_exits_1(tmp_path: Path) -> None:
     run = run_process(EXEC, cwd=tmp_path, warm=crash)
     assert run.returncode == 1
@@ -66,6 +74,7 @@ def hang() -> int:
     return 0
 
 
+@pytest.mark.usefixtures("single_threaded")
 def test_the_watchdog_stops_a_forked_child(tmp_path: Path) -> None:
     started = time.monotonic()
     with watching("sphinx:html", Limits(task_timeout=1.0, stall_timeout=None)), \
@@ -75,6 +84,7 @@ def test_the_watchdog_stops_a_forked_child(tmp_path: Path) -> None:
     assert time.monotonic() - started < 30  # stopped, not waited for
 
 
+@pytest.mark.usefixtures("single_threaded")
 def test_sphinx_build_in_a_fork_writes_what_python_m_sphinx_writes(tmp_path: Path) -> None:
     from giza.sphinx import inprocess
 
