@@ -111,18 +111,19 @@ def shares(plan: ReadPlan, variants: Sequence[Variant], cores: int) -> dict[Vari
     for variant in variants:
         reader = plan.seeds.get(variant)
         if reader is not None:
-            found[variant] = lane_jobs(found[reader], len(writers_of(plan, reader)),
-                                       variant.builder)
+            count = lanes(found[reader], reader.builder,
+                          [w.builder for w in writers_of(plan, reader)])
+            found[variant] = lane_jobs(found[reader], count, variant.builder)
     return found
 
 
-def lane_jobs(cores: int, writers: int, builder: str) -> int:
-    """sphinx-build -j of one write in a reader's lanes: the reader's cores split by lane;
-    a builder that cannot write in parallel gets 1 (a larger -j would only hold cores the
-    others could use)."""
+def lane_jobs(cores: int, count: int, builder: str) -> int:
+    """sphinx-build -j of one write in a reader's ``count`` lanes: the reader's cores
+    split by lane; a builder that cannot write in parallel gets 1 (a larger -j would only
+    hold cores the others could use)."""
     if builder not in PARALLEL_WRITERS:
         return 1
-    return max(1, cores // lanes(cores, writers))
+    return max(1, cores // count)
 
 
 def writers_of(plan: ReadPlan, reader: Variant) -> list[Variant]:
@@ -132,10 +133,35 @@ def writers_of(plan: ReadPlan, reader: Variant) -> list[Variant]:
     return sorted(found, key=lambda v: -WRITE_WEIGHT.get(v.builder, 3))
 
 
-def lanes(cores: int, writers: int) -> int:
-    """Processes writing side by side once the reader has read: one per core, no more
-    than there are builds to write (the reader's own included)."""
-    return max(1, min(cores, writers + 1))
+def lanes(cores: int, reader: str, writers: Sequence[str]) -> int:
+    """Processes writing side by side once the reader has read: as many as make the
+    writes end soonest by estimate (``makespan``), from one to twice the cores, never
+    more than there are builds to write (the reader's own included). More lanes than
+    cores share the cores: five writes of one size on two cores end in 2.5 writes' time
+    with three lanes, and in 3 with two, the last one written alone. Fewer win a tie."""
+    most = min(len(writers) + 1, 2 * max(1, cores))
+    return min(range(1, most + 1), key=lambda n: (makespan(cores, n, reader, writers), n))
+
+
+def makespan(cores: int, count: int, reader: str, writers: Sequence[str]) -> float:
+    """When the last write ends, by WRITE_WEIGHT: ``count`` lanes, the reader's own write
+    in the first, the writers taken in order by whichever lane is free, the cores shared
+    evenly when more lanes than cores are busy."""
+    weight = [float(WRITE_WEIGHT.get(name, 3)) for name in (reader, *writers)]
+    left, queue, now = [weight[0]], list(weight[1:]), 0.0
+    while queue and len(left) < count:
+        left.append(queue.pop(0))
+    while left:
+        rate = min(1.0, cores / len(left))
+        step = min(left) / rate
+        now += step
+        left = [w - step * rate for w in left]
+        done = [w for w in left if w <= 1e-9]
+        left = [w for w in left if w > 1e-9]
+        for _ in done:
+            if queue:
+                left.append(queue.pop(0))
+    return now
 
 
 def core_share(variant_count: int, cores: int) -> int:

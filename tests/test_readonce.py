@@ -9,7 +9,16 @@ from pathlib import Path
 
 from giza.config import load
 from giza.pipeline.plan import trees
-from giza.readonce import ReadPlan, lanes, read_plan, reread, seeded_argv, shares, writers_of
+from giza.readonce import (
+    ReadPlan,
+    lanes,
+    makespan,
+    read_plan,
+    reread,
+    seeded_argv,
+    shares,
+    writers_of,
+)
 from giza.variants import Variant
 
 FORMATS = ["html", "dirhtml", "singlehtml", "json", "epub", "latex", "man", "text"]
@@ -144,7 +153,19 @@ def test_writers_split_the_cores_of_their_reader_by_lane():
     assert shares(two, [html, dirhtml], 8) == {html: 8, dirhtml: 4}
     assert shares(ReadPlan(seeds={latex: html}), [html, latex], 8) == {html: 8, latex: 1}
     assert shares(ReadPlan(), [html, latex], 4) == {html: 2, latex: 2}
-    assert lanes(8, 1) == 2 and lanes(2, 4) == 2 and lanes(1, 4) == 1
+    assert lanes(8, "html", ["dirhtml"]) == 2
+    assert lanes(1, "html", ["dirhtml", "json"]) == 1  # one core: sharing it gains nothing
+
+
+def test_more_lanes_than_cores_when_that_ends_the_writes_sooner():
+    five = ["epub", "dirhtml", "singlehtml", "json"]
+    # two lanes: html | epub, then dirhtml | singlehtml, then json written alone (14);
+    # three lanes share the two cores and finish together (12 = all the work / 2 cores)
+    assert makespan(2, 2, "html", five) == 14.0
+    assert makespan(2, 3, "html", five) == 12.0
+    assert lanes(2, "html", five) == 3
+    # four equal writes on two cores: two lanes, no sharing needed
+    assert lanes(2, "json", ["json", "json", "json"]) == 2
 
 
 def test_the_lanes_take_the_longest_writes_first():

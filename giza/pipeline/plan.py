@@ -154,7 +154,7 @@ def _sphinx_task(graph: Any, config: Config, variant: Variant, name: str,
     if writers:
         kwargs["writers"] = list(writers)
         label += (f", then {', '.join(w.builder for w in writers)} from what it read "
-                  f"({lanes(share, len(writers))} lanes)")
+                  f"({lanes(share, variant.builder, [w.builder for w in writers])} lanes)")
     if seed:
         label += f", in sphinx:{seed.name}'s process"
     return Task(

@@ -329,19 +329,19 @@ def _run_group(config: Config, reader: Variant, proxy: str, argv: list[str], job
     from giza.sphinx.group import Build, Group, Written
     from giza.watchdog import current_watch
 
+    count = lanes(jobs, reader.builder, [w.builder for w in writers])
     builds = []
     for writer in writers:
         result = layout.written_path(config, writer.name)
         result.unlink(missing_ok=True)  # a result left by an earlier run is not this one's
-        cores = lane_jobs(jobs, len(writers), writer.builder)
+        cores = lane_jobs(jobs, count, writer.builder)
         builds.append(Build(
             writer.name, tuple(seeded_argv(variant_argv(config, writer, proxy, cores, tags))),
             str(write_context(config, writer, proxy)), seed=str(reader.doctree_dir(config)),
             doctrees=str(writer.doctree_dir(config)), result=str(result), jobs=cores))
     timing = layout.written_path(config, reader.name)
     group = Group(Build(reader.name, tuple(argv), env["GIZA_BUILD_CONTEXT"]), tuple(builds),
-                  lanes(jobs, len(writers)),
-                  write_jobs=lane_jobs(jobs, len(writers), reader.builder),
+                  count, write_jobs=lane_jobs(jobs, count, reader.builder),
                   timing=str(timing))
     spec = layout.group_path(config, reader.name)
     group.save(spec)
