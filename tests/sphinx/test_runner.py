@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,8 +48,11 @@ def done_pid(tmp_path: Path) -> int:
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # plain text, as giza.proc asks for (CI systems set FORCE_COLOR)
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
     return subprocess.run([sys.executable, "-m", "giza.sphinx.runner", *args], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120,
+                          env={**env, "NO_COLOR": "1"})
 
 
 def test_the_reader_reads_and_every_writer_writes_from_its_environment(tmp_path):
