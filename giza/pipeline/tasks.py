@@ -7,10 +7,10 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from giza import layout
 from giza.config.model import Config
@@ -24,8 +24,12 @@ from giza.pipeline.results import (
 )
 from giza.proxy import MirrorResult, load_owned, mirror, release_owned, save_owned
 from giza.sphinx.argv import conf_dir, sphinx_argv, variant_tags
+from giza.sphinx.output import parse_log  # loaded with giza.pipeline.results anyway
 from giza.variants import Variant
 from giza.watchdog import timed
+
+if TYPE_CHECKING:
+    from giza.proc import SphinxRun
 
 
 def content_context(config: Config, edition: str | None,
@@ -315,13 +319,14 @@ def run_variant(config: Config, variant: Variant, proxy: str, jobs: int = 1,
         run = run_process(argv, cwd=config.root, env=env, warm=_warm(argv[3:]))
     value = SphinxResult(variant=variant.name, argv=tuple(argv), jobs=jobs,
                          returncode=run.returncode, output=run.output, seconds=run.seconds,
-                         log=parse_sphinx_log(run.output),
+                         log=parse_log(run.output),
                          seeded_from=seed_doctrees if seeded else None)
     return _sphinx_done(config, variant, value, removed_pages)
 
 
 def _run_group(config: Config, reader: Variant, proxy: str, argv: list[str], jobs: int,
-               tags: Sequence[str], writers: Sequence[Variant], env: dict[str, str]) -> Any:
+               tags: Sequence[str], writers: Sequence[Variant], env: dict[str, str]
+               ) -> SphinxRun:
     """The reader's sphinx-build in giza.sphinx.runner, which then writes ``writers`` (in
     this order, longest first) from its reading. The run's seconds are the reader's own."""
     from giza.proc import run_process  # lazy: a no-op build runs nothing
@@ -355,7 +360,7 @@ def _run_group(config: Config, reader: Variant, proxy: str, argv: list[str], job
     return replace(run, argv=argv, seconds=own.seconds if own else run.seconds)
 
 
-def _warm(argument: Any, group: bool = False) -> Any:
+def _warm(argument: Any, group: bool = False) -> Callable[[], int] | None:
     """The same command as a function of this process, when this process has Sphinx
     imported (a pool worker: giza.sphinx.inprocess), for run_process to fork: sphinx's
     build_main with ``argument`` as its arguments, or the runner with ``argument`` as its
@@ -393,7 +398,7 @@ def collect_written(config: Config, variant: Variant, proxy: str, jobs: int = 1,
             watch.add_line(when, line.rstrip("\n"))
     value = SphinxResult(variant=variant.name, argv=written.argv, jobs=written.jobs,
                          returncode=written.returncode, output=written.output,
-                         seconds=written.seconds, log=parse_sphinx_log(written.output),
+                         seconds=written.seconds, log=parse_log(written.output),
                          seeded_from=seed_doctrees if written.seeded else None)
     return _sphinx_done(config, variant, value, removed_pages)
 
@@ -410,12 +415,6 @@ def _sphinx_done(config: Config, variant: Variant, value: SphinxResult,
         note_seeded_run(config, variant, value.seeded_from, value.output)
     return replace(value, stale_removed=tuple(
         remove_stale_outputs(variant.output_dir(config), variant.builder, removed_pages)))
-
-
-def parse_sphinx_log(output: str) -> Any:
-    from giza.sphinx.output import parse_log  # lazy: a no-op build parses nothing
-
-    return parse_log(output)
 
 
 def post_variant(config: Config, variant: Variant) -> PostResult:
